@@ -1,0 +1,129 @@
+"""The offline checker behind ``python -m bot check`` (contract §3): files → results → text/JSON.
+
+Files are read as UTF-8; one that cannot be read or decoded is reported as an ``InputError`` and
+the others are still checked. A directory means every ``*.wiki`` file below it, in path order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import InputError
+from bot.model import PageResult
+from bot.parse import find_infobox, name_set
+from bot.rules import Rules
+from bot.validate import check_page
+
+
+def check_text(title: str, text: str, rules: Rules, as_of: dt.date) -> PageResult:
+    """Parse and validate one page's wikitext."""
+    names = name_set((rules.infobox_name, *rules.aliases))
+    return check_page(title, find_infobox(text, names), rules, as_of)
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[Path | InputError]:
+    """Files in the order given; a directory expands to its ``*.wiki`` files sorted by path."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.wiki") if p.is_file())
+        elif path.is_file():
+            yield path
+        else:
+            yield InputError(f"{raw}: no such file or directory")
+
+
+def title_of(path: Path) -> str:
+    return path.name[: -len(".wiki")] if path.name.endswith(".wiki") else path.name
+
+
+def read_page(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not valid UTF-8 (byte {exc.start}: {exc.object[exc.start : exc.start + 1]!r}); "
+            "save the file as UTF-8 and check it again"
+        ) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    as_of: dt.date
+    results: tuple[PageResult, ...]
+    errors: tuple[InputError, ...]
+
+    @property
+    def exit_code(self) -> int:
+        """2 on any read error, else 1 when any page is incomplete, else 0."""
+        if self.errors:
+            return 2
+        return 0 if all(r.complete for r in self.results) else 1
+
+
+def check_paths(paths: Iterable[str], rules: Rules, as_of: dt.date) -> CheckRun:
+    results: list[PageResult] = []
+    errors: list[InputError] = []
+    for item in expand_paths(paths):
+        if isinstance(item, InputError):
+            errors.append(item)
+            continue
+        try:
+            text = read_page(item)
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        results.append(check_text(title_of(item), text, rules, as_of))
+    return CheckRun(as_of, tuple(results), tuple(errors))
+
+
+def render_json(run: CheckRun) -> str:
+    """Exactly the contract's document: as_of, then pages with title, complete and findings."""
+    doc = {
+        "as_of": run.as_of.isoformat(),
+        "pages": [
+            {
+                "title": r.title,
+                "complete": r.complete,
+                "findings": [
+                    {"field": f.field, "code": f.code, "severity": f.severity, "message": f.message}
+                    for f in r.findings
+                ],
+            }
+            for r in run.results
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=1)
+
+
+_COLOURS = {"error": "31", "warning": "33", "ok": "32", "bad": "1;31"}
+
+
+def render_text(run: CheckRun, colour: bool) -> str:
+    """Findings grouped per page, then a one-line total. ANSI colour only when ``colour``."""
+
+    def paint(kind: str, text: str) -> str:
+        return f"\x1b[{_COLOURS[kind]}m{text}\x1b[0m" if colour else text
+
+    lines: list[str] = []
+    for r in run.results:
+        errors = sum(f.severity == "error" for f in r.findings)
+        warnings = len(r.findings) - errors
+        state = paint("ok", "complete") if r.complete else paint("bad", "INCOMPLETE")
+        counts = f" ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})"
+        lines.append(f"{r.title}: {state}{counts if r.findings else ''}")
+        for f in r.findings:
+            lines.append(f"  {paint(f.severity, f.severity.ljust(7))} {f.field or '(page)'}: {f.code} — {f.message}")
+    complete = sum(r.complete for r in run.results)
+    lines.append(
+        f"{len(run.results)} page{'s' * (len(run.results) != 1)} checked as of {run.as_of.isoformat()}: "
+        f"{complete} complete, {len(run.results) - complete} incomplete"
+        + (f", {len(run.errors)} unreadable" if run.errors else "")
+    )
+    return "\n".join(lines)

@@ -1,0 +1,73 @@
+"""One exception tree for the whole bot. Only :mod:`bot.cli` turns these into messages and exit codes.
+
+::
+
+    BotError                      anything the bot reports to a person (exit 2 unless noted)
+    ├── ConfigError               a config or rules file is unreadable or wrong (lists every problem)
+    ├── InputError                a wikitext file cannot be read or decoded (offline check)
+    ├── SafetyStop                a safety cap or precondition refused a write (missing marker, caps)
+    └── WikiError                 the wiki could not do what was asked
+        ├── WikiUnavailable       network down, 5xx, maxlag beyond the retry budget
+        ├── LoginFailed           bad or missing credentials, password file permissions
+        ├── ShutoffEngaged        the on-wiki shutoff page holds text outside comments
+        ├── EditConflict          someone saved after our base revision
+        ├── PageProtected         the bot may not edit this page
+        └── BotsDenied            the page's {{bots}}/{{nobots}} excludes this bot
+"""
+
+from __future__ import annotations
+
+
+class BotError(Exception):
+    """Base of every error the bot reports; ``str()`` is the whole message for a person."""
+
+    exit_code = 2
+
+
+class ConfigError(BotError):
+    """A configuration or rules file is wrong. ``problems`` holds one line per problem, each naming
+    the file, the key and the fix; ``str()`` joins them."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class InputError(BotError):
+    """A wikitext file given to ``check`` could not be read (missing, unreadable, not UTF-8)."""
+
+
+class SafetyStop(BotError):
+    """A safety cap or precondition stopped the run before a write; nothing was saved by that step."""
+
+    exit_code = 3
+
+
+class WikiError(BotError):
+    """The wiki could not do what was asked."""
+
+
+class WikiUnavailable(WikiError):
+    """The wiki did not answer usefully within the retry budget (network, 5xx, maxlag, read-only)."""
+
+
+class LoginFailed(WikiError):
+    """Login was impossible: missing or wrong credentials, or an unsafe password file."""
+
+
+class ShutoffEngaged(WikiError):
+    """The on-wiki shutoff page holds text outside HTML comments: the bot must not write."""
+
+    exit_code = 4
+
+
+class EditConflict(WikiError):
+    """The page changed after the revision the edit was based on."""
+
+
+class PageProtected(WikiError):
+    """The bot lacks the right to edit this page."""
+
+
+class BotsDenied(WikiError):
+    """The page excludes this bot with ``{{bots}}`` or ``{{nobots}}``."""

@@ -1,0 +1,108 @@
+"""Linear-time scanning of wikitext with MediaWiki's preprocessor semantics, used to find templates
+without a full parse (mwparserfromhell's full parse is quadratic on runs of unclosed ``{{``).
+
+Two steps, each one pass over the page:
+
+* :func:`mask` blanks HTML comments and the bodies of tags whose contents MediaWiki does not parse
+  for templates (``<nowiki>``, ``<pre>``, ``<syntaxhighlight>``, … — mwparserfromhell's
+  ``PARSER_BLACKLIST``), keeping every offset. An unclosed comment runs to the end of the page, as
+  in MediaWiki; an unclosed ``<nowiki>`` or ``<pre>`` is literal text.
+* :func:`template_spans` pairs braces as MediaWiki's preprocessor does: runs of ``{`` and ``[``
+  are pushed, a run of the *current* top's closing character closes it (``}}`` inside an open
+  ``[[`` is literal), ``{{{``…``}}}`` is a template argument, unclosed pieces become literal text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+MASK = "\x00"
+
+#: Tags whose contents are not parsed for templates (mwparserfromhell's PARSER_BLACKLIST).
+OPAQUE_TAGS = (
+    "categorytree", "ce", "chem", "gallery", "graph", "hiero", "imagemap", "inputbox", "math",
+    "nowiki", "pre", "score", "section", "source", "syntaxhighlight", "templatedata", "timeline",
+)  # fmt: skip
+
+_OPENERS = re.compile(r"<!--|<(" + "|".join(OPAQUE_TAGS) + r")(?=[\s/>])[^>]*>", re.IGNORECASE)
+_CLOSERS = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in OPAQUE_TAGS}
+
+
+def mask(text: str) -> str:
+    """``text`` with comments and opaque tag bodies replaced by ``MASK`` characters, same length.
+    NUL characters already in the text become U+FFFD so they cannot pass for masked text."""
+    if MASK in text:
+        text = text.replace(MASK, "\ufffd")
+    parts: list[str] = []
+    pos = kept = 0
+    unclosed_after: dict[str, int] = {}  # tag → a position after which it has no closing tag
+    while (m := _OPENERS.search(text, pos)) is not None:
+        if m.group(0) == "<!--":
+            close = text.find("-->", m.end())
+            end = len(text) if close < 0 else close + 3
+        else:
+            tag = m.group(1).lower()
+            closer = None
+            if not m.group(0).endswith("/>") and m.end() < unclosed_after.get(tag, len(text) + 1):
+                closer = _CLOSERS[tag].search(text, m.end())
+                if closer is None:
+                    unclosed_after[tag] = m.end()  # later searches for this tag would fail too
+            if closer is None:  # <nowiki/>, or unclosed (literal text in MediaWiki)
+                pos = m.end()
+                continue
+            end = closer.end()
+        parts.append(text[kept : m.start()])
+        parts.append(MASK * (end - m.start()))
+        pos = kept = end
+    parts.append(text[kept:])
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A closed ``{{…}}`` template: ``text[start:end]`` includes both brace pairs."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class _Piece:
+    char: str
+    start: int
+    count: int
+
+
+_RUNS = re.compile(r"\{+|\}+|\[+|\]+")
+
+
+def template_spans(masked: str) -> Iterator[Span]:
+    """Every closed template (not template argument) of a masked page, in order of closing.
+    One pass; the stack holds at most one entry per unclosed opening run."""
+    stack: list[_Piece] = []
+    for m in _RUNS.finditer(masked):
+        run, pos = m.group(0), m.start()
+        ch = run[0]
+        if ch in "{[":
+            if len(run) >= 2:
+                stack.append(_Piece(ch, pos, len(run)))
+            continue
+        want = "{" if ch == "}" else "["
+        i, remaining = pos, len(run)
+        while remaining and stack and stack[-1].char == want:
+            piece = stack[-1]
+            count = min(remaining, piece.count)
+            limit = 3 if want == "{" else 2
+            matched = min(count, limit)
+            if matched < 2:
+                break  # a lone brace is literal
+            open_at = piece.start + piece.count - matched
+            if want == "{" and matched == 2:
+                yield Span(open_at, i + matched)
+            piece.count -= matched
+            if piece.count < 2:
+                stack.pop()
+            i += matched
+            remaining -= matched
