@@ -92,8 +92,7 @@ def render_json(run: CheckRun) -> str:
                 "title": r.title,
                 "complete": r.complete,
                 "findings": [
-                    {"field": f.field, "code": f.code, "severity": f.severity, "message": f.message}
-                    for f in r.findings
+                    {"field": f.field, "code": f.code, "severity": f.severity, "message": f.message} for f in r.findings
                 ],
             }
             for r in run.results

@@ -69,10 +69,16 @@ def load_config(path: Path) -> Config:
     r.keys(tag_t, "tagging", ["grace_days", "retag_after_days", "max_tags_per_run"])
     r.keys(sum_t, "summary", ["max_row_drop"])
     namespaces = site_t.get("namespaces", [0])
-    if not isinstance(namespaces, list) or not namespaces or not all(
-        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in namespaces
+    if (
+        not isinstance(namespaces, list)
+        or not namespaces
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in namespaces)
     ):
-        r.problem("site.namespaces", f"expected a non-empty list of namespace numbers, got {namespaces!r}", "write e.g. [0]")
+        r.problem(
+            "site.namespaces",
+            f"expected a non-empty list of namespace numbers, got {namespaces!r}",
+            "write e.g. [0]",
+        )
         namespaces = [0]
     site = SiteConfig(
         family=r.string(site_t, "site", "family", default="meta"),

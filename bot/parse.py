@@ -18,6 +18,7 @@ Edge cases, as MediaWiki treats them:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -74,9 +75,7 @@ def find_infobox_full(text: str, names: frozenset[str]) -> ParseOutcome:
     """The straightforward way: parse the whole page with mwparserfromhell, then its templates.
     Quadratic on pathological input; for reference and benchmarks only."""
     templates = [
-        t
-        for t in mwparserfromhell.parse(text).filter_templates(recursive=True)
-        if normalize_name(str(t.name)) in names
+        t for t in mwparserfromhell.parse(text).filter_templates(recursive=True) if normalize_name(str(t.name)) in names
     ]
     if len(templates) != 1:
         return ParseOutcome(None, NO_INFOBOX if not templates else MULTIPLE_INFOBOXES, len(templates))
@@ -89,8 +88,7 @@ def _clean(value: str) -> str:
 
 def _infobox_from_template(template: Template, start: int, end: int) -> Infobox:
     params = tuple(
-        Param(name=_clean(str(p.name)), value=_clean(str(p.value)), positional=not p.showkey)
-        for p in template.params
+        Param(name=_clean(str(p.name)), value=_clean(str(p.value)), positional=not p.showkey) for p in template.params
     )
     return Infobox(params=params, start=start, end=end)
 
@@ -112,7 +110,7 @@ def _infobox_from_split(text: str, masked: str, start: int, end: int) -> Infobox
             bounds.append(m.start())
     bounds.append(end - 2)
     params, number = [], 0
-    for a, b in zip(bounds[1:-1], bounds[2:], strict=True):
+    for a, b in itertools.pairwise(bounds[1:]):
         part, mpart = text[a + 1 : b], masked[a + 1 : b]
         eq = mpart.find("=")
         if eq < 0:

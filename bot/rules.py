@@ -95,7 +95,11 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
             r.problem(f"params.{rule.name}.required.field", f"{rule.condition.field!r} is not an enumerated parameter",
                       "name a parameter of kind enum")  # fmt: skip
         if rule.not_before and rule.not_before not in params:
-            r.problem(f"params.{rule.name}.not_before", f"unknown parameter {rule.not_before!r}", "name a date parameter")
+            r.problem(
+                f"params.{rule.name}.not_before",
+                f"unknown parameter {rule.not_before!r}",
+                "name a date parameter",
+            )
     ph = r.table(data, "", "placeholders")
     r.keys(ph, "placeholders", ["words"])
     lic = r.table(data, "", "licences")
@@ -105,7 +109,11 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
         try:
             patterns.append(re.compile(pattern, re.IGNORECASE))
         except re.error as exc:
-            r.problem(f"licences.nonfree_patterns[{i}]", f"bad regular expression ({exc})", "fix the pattern")
+            r.problem(
+                f"licences.nonfree_patterns[{i}]",
+                f"bad regular expression ({exc})",
+                "fix the pattern",
+            )
     stale = r.table(data, "", "stale")
     r.keys(stale, "stale", ["field", "max_age_days", "when_status"])
     privacy = r.table(data, "", "privacy")
@@ -135,9 +143,17 @@ def _severities(r: Reader, table: dict[str, Any]) -> dict[str, Severity]:
     out: dict[str, Severity] = {}
     for code, severity in table.items():
         if code not in FINDING_CODES:
-            r.problem(f"severities.{code}", "unknown finding code", f"use one of: {', '.join(FINDING_CODES)}")
+            r.problem(
+                f"severities.{code}",
+                "unknown finding code",
+                f"use one of: {', '.join(FINDING_CODES)}",
+            )
         elif severity not in ("error", "warning"):
-            r.problem(f"severities.{code}", f"severity {severity!r} is not allowed", 'use "error" or "warning"')
+            r.problem(
+                f"severities.{code}",
+                f"severity {severity!r} is not allowed",
+                'use "error" or "warning"',
+            )
         else:
             out[code] = severity
     for code in FINDING_CODES:
@@ -181,4 +197,3 @@ def _param(r: Reader, name: str, table: Any, enums: dict[str, tuple[str, ...]]) 
         point=r.string(table, prefix, "point", default=None) or None,
         hint=r.string(table, prefix, "hint"),
     )
-

@@ -54,7 +54,11 @@ class Reader:
             raise ConfigError(self.problems)
 
     def keys(
-        self, table: Mapping[str, Any], prefix: str, allowed: Iterable[str], required: Iterable[str] = ()
+        self,
+        table: Mapping[str, Any],
+        prefix: str,
+        allowed: Iterable[str],
+        required: Iterable[str] = (),
     ) -> None:
         """Report unknown keys (with the allowed ones) and missing required keys of ``table``."""
         allowed_set = set(allowed)
@@ -80,18 +84,31 @@ class Reader:
     def table(self, table: Mapping[str, Any], prefix: str, key: str) -> dict[str, Any]:
         value = table.get(key, {})
         if not isinstance(value, dict):
-            self.problem(_join(prefix, key), f"expected a table, got {_kind(value)}", f"write [{_join(prefix, key)}]")
+            self.problem(
+                _join(prefix, key),
+                f"expected a table, got {_kind(value)}",
+                f"write [{_join(prefix, key)}]",
+            )
             return {}
         return value
 
     def string(
-        self, table: Mapping[str, Any], prefix: str, key: str, default: Any = _MISSING, choices: Iterable[str] = ()
+        self,
+        table: Mapping[str, Any],
+        prefix: str,
+        key: str,
+        default: Any = _MISSING,
+        choices: Iterable[str] = (),
     ) -> str:
         value = self._get(table, prefix, key, default)
         if value is None:
             return ""
         if not isinstance(value, str):
-            self.problem(_join(prefix, key), f"expected a string, got {_kind(value)}", 'quote it: key = "value"')
+            self.problem(
+                _join(prefix, key),
+                f"expected a string, got {_kind(value)}",
+                'quote it: key = "value"',
+            )
             return ""
         options = list(choices)
         if options and value not in options:
@@ -99,34 +116,60 @@ class Reader:
         return value
 
     def integer(
-        self, table: Mapping[str, Any], prefix: str, key: str, default: Any = _MISSING, minimum: int = 0
+        self,
+        table: Mapping[str, Any],
+        prefix: str,
+        key: str,
+        default: Any = _MISSING,
+        minimum: int = 0,
     ) -> int:
         value = self._get(table, prefix, key, default)
         if value is None:
             return 0
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(_join(prefix, key), f"expected a whole number, got {_kind(value)}", "write a number without quotes")
+            self.problem(
+                _join(prefix, key),
+                f"expected a whole number, got {_kind(value)}",
+                "write a number without quotes",
+            )
             return 0
         if value < minimum:
-            self.problem(_join(prefix, key), f"{value} is below the minimum {minimum}", f"use {minimum} or more")
+            self.problem(
+                _join(prefix, key),
+                f"{value} is below the minimum {minimum}",
+                f"use {minimum} or more",
+            )
             return minimum
         return value
 
     def boolean(self, table: Mapping[str, Any], prefix: str, key: str, default: Any = _MISSING) -> bool:
         value = self._get(table, prefix, key, default)
         if not isinstance(value, bool):
-            self.problem(_join(prefix, key), f"expected true or false, got {_kind(value)}", "write true or false")
+            self.problem(
+                _join(prefix, key),
+                f"expected true or false, got {_kind(value)}",
+                "write true or false",
+            )
             return False
         return value
 
     def strings(
-        self, table: Mapping[str, Any], prefix: str, key: str, default: Any = _MISSING, nonempty: bool = False
+        self,
+        table: Mapping[str, Any],
+        prefix: str,
+        key: str,
+        default: Any = _MISSING,
+        nonempty: bool = False,
     ) -> tuple[str, ...]:
         value = self._get(table, prefix, key, default)
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(_join(prefix, key), f"expected a list of strings, got {_kind(value)}", 'write ["a", "b"]')
+            self.problem(
+                _join(prefix, key),
+                f"expected a list of strings, got {_kind(value)}",
+                'write ["a", "b"]',
+            )
             return ()
         if nonempty and not value:
             self.problem(_join(prefix, key), "is empty", "give at least one value")
@@ -138,6 +181,11 @@ def _join(prefix: str, key: str) -> str:
 
 
 def _kind(value: Any) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list", dict: "a table"}.get(
-        type(value), type(value).__name__
-    )
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)

@@ -41,9 +41,7 @@ def check_page(title: str, outcome: ParseOutcome, rules: Rules, as_of: dt.date) 
     """Findings for a parsed page, sorted in contract order, plus the values the table shows."""
     if outcome.infobox is None:
         code = outcome.problem or "no_infobox"
-        message = (
-            msg.multiple_infoboxes(rules, outcome.count) if code == MULTIPLE_INFOBOXES else msg.no_infobox(rules)
-        )
+        message = msg.multiple_infoboxes(rules, outcome.count) if code == MULTIPLE_INFOBOXES else msg.no_infobox(rules)
         return PageResult(title, (Finding(None, code, rules.severities[code], message),))
     findings = validate(outcome.infobox, rules, as_of)
     return PageResult(title, findings, dict(outcome.infobox.values))
@@ -78,7 +76,11 @@ def validate(infobox: Infobox, rules: Rules, as_of: dt.date) -> tuple[Finding, .
         if p.name not in rules.params:
             add(p.name, "unknown_param", msg.unknown_param(rules, p.name, p.positional))
         if counts[p.name] > 1:
-            add(p.name, "duplicate_param", msg.duplicate_param(p.name, counts[p.name], values[p.name]))
+            add(
+                p.name,
+                "duplicate_param",
+                msg.duplicate_param(p.name, counts[p.name], values[p.name]),
+            )
     return tuple(sorted(out.values(), key=lambda f: f.sort_key))
 
 
@@ -122,13 +124,23 @@ def _format_problem(rule: ParamRule, value: str, rules: Rules) -> str | None:
     return None
 
 
-def _cross_checks(present: Mapping[str, str], rules: Rules, as_of: dt.date, add: Callable[[str, str, str], None]) -> None:
+def _cross_checks(
+    present: Mapping[str, str], rules: Rules, as_of: dt.date, add: Callable[[str, str, str], None]
+) -> None:
     for rule in rules.params.values():
         if rule.not_before and rule.name in present and rule.not_before in present:
             end, start = parse_date(present[rule.name]), parse_date(present[rule.not_before])
             if end and start and date_before(end, start):
-                add(rule.name, "date_order", msg.date_order(rules, rule, present[rule.name], present[rule.not_before]))
-        if rule.kind == "licence" and rule.name in present and is_nonfree_licence(present[rule.name], rules.nonfree_patterns):
+                add(
+                    rule.name,
+                    "date_order",
+                    msg.date_order(rules, rule, present[rule.name], present[rule.not_before]),
+                )
+        if (
+            rule.kind == "licence"
+            and rule.name in present
+            and is_nonfree_licence(present[rule.name], rules.nonfree_patterns)
+        ):
             add(rule.name, "nonfree_license", msg.nonfree_license(rules, rule, present[rule.name]))
     status = fold_enum(present.get("status", ""))
     reviewed = parse_date(present.get(rules.stale_field, ""))

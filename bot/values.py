@@ -89,7 +89,7 @@ def parse_date(value: str) -> PartialDate | None:
     month = int(m.group(2)) if m.group(2) else None
     day = int(m.group(3)) if m.group(3) else None
     try:
-        dt.date(year, month or 1, day or 1)
+        dt.date(year, 1 if month is None else month, 1 if day is None else day)
     except ValueError:
         return None
     return PartialDate(year, month, day)

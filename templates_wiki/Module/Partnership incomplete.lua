@@ -1,0 +1,301 @@
+-- Module:Partnership incomplete
+--
+-- Renders the text of {{Partnership incomplete}}, the maintenance notice that the
+-- partnership tracker bot puts as the first line of a partnership page whose
+-- {{Partnership infobox}} is incomplete:
+--
+--   {{Partnership incomplete|missing=metrics,coi_disclosure|invalid=end|problem=multiple_infoboxes}}
+--
+-- Each list is comma-separated canonical infobox parameter names (sorted by the
+-- bot); any list may be absent. Names are shown to readers in plain words, each
+-- linked to the part of the partnership guidance it comes from. Unknown names are
+-- shown as code (escaped), never dropped, so a newer bot never loses information.
+--
+-- Scribunto (Lua 5.1). Entry point: {{#invoke:Partnership incomplete|main}}, which
+-- reads the arguments of the calling template, or the #invoke's own when it is
+-- given missing=, invalid= or problem= (so documentation can show an example
+-- without transcluding the template), and returns the whole notice box.
+-- The category is added by the template, not here.
+
+local p = {}
+
+-- The guidance page. On Meta-Wiki it is a main-namespace page; on any other wiki
+-- change this to 'm:Wikimedia Foundation partnership reflections'.
+local GUIDANCE = 'Wikimedia Foundation partnership reflections'
+
+-- Where each parameter is explained (the template page transcludes its /doc,
+-- which carries an anchor "param-<name>" per parameter).
+local DOC = 'Template:Partnership infobox'
+
+-- Guidance sections (headings of the guidance page).
+local S_DEFINITION = 'Partnership definition'
+local S_MISSION = 'Advance the Wikimedia mission and have measurable impact or documentable lessons'
+local S_TRANSPARENCY = 'Provide sufficient transparency'
+local S_GOALS = 'Goals for partnerships'
+local S_MODELS = 'Partnership models'
+local S_TIPS = 'Tips for constructing a partnership'
+local S_CAREFUL = 'Things to be careful about'
+local S_CRITICAL = 'Historically critical concerns'
+
+-- Canonical parameter name -> plain words, guidance section (or nil) and, for
+-- the "please correct" list, what a good value looks like.
+-- The words are the bot's field labels (config/rules.toml, params.*.label), so
+-- the notice and the bot's messages name fields the same way.
+local FIELDS = {
+	partner = {
+		words = 'partner',
+		section = S_DEFINITION,
+		good = 'the name of the partner organization or person',
+	},
+	partner_url = {
+		words = 'partner website',
+		good = 'a full web address starting with http:// or https://',
+	},
+	model = {
+		words = 'partnership model',
+		section = S_MODELS,
+		good = 'one of: legal, technology, reference, distribution, mobile, education, '
+			.. 'cultural, fundraising, content, community, expert, language',
+	},
+	goals = {
+		words = 'goals',
+		section = S_GOALS,
+		good = 'a comma-separated list of: free-content, dissemination, awareness, global-reach, '
+			.. 'volunteer-participation, volunteer-support, open-copyright, privacy, '
+			.. 'free-software, infrastructure',
+	},
+	metrics = {
+		words = 'specific goals or metrics',
+		section = S_MISSION,
+		good = 'the specific goals or metrics that keep the partnership on track',
+	},
+	coi_disclosure = {
+		words = 'conflict-of-interest disclosure',
+		section = S_CAREFUL,
+		good = 'who has a financial interest in the partner, or "None known"',
+	},
+	community_role = {
+		words = 'community role',
+		section = S_TIPS,
+		good = 'how volunteers and affiliates take part',
+	},
+	status = {
+		words = 'status',
+		section = S_TIPS,
+		good = 'one of: proposed, active, completed, terminated',
+	},
+	start = {
+		words = 'start date',
+		good = 'a date written YYYY-MM-DD, YYYY-MM or YYYY that exists on the calendar',
+	},
+	['end'] = {
+		words = 'end date',
+		good = 'a date written YYYY-MM-DD, YYYY-MM or YYYY, not before the start date',
+	},
+	agreement = {
+		words = 'agreement',
+		section = S_TIPS,
+		good = 'one of: none, email, project-plan, mou, contract',
+	},
+	transparency = {
+		words = 'transparency',
+		section = S_TRANSPARENCY,
+		good = 'one of: public, partial, confidential',
+	},
+	transparency_note = {
+		words = 'transparency note',
+		section = S_TRANSPARENCY,
+		good = 'what is not made public, and why',
+	},
+	feedback = {
+		words = 'feedback forum',
+		section = S_TIPS,
+		good = 'a wikilink or web address of the open forum for feedback',
+	},
+	impact_report = {
+		words = 'impact report',
+		section = S_TIPS,
+		good = 'a wikilink or web address of the impact report',
+	},
+	lessons = {
+		words = 'lessons learned',
+		section = S_TIPS,
+		good = 'the lessons, or a wikilink or web address where they are written down',
+	},
+	content_license = {
+		words = 'content licence',
+		section = S_CRITICAL,
+		good = 'a free licence such as CC BY-SA 4.0, CC BY 4.0 or CC0; '
+			.. 'NonCommercial (NC), NoDerivatives (ND) and "Wikipedia only" terms are not free',
+	},
+	data_sharing = {
+		words = 'data sharing',
+		section = S_CRITICAL,
+		good = 'one of: none, aggregate, personal',
+	},
+	contact = {
+		words = 'contact',
+		good = 'who to ask, usually a link to a user page',
+	},
+	last_reviewed = {
+		words = 'last review date',
+		good = 'a date written YYYY-MM-DD, YYYY-MM or YYYY that exists on the calendar',
+	},
+}
+
+for name, field in pairs(FIELDS) do
+	field.name = name
+end
+
+-- Page-level problems (the "problem" parameter).
+local PROBLEMS = {
+	multiple_infoboxes = 'This page has more than one partnership infobox; keep one.',
+	no_infobox = 'This page has no partnership infobox; add one.',
+}
+
+local function trim(s)
+	return mw.text.trim(s or '')
+end
+
+-- Split "a, b,,c" into {'a', 'b', 'c'}: trimmed, empties and repeats dropped,
+-- order kept.
+local function splitList(value)
+	local items, seen = {}, {}
+	value = trim(value)
+	if value == '' then
+		return items
+	end
+	for _, raw in ipairs(mw.text.split(value, ',', true)) do
+		local item = trim(raw)
+		if item ~= '' and not seen[item] then
+			seen[item] = true
+			items[#items + 1] = item
+		end
+	end
+	return items
+end
+
+-- The FIELDS entry for a name as written; tolerates stray case, spaces and
+-- hyphens ("COI disclosure"), though the bot always writes canonical names.
+local function lookup(name)
+	if FIELDS[name] then
+		return FIELDS[name]
+	end
+	local folded = mw.ustring.lower(name):gsub('[%s%-]+', '_')
+	return FIELDS[folded]
+end
+
+local function guidanceLink(section, text)
+	if section then
+		return '[[' .. GUIDANCE .. '#' .. section .. '|' .. text .. ']]'
+	end
+	return '[[' .. GUIDANCE .. '|' .. text .. ']]'
+end
+
+-- One field in plain words, linked to its guidance section, or to the infobox
+-- documentation when the guidance has no section for it. The parameter name is
+-- kept as a tooltip so editors can find it in the source.
+local function describe(name, withHint)
+	local field = lookup(name)
+	if not field then
+		return '<code>' .. mw.text.nowiki(name) .. '</code>'
+	end
+	local link
+	if field.section then
+		link = guidanceLink(field.section, field.words)
+	else
+		link = '[[' .. DOC .. '#param-' .. field.name .. '|' .. field.words .. ']]'
+	end
+	local out = '<span title="infobox parameter: ' .. field.name .. '">' .. link .. '</span>'
+	if withHint and field.good then
+		out = out .. ' <span style="color:#54595d;">(' .. field.good .. ')</span>'
+	end
+	return out
+end
+
+local function describeAll(names, withHint)
+	local parts = {}
+	for i, name in ipairs(names) do
+		parts[i] = describe(name, withHint)
+	end
+	return parts
+end
+
+-- Arguments: those given to the calling template; when the module is invoked
+-- directly with arguments of its own (e.g. in documentation), those.
+local function getArgs(frame)
+	local own = frame.args or {}
+	if own.missing or own.invalid or own.problem then
+		return own
+	end
+	local parent = frame:getParent()
+	if parent then
+		return parent.args
+	end
+	return own
+end
+
+function p.render(args)
+	local missing = splitList(args.missing)
+	local invalid = splitList(args.invalid)
+	local problems = splitList(args.problem)
+
+	local lines = {}
+	lines[#lines + 1] = "'''This partnership page is incomplete.''' "
+		.. 'Some of what the ' .. guidanceLink(nil, 'partnership guidance')
+		.. ' asks every partnership page to record is missing or needs correcting.'
+
+	local items = {}
+	for _, name in ipairs(problems) do
+		if PROBLEMS[name] then
+			items[#items + 1] = PROBLEMS[name]
+		else
+			items[#items + 1] = 'Problem with this page: <code>' .. mw.text.nowiki(name) .. '</code>.'
+		end
+	end
+	if #missing > 0 then
+		items[#items + 1] = 'Please fill in: '
+			.. mw.text.listToText(describeAll(missing, false), ', ', ' and ') .. '.'
+	end
+	if #invalid > 0 then
+		local parts = describeAll(invalid, true)
+		if #parts == 1 then
+			items[#items + 1] = 'Please correct the ' .. parts[1] .. '.'
+		else
+			items[#items + 1] = 'Please correct:\n** ' .. table.concat(parts, '\n** ')
+		end
+	end
+	if #items > 0 then
+		lines[#lines + 1] = '\n* ' .. table.concat(items, '\n* ')
+	end
+
+	lines[#lines + 1] = '\n<div style="font-size:90%; margin-top:0.3em;">'
+		.. 'See the [[' .. DOC .. '|infobox documentation]] for what each field needs. '
+		.. '<i>This notice is maintained by a bot and will be removed automatically once '
+		.. "everything above is fixed; please don't remove it by hand.</i></div>"
+	return table.concat(lines)
+end
+
+-- The notice box around the text: an "ambox"-like table with inline styles, as
+-- the wiki has no site CSS for message boxes.
+function p.box(text)
+	return '<table class="plainlinks ambox ambox-content partnership-incomplete" role="presentation" '
+		.. 'style="width:80%; margin:0 10% 1em; border:1px solid #a2a9b1; '
+		.. 'border-left:10px solid #f28500; background:#fbfbfb; color:#202122; border-collapse:collapse;">'
+		.. '<tr><td style="width:3em; padding:0.25em 0.5em; text-align:center; vertical-align:middle; '
+		.. 'font-size:180%; color:#f28500;" aria-hidden="true">&#9888;</td>'
+		.. '<td style="padding:0.35em 0.6em; vertical-align:middle;">\n'
+		.. text
+		.. '\n</td></tr></table>'
+end
+
+function p.main(frame)
+	return p.box(p.render(getArgs(frame)))
+end
+
+-- Exposed for testing.
+p._splitList = splitList
+p._describe = describe
+p._FIELDS = FIELDS
+
+return p

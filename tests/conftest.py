@@ -1,0 +1,27 @@
+"""Shared fixtures for every test: the project's rules, a fixed as-of date, paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.rules import Rules, load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "wikipedia-sample"
+EXAMPLES = ROOT / "templates_wiki" / "examples"
+AS_OF = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="session")
+def rules() -> Rules:
+    return load_rules()
+
+
+def corpus_pages() -> list[Path]:
+    """The 70 real Wikipedia articles of ``../shared/corpus``; a missing corpus fails loudly."""
+    pages = sorted(CORPUS.glob("*.wiki"))
+    assert pages, f"corpus not found at {CORPUS}: the shared/ folder must sit beside the checkout"
+    return pages
