@@ -1,0 +1,1 @@
+"""Tests against the real local MediaWiki started by scripts/devwiki (marker: wiki)."""

@@ -1,0 +1,136 @@
+"""Fixtures for tests against the local dev wiki (scripts/devwiki).
+
+``devwiki`` (session) runs ``./scripts/devwiki up`` once: it installs MediaWiki on the first
+run (apt, a minute or so) and is a fast no-op when the wiki already runs. It fails, never
+skips, when the wiki cannot start, with the script's output as the reason. The wiki is left
+running after the session; ``./scripts/devwiki down`` stops it.
+
+Every test under tests/wiki gets the ``wiki`` marker, so ``pytest -m 'not wiki'`` leaves them
+out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .api import WikiApi
+
+WIKI_TESTS = Path(__file__).resolve().parent
+REPO_ROOT = WIKI_TESTS.parents[1]
+DEVWIKI_SCRIPT = REPO_ROOT / "scripts" / "devwiki"
+# The first `up` installs Debian packages; allow for a slow mirror.
+UP_TIMEOUT = 1200.0
+
+
+@dataclass(frozen=True)
+class DevWiki:
+    """The running dev wiki: where it is and how to log in."""
+
+    root: Path
+    """The repository root."""
+    url: str
+    """http://127.0.0.1:PORT (no trailing slash)."""
+    api: str
+    """Full URL of api.php."""
+    admin_user: str
+    admin_password: str
+    bot_user: str
+    """The BotPassword login name, e.g. PartnershipBot@tracker."""
+    bot_password: str
+    bot_account: str
+    """The bot's account name, e.g. PartnershipBot."""
+    pywikibot_dir: Path
+    """A Pywikibot directory (user-config.py, user-password.py, families/) for this wiki."""
+    data_dir: Path
+    """.devwiki/ in the repository root."""
+
+    def pywikibot_env(self) -> dict[str, str]:
+        """The environment for a subprocess that runs Pywikibot against this wiki."""
+        env = dict(os.environ)
+        env["PYWIKIBOT_DIR"] = str(self.pywikibot_dir)
+        env.pop("PYWIKIBOT_DIR_PWB", None)
+        return env
+
+    @property
+    def python(self) -> str:
+        """The virtualenv's Python (which has Pywikibot), else the one running pytest."""
+        venv_python = self.root / ".venv" / "bin" / "python"
+        return str(venv_python) if venv_python.exists() else sys.executable
+
+
+def run_devwiki(*args: str, timeout: float = 120.0) -> subprocess.CompletedProcess[str]:
+    """Run scripts/devwiki with stdout and stderr together in .stdout."""
+    return subprocess.run(
+        [str(DEVWIKI_SCRIPT), *args],
+        cwd=REPO_ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(WIKI_TESTS):
+            item.add_marker(pytest.mark.wiki)
+
+
+@pytest.fixture(scope="session")
+def devwiki() -> DevWiki:
+    try:
+        result = run_devwiki("up", timeout=UP_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        output = exc.stdout if isinstance(exc.stdout, str) else ""
+        pytest.fail(f"./scripts/devwiki up timed out after {UP_TIMEOUT:.0f}s:\n{output}", pytrace=False)
+    if result.returncode != 0:
+        pytest.fail(
+            f"./scripts/devwiki up failed (exit {result.returncode}):\n{result.stdout}",
+            pytrace=False,
+        )
+    data_dir = REPO_ROOT / ".devwiki"
+    try:
+        creds = json.loads((data_dir / "credentials.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        pytest.fail(
+            f"./scripts/devwiki up left no readable .devwiki/credentials.json: {exc}\n{result.stdout}",
+            pytrace=False,
+        )
+    return DevWiki(
+        root=REPO_ROOT,
+        url=str(creds["url"]),
+        api=str(creds["api"]),
+        admin_user=str(creds["admin_user"]),
+        admin_password=str(creds["admin_password"]),
+        bot_user=str(creds["bot_user"]),
+        bot_password=str(creds["bot_password"]),
+        bot_account=str(creds["bot_account"]),
+        pywikibot_dir=Path(creds["pywikibot_dir"]),
+        data_dir=data_dir,
+    )
+
+
+@pytest.fixture(scope="session")
+def admin_api(devwiki: DevWiki) -> Iterator[WikiApi]:
+    """A client logged in as Admin (sysop, bureaucrat). Shared: do not log it out."""
+    with WikiApi(devwiki.api) as api:
+        api.login(devwiki.admin_user, devwiki.admin_password)
+        yield api
+
+
+@pytest.fixture(scope="session")
+def bot_api(devwiki: DevWiki) -> Iterator[WikiApi]:
+    """A client logged in with the bot's BotPassword. Shared: do not log it out."""
+    with WikiApi(devwiki.api) as api:
+        api.login(devwiki.bot_user, devwiki.bot_password)
+        yield api
