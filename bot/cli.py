@@ -1,18 +1,24 @@
 """Command line: ``python -m bot SUBCOMMAND``. The only place that turns ``BotError``s into
-messages on standard error and exit codes (0 ok, 1 incomplete pages, 2 usage/input/config error,
-3 safety stop, 4 shutoff engaged)."""
+messages on standard error and exit codes: 0 ok, 1 incomplete pages (``check``), 2 usage, input,
+config or wiki error, 3 safety stop, 4 shutoff engaged.
+
+Sub-commands: ``check`` (offline), ``run`` (one pass on the wiki), ``install-templates`` (the wiki
+side), ``seed`` (create example pages on a dev wiki)."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from bot.check import check_paths, render_json, render_text
-from bot.config import config_path, load_config
-from bot.errors import BotError
+from bot.check import check_paths, expand_paths, render_json, render_text
+from bot.config import Config, config_path, load_config
+from bot.errors import BotError, InputError
+from bot.logs import Progress, setup_logging
 
 
 def _date(value: str) -> dt.date:
@@ -29,33 +35,124 @@ def _bad_date(value: str) -> dt.date:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n")[0])
     parser.add_argument("--config", help="bot config file (default: $PARTNERSHIP_BOT_CONFIG or config/bot.toml)")
+    parser.add_argument("--log-format", choices=("text", "json"), default="text", help="log lines on stderr")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = sub.add_parser("check", help="validate wikitext files offline (no wiki needed)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
                        help="date for staleness checks (default: today, UTC)")  # fmt: skip
     check.add_argument("paths", nargs="+", metavar="PATH", help="a .wiki file, or a directory searched for them")
+    run = sub.add_parser("run", help="one pass on the wiki: validate, tag, update the summary and status pages")
+    run.add_argument("--dry-run", action="store_true", help="print unified diffs; write nothing")
+    run.add_argument("--report-json", metavar="FILE", help="write the run report as JSON")
+    run.add_argument("--print-table", action="store_true", help="print the summary table as text")
+    run.add_argument("--config", dest="run_config", metavar="PATH", help="bot config file (same as the global one)")
+    install = sub.add_parser("install-templates", help="create or update the wiki-side pages from templates_wiki/")
+    install.add_argument("--dry-run", action="store_true", help="list what would change; write nothing")
+    seed = sub.add_parser("seed", help="create a wiki page from each .wiki file that is missing (dev wikis)")
+    seed.add_argument("paths", nargs="+", metavar="PATH")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    setup_logging(args.log_format, args.verbose)
     try:
-        config = load_config(config_path(args.config))
+        config = load_config(config_path(getattr(args, "run_config", None) or args.config))
         if args.command == "check":
-            as_of = args.as_of or dt.datetime.now(dt.UTC).date()
-            run = check_paths(args.paths, config.rules, as_of)
-            for err in run.errors:
-                print(f"error: {err}", file=sys.stderr)
-            if args.format == "json":
-                print(render_json(run))
-            else:
-                print(render_text(run, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
-            return run.exit_code
+            return _check(args, config)
+        if args.command == "run":
+            return _run(args, config)
+        if args.command == "install-templates":
+            return _install(args, config)
+        if args.command == "seed":
+            return _seed(args, config)
     except BotError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted: nothing more was written; run the same command again to finish", file=sys.stderr)
         return 130
     return 2
+
+
+def _check(args: argparse.Namespace, config: Config) -> int:
+    as_of = args.as_of or dt.datetime.now(dt.UTC).date()
+    run = check_paths(args.paths, config.rules, as_of)
+    for err in run.errors:
+        print(f"error: {err}", file=sys.stderr)
+    if args.format == "json":
+        print(render_json(run))
+    else:
+        print(render_text(run, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
+    return run.exit_code
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _run(args: argparse.Namespace, config: Config) -> int:
+    from bot.job import Pass
+    from bot.state import StateStore
+    from bot.wiki import connect
+
+    gateway = connect(config.site)
+    setup = gateway.requests
+    progress = Progress()
+    with StateStore(config.run.state_path) as store:
+        job = Pass(
+            gateway,
+            config,
+            _now,
+            store,
+            dry_run=args.dry_run,
+            on_diff=lambda d: print(d, end=""),
+            on_progress=progress,
+            setup_requests=setup,
+        )
+        try:
+            report = job.run()
+        finally:
+            progress.finish()
+    if args.report_json:
+        Path(args.report_json).write_text(json.dumps(report.as_dict(), indent=1) + "\n", encoding="utf-8")
+    if args.print_table:
+        from bot.texttable import text_table
+
+        print(text_table(job.rows))
+    for skip in report.skipped:
+        print(f"skipped: {skip.title}: {skip.reason}", file=sys.stderr)
+    print(report.line())
+    return 0
+
+
+def _install(args: argparse.Namespace, config: Config) -> int:
+    from bot.install import install, wiki_files
+    from bot.wiki import connect
+
+    gateway = connect(config.site)
+    done = install(gateway, wiki_files(), dry_run=args.dry_run)
+    for item in done:
+        if item.action in ("created", "updated"):
+            print(f"{'would be ' if args.dry_run else ''}{item.action}: {item.title}")
+    changed = sum(i.action in ("created", "updated") for i in done)
+    print(f"install-templates: {len(done)} pages, {changed} {'to change' if args.dry_run else 'changed'}")
+    return 0
+
+
+def _seed(args: argparse.Namespace, config: Config) -> int:
+    from bot.install import seed
+    from bot.wiki import connect
+
+    files: list[Path] = []
+    for item in expand_paths(args.paths):
+        if isinstance(item, InputError):
+            raise item
+        files.append(item)
+    gateway = connect(config.site)
+    done = seed(gateway, files)
+    created = sum(i.action == "created" for i in done)
+    print(f"seed: {len(done)} pages, {created} created, {len(done) - created} already there")
+    return 0

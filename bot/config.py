@@ -24,6 +24,8 @@ class SiteConfig:
     code: str
     namespaces: tuple[int, ...]
     maxlag: int
+    max_retries: int
+    retry_wait: int
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,16 @@ class TaggingConfig:
 
 
 @dataclass(frozen=True)
+class RunConfig:
+    state_path: Path
+    """SQLite file of per-page tag state and run records (relative paths: to the config file)."""
+    shutoff_check_seconds: int
+    """While saving, the shutoff page is read again when this many seconds passed since the last read."""
+    status_heartbeat_hours: int
+    """The status page is saved at least this often even when nothing changed."""
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     rules: Rules
@@ -49,6 +61,7 @@ class Config:
     pages: PagesConfig
     tagging: TaggingConfig
     max_row_drop: int
+    run: RunConfig
 
 
 def config_path(explicit: str | None = None) -> Path:
@@ -60,11 +73,13 @@ def config_path(explicit: str | None = None) -> Path:
 def load_config(path: Path) -> Config:
     data = load_toml(path)
     r = Reader(path)
-    r.keys(data, "", ["rules", "site", "pages", "tagging", "summary"])
+    r.keys(data, "", ["rules", "site", "pages", "tagging", "summary", "run"])
     rules_path = path.parent / r.string(data, "", "rules", default="rules.toml")
     site_t, pages_t = r.table(data, "", "site"), r.table(data, "", "pages")
     tag_t, sum_t = r.table(data, "", "tagging"), r.table(data, "", "summary")
-    r.keys(site_t, "site", ["family", "code", "namespaces", "maxlag"])
+    run_t = r.table(data, "", "run")
+    r.keys(run_t, "run", ["state", "shutoff_check_seconds", "status_heartbeat_hours"])
+    r.keys(site_t, "site", ["family", "code", "namespaces", "maxlag", "max_retries", "retry_wait"])
     r.keys(pages_t, "pages", ["summary", "status", "shutoff", "tag_template"])
     r.keys(tag_t, "tagging", ["grace_days", "retag_after_days", "max_tags_per_run"])
     r.keys(sum_t, "summary", ["max_row_drop"])
@@ -85,6 +100,8 @@ def load_config(path: Path) -> Config:
         code=r.string(site_t, "site", "code", default="meta"),
         namespaces=tuple(namespaces),
         maxlag=r.integer(site_t, "site", "maxlag", default=5, minimum=1),
+        max_retries=r.integer(site_t, "site", "max_retries", default=5),
+        retry_wait=r.integer(site_t, "site", "retry_wait", default=5, minimum=1),
     )
     pages = PagesConfig(
         summary=r.string(pages_t, "pages", "summary", default="Partnership tracker"),
@@ -101,6 +118,11 @@ def load_config(path: Path) -> Config:
         max_tags_per_run=r.integer(tag_t, "tagging", "max_tags_per_run", default=25, minimum=1),
     )
     max_row_drop = r.integer(sum_t, "summary", "max_row_drop", default=20, minimum=1)
+    run = RunConfig(
+        state_path=path.parent / r.string(run_t, "run", "state", default="../state/tracker.sqlite"),
+        shutoff_check_seconds=r.integer(run_t, "run", "shutoff_check_seconds", default=60, minimum=1),
+        status_heartbeat_hours=r.integer(run_t, "run", "status_heartbeat_hours", default=24, minimum=1),
+    )
     rules: Rules | None = None
     try:
         rules = load_rules(rules_path)
@@ -108,4 +130,4 @@ def load_config(path: Path) -> Config:
         r.problems.extend(exc.problems)
     r.done()
     assert rules is not None
-    return Config(path, rules, site, pages, tagging, max_row_drop)
+    return Config(path, rules, site, pages, tagging, max_row_drop, run)

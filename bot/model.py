@@ -76,12 +76,17 @@ class ParseOutcome:
 
 @dataclass(frozen=True)
 class PageSnapshot:
-    """A page as read from the wiki (or a file: ``revid`` 0, ``timestamp`` None)."""
+    """A page as read from the wiki (or a file: ``revid`` 0, ``timestamp`` None).
+
+    ``user`` is the author of revision ``revid`` (empty when unknown or hidden); ``protected`` is
+    true when an edit protection forbids the reading account to edit the page."""
 
     title: str
     revid: int
     timestamp: dt.datetime | None
     text: str
+    user: str = ""
+    protected: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,3 +102,66 @@ class PageResult:
     def complete(self) -> bool:
         """Complete means no finding of severity ``error``."""
         return not any(f.severity == "error" for f in self.findings)
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A page whose due edit was not made, and why."""
+
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """The outcome of one pass (``--report-json`` writes :meth:`as_dict`).
+
+    ``api_requests`` counts the HTTP requests of the pass itself; ``setup_requests`` those of the
+    login and site information before it. ``edits`` counts saves that changed a page (tags, the
+    summary, the status page); in a dry run nothing is saved and ``edits`` is 0."""
+
+    started: str
+    dry_run: bool
+    pages_seen: int
+    pages_read: int
+    complete: int
+    incomplete: int
+    tagged: int
+    untagged: int
+    updated: int
+    skipped: tuple[Skip, ...]
+    api_requests: int
+    setup_requests: int
+    edits: int
+    seconds: float
+    summary_saved: bool
+    status_saved: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "started": self.started,
+            "dry_run": self.dry_run,
+            "pages_seen": self.pages_seen,
+            "pages_read": self.pages_read,
+            "complete": self.complete,
+            "incomplete": self.incomplete,
+            "tagged": self.tagged,
+            "untagged": self.untagged,
+            "updated": self.updated,
+            "skipped": [{"title": s.title, "reason": s.reason} for s in self.skipped],
+            "api_requests": self.api_requests,
+            "setup_requests": self.setup_requests,
+            "edits": self.edits,
+            "seconds": round(self.seconds, 3),
+            "summary_saved": self.summary_saved,
+            "status_saved": self.status_saved,
+        }
+
+    def line(self) -> str:
+        """The one-line summary printed after every pass."""
+        mode = "dry run" if self.dry_run else "run"
+        return (
+            f"{mode}: {self.pages_seen} pages ({self.complete} complete, {self.incomplete} incomplete); "
+            f"tagged {self.tagged}, untagged {self.untagged}, updated {self.updated}, skipped {len(self.skipped)}; "
+            f"{self.edits} edits, {self.api_requests} API requests (+{self.setup_requests} set-up), {self.seconds:.1f} s"
+        )

@@ -106,3 +106,12 @@ def template_spans(masked: str) -> Iterator[Span]:
                 stack.pop()
             i += matched
             remaining -= matched
+
+
+def has_text_outside_comments(text: str) -> bool:
+    """True when anything but whitespace and HTML comments is on the page (the shutoff rule). An
+    unclosed comment runs to the end of the page, as in MediaWiki."""
+    return bool(_COMMENT_RE.sub("", text).strip())
+
+
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)

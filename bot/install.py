@@ -1,0 +1,103 @@
+"""``python -m bot install-templates``: copy the wiki side (``templates_wiki/``) onto a wiki,
+editing only the pages whose text differs; and the dev-only ``seed`` that creates example pages.
+
+File layout (templates_wiki/README.md): ``<Namespace>/<Title>.wiki`` is ``<Namespace>:<Title>``,
+a folder beside a file holds its subpages, ``Main/<Title>.wiki`` is ``<Title>`` in the main
+namespace, ``Module/<Name>.lua`` is ``Module:<Name>``. ``examples/`` and Markdown files are not
+pages. Pages the community or the bot own once they exist — the summary page (``Main/``) and the
+shutoff page (``User/``) — are created when missing and never overwritten: reinstalling must not
+wipe the live table or disengage a shutoff someone engaged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import EditConflict, InputError
+from bot.wiki import Gateway
+
+TEMPLATES_ROOT = Path(__file__).resolve().parent.parent / "templates_wiki"
+CREATE_ONLY = ("Main", "User")
+SKIP_DIRS = ("examples",)
+
+
+@dataclass(frozen=True)
+class WikiFile:
+    title: str
+    text: str
+    create_only: bool
+
+
+def wiki_files(root: Path = TEMPLATES_ROOT) -> list[WikiFile]:
+    """Every page under ``root``, sorted by title. Raises ``InputError`` for a file that is not
+    UTF-8 or a path that maps to no title."""
+    out: list[WikiFile] = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if not path.is_file() or rel.parts[0] in SKIP_DIRS or path.suffix not in (".wiki", ".lua"):
+            continue
+        if len(rel.parts) < 2:
+            raise InputError(f"{path}: pages live in a namespace folder (Template/, Main/, …); move it there")
+        namespace, *rest = rel.with_suffix("").parts
+        name = "/".join(rest)
+        title = name if namespace == "Main" else f"{namespace}:{name}"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not valid UTF-8; save it as UTF-8") from None
+        out.append(WikiFile(title, text.rstrip(), namespace in CREATE_ONLY))
+    return sorted(out, key=lambda f: f.title)
+
+
+@dataclass(frozen=True)
+class Installed:
+    title: str
+    action: str
+    """``created``, ``updated``, ``unchanged`` or ``kept`` (create-only page that exists)."""
+
+
+def install(
+    gateway: Gateway, files: Iterable[WikiFile], *, dry_run: bool = False, summary_note: str = ""
+) -> list[Installed]:
+    """Create or update each page whose current text differs (MediaWiki strips trailing
+    whitespace, so texts compare right-stripped). One read request per 50 pages."""
+    files = list(files)
+    current = gateway.read([f.title for f in files])
+    out: list[Installed] = []
+    for f in files:
+        page = current[f.title]
+        if page is not None and (f.create_only or page.text.rstrip() == f.text):
+            out.append(Installed(f.title, "kept" if f.create_only else "unchanged"))
+            continue
+        action = "created" if page is None else "updated"
+        if not dry_run:
+            summary = f"Bot: install partnership tracker page from templates_wiki/{summary_note}"
+            gateway.save(f.title, f.text, page, summary)
+        out.append(Installed(f.title, action))
+    return out
+
+
+def seed(
+    gateway: Gateway, paths: Iterable[Path], *, on_page: Callable[[str, str], None] | None = None
+) -> list[Installed]:
+    """Create a page from each ``.wiki`` file (title = file name) unless it exists. For the dev wiki
+    and demos only: it never changes an existing page."""
+    files = sorted(paths)
+    titles = [p.name.removesuffix(".wiki") for p in files]
+    current = gateway.read(titles)
+    out: list[Installed] = []
+    for path, title in zip(files, titles, strict=True):
+        if current[title] is not None:
+            out.append(Installed(title, "kept"))
+            continue
+        try:
+            gateway.save(title, path.read_text(encoding="utf-8"), None, "Seed example partnership page")
+        except EditConflict:
+            out.append(Installed(title, "kept"))
+            continue
+        out.append(Installed(title, "created"))
+        if on_page:
+            on_page(title, "created")
+    return out

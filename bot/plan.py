@@ -1,0 +1,99 @@
+"""What the bot should do to one partnership page: a pure decision from the page as read, its
+findings, and what the bot remembers of its tag. No I/O; the clock comes in as ``now``.
+
+Rules (contract §4 and the tagging settings):
+
+* the wanted tag follows the findings (:func:`bot.tagging.tag_for`); a complete page loses its tag;
+* an existing tag is updated only when its lists change (a person's harmless respacing stays);
+* a new tag is not added to a page created within ``grace_days`` (it is listed, not tagged), nor
+  for ``retag_after_days`` after a person removed the bot's tag (seen as: the store says the tag
+  stood last time, now it is gone, and the last edit was not the bot's);
+* an edit that is due is skipped, with the reason, when ``{{bots}}``/``{{nobots}}`` excludes the
+  bot or a protection forbids it; nothing else on the page is ever touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.exclusion import bots_allowed
+from bot.model import PageResult, PageSnapshot
+from bot.state import TagMemory
+from bot.tagging import Tag, find_tag, retag, tag_for, tag_summary
+
+
+@dataclass(frozen=True)
+class Policy:
+    template: str
+    """The tag template's name, e.g. ``Partnership incomplete``."""
+    user: str
+    """The bot's user name, for ``{{bots}}`` and to recognise its own edits."""
+    retag_after_days: int
+    shutoff_page: str
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A planned change of one page's tag line."""
+
+    base: PageSnapshot
+    text: str
+    old: Tag | None
+    new: Tag | None
+    summary: str
+
+    @property
+    def kind(self) -> str:
+        """``tag`` (a new tag), ``untag`` or ``update``."""
+        if self.old is None:
+            return "tag"
+        return "untag" if self.new is None else "update"
+
+
+@dataclass(frozen=True)
+class Decision:
+    edit: Edit | None
+    skip: str | None
+    """Why a due edit is not made (None when there is nothing to skip)."""
+    memory: TagMemory
+    """What to remember of the page's tag if the decision is carried out."""
+
+
+def decide(
+    page: PageSnapshot,
+    result: PageResult,
+    policy: Policy,
+    memory: TagMemory | None,
+    young: bool,
+    now: dt.datetime,
+) -> Decision:
+    current = find_tag(page.text, policy.template)
+    old = current.tag if current else None
+    wanted = tag_for(result)
+    keep = TagMemory(tagged=old is not None, removed_at=None)
+    if wanted is None and old is None:
+        return Decision(None, None, keep)
+    if wanted is not None and old is not None and old == wanted:
+        return Decision(None, None, keep)
+    if wanted is not None and old is None:
+        if young:
+            return Decision(None, "new page: not tagged during the grace period", keep)
+        removed_at = memory.removed_at if memory else None
+        if memory and memory.tagged and page.user != policy.user:
+            removed_at = page.timestamp or now
+        if removed_at is not None and now - removed_at < dt.timedelta(days=policy.retag_after_days):
+            until = (removed_at + dt.timedelta(days=policy.retag_after_days)).date().isoformat()
+            return Decision(
+                None, f"tag removed by an editor: not re-added before {until}", TagMemory(False, removed_at)
+            )
+    if not bots_allowed(page.text, policy.user):
+        return Decision(None, "excluded by {{bots}}/{{nobots}}", keep)
+    if page.protected:
+        return Decision(None, "protected: the bot may not edit it", keep)
+    text = retag(page.text, wanted, policy.template)
+    if text == page.text:
+        return Decision(None, None, keep)
+    summary = f"Bot: {tag_summary(old, wanted)} ([[{policy.shutoff_page}|stop the bot]])"
+    edit = Edit(page, text, old, wanted, summary)
+    return Decision(edit, None, TagMemory(tagged=wanted is not None, removed_at=None))

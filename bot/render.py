@@ -1,0 +1,269 @@
+"""The summary page's table (contract §4 "Summary page"): results → rows → wikitext → (saved by
+:mod:`bot.job`). Pure: the as-of time comes in as an argument.
+
+Three steps, as in openzim/wp1's ``tables.py``: :func:`build_rows` (data), :func:`render_table`
+(wikitext), and :func:`replace_between_markers` (the page around it). Every value taken from a
+partnership page is escaped by :func:`escape` so that no value can end the table or a cell,
+transclude a template, add a link or category, inject HTML, expand a signature, trigger a magic
+word or a magic link, or start a list, heading or indentation.
+
+The rendered text between the markers looks like::
+
+    <newline>
+    Data as of 2026-11-25 12:00 UTC.
+    Pages: 3 (1 complete, 2 incomplete). By status: active 2, proposed 1. By model: distribution 3.
+    {| class="wikitable sortable"
+    ! Partner !! Model !! … !! Page
+    |-
+    | Kiwix
+    | Distribution
+    …
+    | [[:Kiwix offline distribution]]
+    |}
+    <newline>
+
+Each data row starts with a line ``|-``; the header row has none, so :func:`count_rows` counts
+data rows by the ``|-`` lines that are followed by a data cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.errors import SafetyStop
+from bot.model import PageResult
+from bot.tagging import tag_for
+from bot.values import fold_enum
+
+START_MARKER = "<!-- partnership-tracker:start -->"
+END_MARKER = "<!-- partnership-tracker:end -->"
+
+COLUMNS = (
+    "Partner", "Model", "Goals", "Status", "Start", "End", "Complete", "Missing fields", "Invalid fields",
+    "Last reviewed", "Page",
+)  # fmt: skip
+
+#: The one line that changes with the clock; :func:`differs_beyond_stamp` ignores it.
+STAMP_LINE = re.compile(r"^Data as of \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\.$", re.MULTILINE)
+NOT_GIVEN = "not given"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One partnership page as the table shows it; values as written on the page (comments gone)."""
+
+    title: str
+    partner: str
+    model: str
+    goals: str
+    status: str
+    start: str
+    end: str
+    complete: bool
+    missing: tuple[str, ...]
+    invalid: tuple[str, ...]
+    problem: str | None
+    last_reviewed: str
+
+
+def build_rows(results: Iterable[PageResult]) -> list[Row]:
+    """One row per result, ordered by partner (case-insensitive; the title when there is no
+    partner), then by title. Missing/invalid fields and the problem are those of the page's tag
+    (:func:`bot.tagging.tag_for`), so the table and the tags always agree."""
+    rows = []
+    for r in results:
+        tag = tag_for(r)
+        v = r.values
+        rows.append(
+            Row(
+                title=r.title,
+                partner=v.get("partner", ""),
+                model=v.get("model", ""),
+                goals=v.get("goals", ""),
+                status=v.get("status", ""),
+                start=v.get("start", ""),
+                end=v.get("end", ""),
+                complete=r.complete,
+                missing=tag.missing if tag else (),
+                invalid=tag.invalid if tag else (),
+                problem=tag.problem if tag else None,
+                last_reviewed=v.get("last_reviewed", ""),
+            )
+        )
+    return sorted(rows, key=lambda row: (row.partner.casefold() or row.title.casefold(), row.title))
+
+
+# --- escaping -------------------------------------------------------------------------------------
+
+#: Characters always written as numeric entities. ``:`` stops free URLs (``http://``, ``mailto:``)
+#: and namespace prefixes; ``!``/``|`` cell separators; ``'`` bold/italic; ``~`` signatures;
+#: ``=`` headings and parameter names; ``*#;`` and ``-`` at line start are covered below.
+_ENTITIES = {ch: f"&#{ord(ch)};" for ch in "&<>[]{}|~'=:!"}
+_ENTITIES["&"] = "&amp;"
+_ENTITIES["<"] = "&lt;"
+_ENTITIES[">"] = "&gt;"
+_SPECIAL = re.compile("[" + re.escape("".join(_ENTITIES)) + "]|_(?=_)|ISBN|RFC|PMID")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_LINE_START = frozenset("*#;:- +!")
+
+
+def _entity(m: re.Match[str]) -> str:
+    s = m.group(0)
+    if s in _ENTITIES:
+        return _ENTITIES[s]
+    if s == "_":
+        return "&#95;"
+    return f"&#{ord(s[0])};{s[1:]}"  # ISBN → &#73;SBN: no longer a magic link
+
+
+def escape(value: str) -> str:
+    """``value`` as inert wikitext for one table cell: control characters and line breaks become
+    spaces, surrounding whitespace goes, markup characters become entities (``__`` → ``&#95;_``,
+    ``ISBN`` → ``&#73;SBN``), and a first character that means something at line start is an
+    entity too. The browser shows the original text."""
+    value = _CONTROL.sub(" ", value).strip()
+    out = _SPECIAL.sub(_entity, value)
+    if out and out[0] in _LINE_START:
+        out = f"&#{ord(out[0])};{out[1:]}"
+    return out
+
+
+def _link(title: str) -> str:
+    """``[[:Title]]`` with the title escaped (MediaWiki decodes entities in link targets; a title
+    that cannot exist then shows as plain text). ``:`` stays so namespaces still resolve."""
+    target = _CONTROL.sub(" ", title).strip()
+    target = _SPECIAL.sub(lambda m: m.group(0) if m.group(0) == ":" else _entity(m), target)
+    return f"[[:{target}]]"
+
+
+def _cell(value: str) -> str:
+    text = escape(value)
+    return f"| {text}" if text else "|"
+
+
+def _fields(fields: Sequence[str], problem: str | None = None) -> str:
+    items = list(fields) + ([problem.replace("_", " ")] if problem else [])
+    return ", ".join(items)
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+
+def _utc(as_of: dt.datetime) -> dt.datetime:
+    """Naive datetimes are taken as UTC; aware ones are converted."""
+    return as_of if as_of.tzinfo is None else as_of.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _tally(values: Iterable[str]) -> str:
+    counts = Counter(fold_enum(v) or NOT_GIVEN for v in values)
+    order = sorted(counts, key=lambda k: (k == NOT_GIVEN, k))
+    return ", ".join(f"{escape(k)} {counts[k]}" for k in order) or "none"
+
+
+def summary_lines(rows: Sequence[Row], as_of: dt.datetime) -> list[str]:
+    """The stamp line and the counts line above the table."""
+    complete = sum(r.complete for r in rows)
+    return [
+        f"Data as of {_utc(as_of):%Y-%m-%d %H:%M} UTC.",
+        f"Pages: {len(rows)} ({complete} complete, {len(rows) - complete} incomplete). "
+        f"By status: {_tally(r.status for r in rows)}. By model: {_tally(r.model for r in rows)}.",
+    ]
+
+
+def render_row(row: Row) -> list[str]:
+    """The lines of one data row, starting with ``|-``; one cell per line."""
+    yes = 'data-sort-value="1" | yes' if row.complete else 'data-sort-value="0" | no'
+    return [
+        "|-",
+        _cell(row.partner),
+        _cell(row.model),
+        _cell(row.goals),
+        _cell(row.status),
+        _cell(row.start),
+        _cell(row.end),
+        f"| {yes}",
+        _cell(_fields(row.missing)),
+        _cell(_fields(row.invalid, row.problem)),
+        _cell(row.last_reviewed),
+        f"| {_link(row.title)}",
+    ]
+
+
+def render_table(rows: Sequence[Row], as_of: dt.datetime) -> str:
+    """The text that goes between the markers: starts and ends with ``\\n``; the stamp line, the
+    counts line, then the sortable table with one data row per row, in the order given. A page-level
+    problem shows in the "Invalid fields" column (``multiple infoboxes``)."""
+    lines = ["", *summary_lines(rows, as_of), '{| class="wikitable sortable"', "! " + " !! ".join(COLUMNS)]
+    for row in rows:
+        lines.extend(render_row(row))
+    lines.extend(["|}", ""])
+    return "\n".join(lines)
+
+
+# --- the page around the table --------------------------------------------------------------------
+
+
+def _marker_positions(page_text: str) -> tuple[int, int]:
+    """(end of the start marker, start of the end marker); :class:`SafetyStop` when broken."""
+    fix = "nothing was saved; restore the marker line on the summary page (the table goes between them) and run again"
+    starts, ends = page_text.count(START_MARKER), page_text.count(END_MARKER)
+    problems = []
+    if starts == 0:
+        problems.append(f"the start marker {START_MARKER} is missing")
+    elif starts > 1:
+        problems.append(f"the start marker {START_MARKER} appears {starts} times (keep exactly one)")
+    if ends == 0:
+        problems.append(f"the end marker {END_MARKER} is missing")
+    elif ends > 1:
+        problems.append(f"the end marker {END_MARKER} appears {ends} times (keep exactly one)")
+    if problems:
+        raise SafetyStop(f"summary page: {'; '.join(problems)}; {fix}")
+    start, end = page_text.index(START_MARKER), page_text.index(END_MARKER)
+    if end < start + len(START_MARKER):
+        raise SafetyStop(
+            f"summary page: the end marker {END_MARKER} comes before the start marker {START_MARKER}; "
+            "put the start marker above the end marker; " + fix.replace("restore the marker line", "fix the markers")
+        )
+    return start + len(START_MARKER), end
+
+
+def replace_between_markers(page_text: str, inner: str) -> str:
+    """``page_text`` with everything between the start and end markers replaced by ``inner``; the
+    markers and all text outside them stay byte-identical. Raises :class:`bot.errors.SafetyStop`
+    (naming the marker and the fix) when a marker is missing, duplicated, or they are out of order
+    (markers overlapping counts as out of order)."""
+    a, b = _marker_positions(page_text)
+    return page_text[:a] + inner + page_text[b:]
+
+
+def current_inner(page_text: str) -> str | None:
+    """The text between the markers now, or ``None`` when the markers are broken."""
+    try:
+        a, b = _marker_positions(page_text)
+    except SafetyStop:
+        return None
+    return page_text[a:b]
+
+
+def count_rows(inner: str) -> int:
+    """Data rows of the table in ``inner``: ``|-`` lines (leading blanks and row attributes allowed)
+    whose next non-blank line is a data cell (``|`` but not ``|-``/``|}``/``|+``), so header rows
+    are not counted whether or not a ``|-`` precedes them. Works on tables from earlier versions."""
+    lines = [line.strip() for line in inner.splitlines()]
+    lines = [line for line in lines if line]
+    count = 0
+    for i, line in enumerate(lines):
+        if line.startswith("|-") and i + 1 < len(lines):
+            nxt = lines[i + 1]
+            if nxt.startswith("|") and not nxt.startswith(("|-", "|}", "|+")):
+                count += 1
+    return count
+
+
+def differs_beyond_stamp(old_inner: str, new_inner: str) -> bool:
+    """True when the two texts differ in anything but the "Data as of …" line."""
+    return STAMP_LINE.sub("", old_inner) != STAMP_LINE.sub("", new_inner)

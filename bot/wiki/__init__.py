@@ -1,0 +1,70 @@
+"""The wiki edge: the only package that talks to a wiki (and the only one that imports pywikibot).
+
+The job sees a wiki only through :class:`Gateway`. The real implementation,
+:class:`bot.wiki.pwb.PywikibotGateway`, is imported lazily by :func:`connect` so that the pure core
+and the offline checker never load pywikibot. Tests of the job use a small fake that follows the same
+Protocol (``tests/fakes.py``); the real gateway is tested against the local dev wiki.
+
+Errors leave this package only as :mod:`bot.errors` exceptions (``EditConflict``, ``PageProtected``,
+``WikiUnavailable``, ``LoginFailed``, ``WikiError``), never as pywikibot or requests exceptions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from bot.model import PageSnapshot
+
+if TYPE_CHECKING:
+    from bot.config import SiteConfig
+
+
+class Gateway(Protocol):
+    """What one pass needs from a wiki. Every method may raise a ``bot.errors.WikiError``."""
+
+    @property
+    def user(self) -> str:
+        """The account's user name (without a BotPassword's ``@appid``)."""
+        ...
+
+    @property
+    def requests(self) -> int:
+        """HTTP requests sent to the wiki so far (retries included)."""
+        ...
+
+    def redirects_to(self, title: str) -> tuple[str, ...]:
+        """Titles of the redirects to ``title`` (one request)."""
+        ...
+
+    def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:
+        """Every page in ``namespaces`` that transcludes ``template`` (directly or through a
+        redirect), with its current text, in batches at the API's limit: about one request per
+        500 pages for a bot account. Order is the wiki's (by page id)."""
+        ...
+
+    def read(self, titles: Sequence[str]) -> dict[str, PageSnapshot | None]:
+        """Current revisions of a few named pages in one request per 50 titles; ``None`` for a
+        page that does not exist. Keys are the titles as given."""
+        ...
+
+    def created_since(self, namespaces: Sequence[int], since: dt.datetime) -> frozenset[str]:
+        """Titles of pages created at or after ``since`` (from the creation log)."""
+        ...
+
+    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> int:
+        """Save ``text`` as a bot edit based on ``base`` (``None``: create the page, which must not
+        exist). Returns the new revision id (the base's when the text was unchanged).
+        Raises ``EditConflict`` when the page changed after ``base`` in a way the wiki could not
+        merge (or was created meanwhile), ``PageProtected`` when the account may not edit it."""
+        ...
+
+
+def connect(site: SiteConfig) -> Gateway:
+    """Log in to the configured wiki with Pywikibot (its user-config.py and password file are
+    found through ``PYWIKIBOT_DIR``) and return the gateway. Raises ``LoginFailed`` or
+    ``WikiUnavailable`` with a message that says what to do."""
+    from bot.wiki.pwb import PywikibotGateway
+
+    return PywikibotGateway.connect(site)

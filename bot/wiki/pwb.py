@@ -1,0 +1,329 @@
+"""The :class:`~bot.wiki.Gateway` on Pywikibot: explicit Action API queries through Pywikibot's
+request machinery (session, login, tokens, throttle, maxlag waits, retries on 5xx).
+
+Why explicit queries rather than Pywikibot's page generators: the request count is the product's
+promise (a full read of N pages in about N/500 requests), so every query here states its limits
+and continuation, and every HTTP request is counted at the session (a ``requests`` response hook),
+retries included.
+
+Failure mapping (one function, :func:`_wiki_error`): API ``editconflict`` → ``EditConflict``;
+protection codes → ``PageProtected``; maxlag beyond the retry budget, 5xx, dropped connections →
+``WikiUnavailable``; login problems → ``LoginFailed``; any other API error → ``WikiError`` with the
+API's code and text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bot.config import SiteConfig
+from bot.errors import EditConflict, LoginFailed, PageProtected, WikiError, WikiUnavailable
+from bot.model import PageSnapshot
+
+#: Pages per content batch: the API's limit for revision content (bots with apihighlimits / others).
+HIGH_LIMIT, LOW_LIMIT = 500, 50
+_PROTECTION_CODES = {"protectedpage", "cascadeprotected", "protectednamespace", "protectedtitle", "permissiondenied"}
+_CONFLICT_CODES = {"editconflict", "articleexists", "pagedeleted"}
+#: Attempts for a request whose connection failed outright (Pywikibot retries 5xx and maxlag itself).
+CONNECT_ATTEMPTS = 3
+
+
+def _check_pywikibot_dir() -> Path:
+    """The Pywikibot directory, checked before pywikibot is imported (which would exit the process
+    on a missing user-config.py)."""
+    base = Path(os.environ.get("PYWIKIBOT_DIR") or Path.cwd())
+    if not (base / "user-config.py").is_file():
+        raise LoginFailed(
+            f"no user-config.py in {base}: set PYWIKIBOT_DIR to the directory that holds the bot's "
+            "user-config.py (copy user-config.py.sample there and fill it in)"
+        )
+    return base
+
+
+def _check_password_file(base: Path, name: str) -> None:
+    path = base / name
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise LoginFailed(f"password file {path} not found: create it as user-config.py.sample explains") from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise LoginFailed(
+            f"password file {path} can be read by other users (mode {stat.S_IMODE(mode):o}); run: chmod 600 '{path}'"
+        )
+
+
+def _timestamp(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+class PywikibotGateway:
+    """A logged-in session on one wiki. Create it with :meth:`connect`."""
+
+    def __init__(self, site: Any, rights: frozenset[str]) -> None:
+        self._site = site
+        self._rights = rights
+        self._requests = 0
+        self._batch = HIGH_LIMIT if "apihighlimits" in rights else LOW_LIMIT
+
+    # -- set-up ---------------------------------------------------------------------------------
+
+    @classmethod
+    def connect(cls, cfg: SiteConfig) -> PywikibotGateway:
+        base = _check_pywikibot_dir()
+        os.environ.setdefault("PYWIKIBOT_DIR", str(base))
+        try:
+            import pywikibot
+            from pywikibot.comms import http
+        except SystemExit as exc:  # pywikibot exits on a broken user-config.py
+            raise LoginFailed(f"Pywikibot could not load {base}/user-config.py: {exc}") from None
+        pywikibot.config.write_maxlag = cfg.maxlag
+        pywikibot.config.read_maxlag = max(cfg.maxlag, 30)
+        pywikibot.config.max_retries = cfg.max_retries
+        pywikibot.config.retry_wait = cfg.retry_wait
+        pywikibot.config.retry_max = 120
+        pywikibot.config.socket_timeout = (6.05, 60)
+        _check_password_file(base, str(pywikibot.config.password_file or "user-password.py"))
+        counter = _Counter()
+        http.session.hooks["response"].append(counter)
+        try:
+            site = pywikibot.Site(cfg.code, cfg.family)
+            site.login()
+            rights = frozenset(site.userinfo.get("rights", ()))
+            if "anon" in site.userinfo or not site.user():
+                raise LoginFailed(f"not logged in to {site}: check the user name and password file in {base}")
+        except WikiError:
+            raise
+        except Exception as exc:
+            raise _wiki_error(exc, f"logging in to {cfg.family}:{cfg.code}") from None
+        gateway = cls(site, rights)
+        gateway._counter = counter
+        return gateway
+
+    _counter: _Counter | None = None
+
+    @property
+    def user(self) -> str:
+        return str(self._site.user() or "")
+
+    @property
+    def requests(self) -> int:
+        return self._counter.count if self._counter else 0
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def redirects_to(self, title: str) -> tuple[str, ...]:
+        data = self._query(titles=title, prop="redirects", rdlimit="max", rdprop="title")
+        out: list[str] = []
+        for page in data.get("query", {}).get("pages", []):
+            out.extend(r["title"] for r in page.get("redirects", []))
+        return tuple(out)
+
+    def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:
+        params: dict[str, Any] = {
+            "generator": "embeddedin",
+            "geititle": template,
+            "geinamespace": "|".join(str(n) for n in namespaces),
+            "geilimit": self._batch,
+            **self._page_props(),
+        }
+        pending: dict[int, dict[str, Any]] = {}
+        for data in self._continued(params):
+            for page in data.get("query", {}).get("pages", []):
+                merged = pending.setdefault(page["pageid"], {})
+                revisions = merged.get("revisions", []) + page.get("revisions", [])
+                merged.update(page)
+                merged["revisions"] = revisions
+            if data.get("batchcomplete"):
+                for pageid in sorted(pending):
+                    snapshot = self._snapshot(pending[pageid])
+                    if snapshot is not None:
+                        yield snapshot
+                pending.clear()
+
+    def read(self, titles: Sequence[str]) -> dict[str, PageSnapshot | None]:
+        out: dict[str, PageSnapshot | None] = {}
+        for i in range(0, len(titles), LOW_LIMIT):
+            chunk = list(titles[i : i + LOW_LIMIT])
+            data = self._query(titles="|".join(chunk), **self._page_props())
+            query = data.get("query", {})
+            alias = {n["to"]: n["from"] for n in query.get("normalized", [])}
+            found: dict[str, PageSnapshot | None] = {}
+            for page in query.get("pages", []):
+                found[alias.get(page["title"], page["title"])] = self._snapshot(page)
+            for title in chunk:
+                out[title] = found.get(title)
+        return out
+
+    def created_since(self, namespaces: Sequence[int], since: dt.datetime) -> frozenset[str]:
+        titles: set[str] = set()
+        for ns in namespaces:
+            params = {
+                "list": "logevents",
+                "letype": "create",
+                "lenamespace": ns,
+                "leend": since.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "lelimit": "max",
+                "leprop": "title",
+            }
+            for data in self._continued(params):
+                titles.update(e["title"] for e in data.get("query", {}).get("logevents", []) if "title" in e)
+        return frozenset(titles)
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> int:
+        params: dict[str, Any] = {
+            "action": "edit",
+            "title": title,
+            "text": text,
+            "summary": summary,
+            "bot": True,
+            "minor": True,
+            "watchlist": "nochange",
+            "formatversion": 2,
+        }
+        if base is None:
+            params["createonly"] = True
+        else:
+            params["nocreate"] = True
+            # baserevid alone: with basetimestamp too, MediaWiki (1.39, EditPage) suppresses the
+            # conflict with an edit made in the same second as the base revision ("edit conflict
+            # with self", a strict timestamp comparison) and the bot's text would replace it.
+            params["baserevid"] = base.revid
+        try:
+            params["token"] = self._site.tokens["csrf"]
+            result = self._submit(params)
+        except WikiError:
+            raise
+        except Exception as exc:
+            raise _wiki_error(exc, f"saving [[{title}]]") from None
+        edit = result.get("edit", {})
+        if edit.get("result") != "Success":
+            raise WikiError(f"saving [[{title}]]: the wiki refused the edit: {edit}")
+        if edit.get("nochange"):
+            return base.revid if base else 0
+        return int(edit["newrevid"])
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def _page_props(self) -> dict[str, Any]:
+        return {
+            "prop": "revisions|info",
+            "rvprop": "ids|timestamp|user|content",
+            "rvslots": "main",
+            "inprop": "protection",
+        }
+
+    def _snapshot(self, page: dict[str, Any]) -> PageSnapshot | None:
+        if page.get("missing") or page.get("invalid") or not page.get("revisions"):
+            return None
+        rev = page["revisions"][-1]
+        slot = rev.get("slots", {}).get("main", {})
+        text = slot.get("content", rev.get("content"))
+        if not isinstance(text, str):
+            return None  # content hidden (revision deleted) or not wikitext
+        return PageSnapshot(
+            title=page["title"],
+            revid=int(rev["revid"]),
+            timestamp=_timestamp(rev.get("timestamp")),
+            text=text,
+            user=str(rev.get("user", "")),
+            protected=not self._may_edit(page.get("protection", [])),
+        )
+
+    def _may_edit(self, protection: list[dict[str, Any]]) -> bool:
+        needed = {"sysop": "editprotected", "autoconfirmed": "editsemiprotected"}
+        for entry in protection:
+            if entry.get("type") != "edit":
+                continue
+            level = str(entry.get("level", ""))
+            if needed.get(level, level) not in self._rights:
+                return False
+        return True
+
+    def _query(self, **params: Any) -> dict[str, Any]:
+        return self._submit({"action": "query", "formatversion": 2, **params})
+
+    def _continued(self, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Run a query with the API's ``continue`` protocol, one response at a time."""
+        cont: dict[str, Any] = {"continue": ""}
+        while True:
+            data = self._query(**params, **cont)
+            yield data
+            if "continue" not in data:
+                return
+            cont = data["continue"]
+
+    def _submit(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One API call with retries on dropped connections (Pywikibot itself retries on 5xx and
+        maxlag, up to ``max_retries``)."""
+        from pywikibot.exceptions import APIError
+
+        what = f"API {params.get('action')} request"
+        for attempt in range(1, CONNECT_ATTEMPTS + 1):
+            try:
+                result: dict[str, Any] = self._site.simple_request(**params).submit()
+                return result
+            except requests.exceptions.ConnectionError as exc:
+                if attempt == CONNECT_ATTEMPTS:
+                    raise _wiki_error(exc, what) from None
+                time.sleep(min(30, 2**attempt))
+            except APIError as exc:
+                raise _wiki_error(exc, what) from None
+            except WikiError:
+                raise
+            except Exception as exc:
+                raise _wiki_error(exc, what) from None
+        raise WikiUnavailable(f"{what}: no answer")  # not reached
+
+
+class _Counter:
+    """A ``requests`` response hook that counts every HTTP response."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
+        self.count += 1
+        return response
+
+
+def _wiki_error(exc: BaseException, doing: str) -> WikiError:
+    """The one place where pywikibot and requests exceptions become ``bot.errors``."""
+    from pywikibot import exceptions as pe
+
+    if isinstance(exc, pe.APIError):
+        code, info = exc.code, exc.info
+        if code in _CONFLICT_CODES:
+            return EditConflict(f"{doing}: edit conflict ({code}): {info}")
+        if code in _PROTECTION_CODES:
+            return PageProtected(f"{doing}: the bot may not edit this page ({code}): {info}")
+        if code in ("readonly", "maxlag", "internal_api_error_DBQueryError"):
+            return WikiUnavailable(f"{doing}: the wiki is not accepting requests now ({code}: {info}); run again later")
+        if code in ("assertuserfailed", "assertbotfailed", "badtoken", "notloggedin"):
+            return LoginFailed(f"{doing}: the session was lost ({code}: {info}); run again, then check the login")
+        return WikiError(f"{doing}: the wiki answered {code}: {info}")
+    if isinstance(exc, pe.NoUsernameError):
+        return LoginFailed(
+            f"{doing}: login failed: {exc}; check usernames[...] in user-config.py and the password file"
+        )
+    if isinstance(
+        exc, pe.MaxlagTimeoutError | pe.ApiTimeoutError | pe.ServerError | requests.exceptions.RequestException
+    ):
+        return WikiUnavailable(
+            f"{doing}: the wiki did not answer usefully ({type(exc).__name__}: {exc}); "
+            "nothing more was written: check that the wiki is up and run again"
+        )
+    if isinstance(exc, pe.SiteDefinitionError):
+        return LoginFailed(f"{doing}: unknown wiki: {exc}; check [site] family and code in the config")
+    return WikiError(f"{doing}: {type(exc).__name__}: {exc}")

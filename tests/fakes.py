@@ -1,0 +1,91 @@
+"""A wiki in memory that follows the ``bot.wiki.Gateway`` Protocol: a dict of pages and a list of
+saves. Tests of the job use it; the real gateway is tested against the local dev wiki.
+
+It behaves as MediaWiki does where the job depends on it: trailing whitespace is stripped on save,
+every save gets a new revision id, a save whose base is not the current revision raises
+``EditConflict``, a protected page raises ``PageProtected``. ``before_save`` lets a test act
+"between read and save" (e.g. a person's edit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+from bot.errors import EditConflict, PageProtected
+from bot.model import PageSnapshot
+from bot.parse import find_infobox, name_set
+
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Save:
+    title: str
+    text: str
+    base_revid: int | None
+    summary: str
+
+
+@dataclass
+class FakeWiki:
+    user: str = "PartnershipBot"
+    pages: dict[str, PageSnapshot] = field(default_factory=dict)
+    redirects: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    created: dict[str, dt.datetime] = field(default_factory=dict)
+    saves: list[Save] = field(default_factory=list)
+    requests: int = 0
+    before_save: Callable[[str], None] | None = None
+    batch: int = 500
+    _revids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
+
+    def put(
+        self, title: str, text: str, user: str = "Editor", *, protected: bool = False, when: dt.datetime = T0
+    ) -> int:
+        """Create or edit a page as ``user`` (test set-up; not counted as a request)."""
+        revid = next(self._revids)
+        self.pages[title] = PageSnapshot(title, revid, when, text.rstrip(), user, protected)
+        self.created.setdefault(title, when)
+        return revid
+
+    # -- the Gateway Protocol -----------------------------------------------------------------------
+
+    def redirects_to(self, title: str) -> tuple[str, ...]:
+        self.requests += 1
+        return self.redirects.get(title, ())
+
+    def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:
+        names = name_set((template, *self.redirects.get(template, ())))
+        titles = [t for t, p in sorted(self.pages.items()) if ":" not in t and find_infobox(p.text, names).count > 0]
+        for i in range(0, len(titles), self.batch):
+            self.requests += 1
+            yield from (self.pages[t] for t in titles[i : i + self.batch])
+
+    def read(self, titles: Sequence[str]) -> dict[str, PageSnapshot | None]:
+        self.requests += max(1, (len(titles) + 49) // 50)
+        return {t: self.pages.get(t) for t in titles}
+
+    def created_since(self, namespaces: Sequence[int], since: dt.datetime) -> frozenset[str]:
+        self.requests += 1
+        return frozenset(t for t, when in self.created.items() if when >= since)
+
+    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> int:
+        self.requests += 1
+        if self.before_save:
+            hook, self.before_save = self.before_save, None
+            hook(title)
+        current = self.pages.get(title)
+        if base is None and current is not None:
+            raise EditConflict(f"{title}: created meanwhile")
+        if base is not None and (current is None or current.revid != base.revid):
+            raise EditConflict(f"{title}: changed since revision {base.revid}")
+        if current is not None and current.protected:
+            raise PageProtected(f"{title}: protected")
+        if current is not None and current.text == text.rstrip():
+            return current.revid
+        self.saves.append(Save(title, text, base.revid if base else None, summary))
+        revid = next(self._revids)
+        snapshot = PageSnapshot(title, revid, T0, text.rstrip(), self.user)
+        self.pages[title] = replace(snapshot, protected=current.protected if current else False)
+        return revid

@@ -1,0 +1,224 @@
+"""The on-wiki pages of templates_wiki/ against the contract's rules (config/rules.toml), without a wiki.
+
+Checks the TemplateData block of the infobox documentation (every parameter, required and suggested
+flags, allowed values, types), that no page registers a partnership infobox by accident, the summary
+page's markers, the shutoff page, and that the notice module names fields with the rules' labels and
+guidance sections. Rendering on a real MediaWiki is the job of the wiki tests and of a manual
+``action=parse`` (see templates_wiki/README.md)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.check import check_text
+from bot.parse import find_infobox, name_set
+from bot.rules import Rules
+from tests.conftest import AS_OF, ROOT
+
+PAGES_DIR = ROOT / "templates_wiki"
+INFOBOX = PAGES_DIR / "Template" / "Partnership infobox.wiki"
+DOC = PAGES_DIR / "Template" / "Partnership infobox" / "doc.wiki"
+PRELOAD = PAGES_DIR / "Template" / "Partnership infobox" / "preload.wiki"
+NOTICE = PAGES_DIR / "Template" / "Partnership incomplete.wiki"
+MODULE = PAGES_DIR / "Module" / "Partnership incomplete.lua"
+SUMMARY = PAGES_DIR / "Main" / "Partnership tracker.wiki"
+SHUTOFF = PAGES_DIR / "User" / "PartnershipBot" / "Shutoff.wiki"
+START_MARKER = "<!-- partnership-tracker:start -->"
+END_MARKER = "<!-- partnership-tracker:end -->"
+
+#: Every wiki page kept here (examples/ holds sample partnership pages, not pages to install).
+WIKI_PAGES = sorted(p for p in PAGES_DIR.rglob("*.wiki") if p.relative_to(PAGES_DIR).parts[0] != "examples")
+PAGE_FILES = sorted([*WIKI_PAGES, *PAGES_DIR.glob("Module/*.lua")])
+
+_INCLUDEONLY = re.compile(r"<includeonly>.*?(?:</includeonly>|\Z)", re.DOTALL | re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def as_shown(text: str) -> str:
+    """The page's text as MediaWiki renders the page itself: ``<includeonly>`` parts dropped."""
+    return _INCLUDEONLY.sub("", text)
+
+
+def templatedata() -> dict[str, Any]:
+    blocks = re.findall(r"<templatedata>(.*?)</templatedata>", read(DOC), re.DOTALL)
+    assert len(blocks) == 1, "the doc page holds exactly one <templatedata> block"
+    data: dict[str, Any] = json.loads(blocks[0])
+    return data
+
+
+def infobox_count(text: str, rules: Rules) -> int:
+    return find_infobox(text, name_set((rules.infobox_name, *rules.aliases))).count
+
+
+# -- layout -------------------------------------------------------------------------------------
+
+
+def test_readme_pages_table_matches_the_files() -> None:
+    readme = read(PAGES_DIR / "README.md")
+    section = readme[readme.index("## Pages") : readme.index("## What the bot relies on")]
+    listed = {PAGES_DIR / m for m in re.findall(r"^\| `([^`]+)` \|", section, re.MULTILINE)}
+    assert listed == set(PAGE_FILES)
+
+
+# -- TemplateData -------------------------------------------------------------------------------
+
+
+def test_templatedata_lists_exactly_the_contract_parameters(rules: Rules) -> None:
+    data = templatedata()
+    assert list(data["params"]) == list(rules.params)
+    assert len(data["params"]) == 20
+    assert data["paramOrder"] == list(rules.params)
+    in_sets = [name for s in data["sets"] for name in s["params"]]
+    assert sorted(in_sets) == sorted(rules.params), "every parameter in exactly one set"
+    assert data["format"].startswith("{{_\n|") and data["format"].endswith("}}\n"), "block format"
+    assert data["description"]
+
+
+def test_templatedata_required_and_suggested_follow_the_rules(rules: Rules) -> None:
+    params = templatedata()["params"]
+    for name, rule in rules.params.items():
+        spec = params[name]
+        assert spec.get("required", False) is rule.required, name
+        assert spec.get("suggested", False) is (rule.condition is not None), name
+        assert not (spec.get("required") and spec.get("suggested")), name
+        if rule.condition is not None:
+            assert re.search(r"\bRequired (when|unless)\b", spec["description"]), name
+
+
+def test_templatedata_gives_allowed_values_and_types(rules: Rules) -> None:
+    params = templatedata()["params"]
+    for name, rule in rules.params.items():
+        spec = params[name]
+        assert spec["label"] and spec["description"], name
+        if rule.enum:
+            assert spec["suggestedvalues"] == list(rule.enum), name
+            for value in rule.enum:
+                assert value in spec["description"], f"{name}: {value} not in the description"
+        if rule.kind == "date":
+            assert spec["type"] == "date", name
+            assert "YYYY-MM-DD" in spec["description"], name
+        elif rule.kind == "url":
+            assert spec["type"] == "url", name
+        elif rule.kind in ("enum", "list"):
+            assert spec["type"] == "line", name
+        else:
+            assert spec["type"] in ("line", "string", "content"), name
+
+
+def test_templatedata_enums_are_the_rules_file_enums(rules: Rules) -> None:
+    import tomllib
+
+    enums = tomllib.loads(read(ROOT / "config" / "rules.toml"))["enums"]
+    params = templatedata()["params"]
+    for name, rule in rules.params.items():
+        if rule.enum:
+            assert params[name]["suggestedvalues"] in list(enums.values()), name
+
+
+# -- no accidental partnership pages ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", WIKI_PAGES, ids=[str(p.relative_to(PAGES_DIR)) for p in WIKI_PAGES])
+def test_no_live_infobox(page: Path, rules: Rules) -> None:
+    """Only the infobox doc renders one (its example, in the Template namespace: the bot searches the
+    main namespace and the infobox categorises main-namespace pages only)."""
+    expected = 1 if page == DOC else 0
+    assert infobox_count(as_shown(read(page)), rules) == expected
+
+
+def test_doc_example_is_a_complete_page_and_shown_as_code(rules: Rules) -> None:
+    text = read(DOC)
+    shown = re.sub(r"<pre>.*?</pre>", "", text, flags=re.DOTALL)
+    match = re.search(r"^\{\{Partnership infobox\n.*?^\}\}$", shown, re.DOTALL | re.MULTILINE)
+    assert match is not None
+    assert f"<pre>\n{match.group(0)}\n</pre>" in text, "the rendered example is also shown as code"
+    result = check_text("Example", match.group(0), rules, AS_OF)
+    assert result.complete, result.findings
+    assert not result.findings, "no warnings either"
+
+
+def test_preload_gives_a_blank_infobox_with_every_parameter(rules: Rules) -> None:
+    text = read(PRELOAD)
+    preloaded = re.sub(r"<noinclude>.*?</noinclude>|</?includeonly>", "", text, flags=re.DOTALL)
+    outcome = find_infobox(preloaded, name_set((rules.infobox_name, *rules.aliases)))
+    assert outcome.infobox is not None
+    assert [p.name for p in outcome.infobox.params] == list(rules.params)
+    result = check_text("New partnership", preloaded, rules, AS_OF)
+    codes = {(f.field, f.code) for f in result.findings}
+    assert codes == {(name, "missing") for name, rule in rules.params.items() if rule.required}
+    for section in ("Overview", "Goals and metrics", "Community involvement", "Conflict of interest", "Feedback"):
+        assert f"\n== {section} ==\n" in preloaded, section
+    assert "\n== Impact and lessons ==\n" in preloaded
+
+
+# -- the infobox --------------------------------------------------------------------------------
+
+
+def test_infobox_reads_only_contract_parameters(rules: Rules) -> None:
+    text = read(INFOBOX)
+    template = text[: text.index("<noinclude>")]
+    assert set(re.findall(r"\{\{\{([^|{}]+)[|}]", template)) == set(rules.params)
+    assert "[[Category:Partnership pages]]" in template
+    assert "Incomplete partnership pages" not in template
+    assert "{{Template:Partnership infobox/doc}}" in text
+
+
+def test_doc_has_an_anchor_per_parameter(rules: Rules) -> None:
+    anchors = re.findall(r'^\|- id="param-([^"]+)"$', read(DOC), re.MULTILINE)
+    assert anchors == list(rules.params)
+
+
+# -- the notice and its module ------------------------------------------------------------------
+
+
+def test_notice_template_adds_the_category_outside_the_template_namespace() -> None:
+    text = read(NOTICE)
+    assert text.startswith("{{#invoke:Partnership incomplete|main}}")
+    assert "{{#ifeq:{{NAMESPACE}}|{{ns:Template}}||[[Category:Incomplete partnership pages]]}}" in text
+
+
+def test_module_names_fields_with_the_rules_labels_and_sections(rules: Rules) -> None:
+    lua = read(MODULE)
+    guidance = re.search(r"^local GUIDANCE = '([^']*)'$", lua, re.MULTILINE)
+    assert guidance is not None and guidance.group(1) == rules.guidance_page
+    sections = dict(re.findall(r"^local (S_\w+) = '([^']*)'$", lua, re.MULTILINE))
+    fields = {
+        name or quoted: (words, sections[section] if section else None)
+        for name, quoted, words, section in re.findall(
+            r"^\t(?:(\w+)|\['(\w+)'\]) = \{\n\t\twords = '([^']*)',\n(?:\t\tsection = (S_\w+),\n)?",
+            lua,
+            re.MULTILINE,
+        )
+    }
+    assert fields == {name: (rule.label, rule.section) for name, rule in rules.params.items()}
+    for problem in ("multiple_infoboxes", "no_infobox"):
+        assert re.search(rf"^\t{problem} = '", lua, re.MULTILINE), problem
+
+
+# -- summary and shutoff pages ------------------------------------------------------------------
+
+
+def test_summary_page_has_each_marker_once_on_its_own_line() -> None:
+    text = read(SUMMARY)
+    lines = text.splitlines()
+    for marker in (START_MARKER, END_MARKER):
+        assert text.count(marker) == 1, marker
+        assert marker in lines, f"{marker} on its own line"
+    start, end = lines.index(START_MARKER), lines.index(END_MARKER)
+    assert start < end
+    assert any(line.strip() for line in lines[start + 1 : end]), "a placeholder between the markers"
+
+
+def test_shutoff_page_has_no_text_outside_its_comment() -> None:
+    text = read(SHUTOFF)
+    assert text.count("<!--") == 1
+    assert _COMMENT.sub("", text).strip() == ""

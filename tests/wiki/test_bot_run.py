@@ -1,0 +1,242 @@
+"""The real bot (``python -m bot``, real Pywikibot) against the real local wiki; every assertion reads
+revisions back through the API.
+
+The wiki outlives test runs and is shared by the tests of a session, so each test makes pages with
+titles of its own and asserts on those; whole-wiki claims ("a second run makes no edit") hold
+whatever else the wiki holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import load_config
+from bot.model import PageSnapshot
+from bot.render import END_MARKER, START_MARKER
+
+from .api import WikiApi
+from .conftest import DevWiki
+from .test_devwiki import unique
+
+SUMMARY = "Partnership tracker"
+SHUTOFF = "User:PartnershipBot/Shutoff"
+SHUTOFF_OFF = "<!-- Write anything outside this comment to stop PartnershipBot. -->"
+INCOMPLETE = """Intro of {title}.
+{{{{Partnership infobox
+| partner = {title} | model = content | goals = free-content, awareness
+| coi_disclosure = None known | community_role = Volunteers upload files | status = proposed
+}}}}
+== History ==
+Text with a [[link]] and a <ref>source</ref>.
+{{{{Reflist}}}}"""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: int
+    report: dict[str, Any]
+    stdout: str
+    stderr: str
+
+
+@dataclass(frozen=True)
+class Bot:
+    devwiki: DevWiki
+    config: Path
+    workdir: Path
+
+    def run(self, *args: str) -> Outcome:
+        report = self.workdir / f"report-{unique('r').split()[-1]}.json"
+        argv = [self.devwiki.python, "-m", "bot", "--config", str(self.config), *args]
+        if args and args[0] == "run":
+            argv += ["--report-json", str(report)]
+        env = self.devwiki.pywikibot_env()
+        proc = subprocess.run(
+            argv, cwd=self.devwiki.root, env=env, capture_output=True, text=True, timeout=600, check=False
+        )
+        data = json.loads(report.read_text()) if report.exists() else {}
+        return Outcome(proc.returncode, data, proc.stdout, proc.stderr)
+
+    def ok(self, *args: str) -> Outcome:
+        out = self.run(*args)
+        assert out.code == 0, f"exit {out.code}\n{out.stdout}\n{out.stderr}"
+        return out
+
+
+@pytest.fixture(scope="module")
+def bot(devwiki: DevWiki, admin_api: WikiApi, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    workdir = tmp_path_factory.mktemp("bot")
+    source = (devwiki.root / "config" / "devwiki.toml").read_text(encoding="utf-8")
+    text = source.replace('rules = "rules.toml"', f'rules = "{devwiki.root / "config" / "rules.toml"}"')
+    text = re.sub(r'^state = ".*"', f'state = "{workdir / "state.sqlite"}"', text, flags=re.MULTILINE)
+    config = workdir / "bot.toml"
+    config.write_text(text, encoding="utf-8")
+    admin_api.edit(SHUTOFF, SHUTOFF_OFF, "tests: shutoff off")
+    runner = Bot(devwiki, config, workdir)
+    runner.ok("install-templates")
+    runner.ok("run")  # settle whatever earlier runs left
+    yield runner
+    admin_api.edit(SHUTOFF, SHUTOFF_OFF, "tests: shutoff off")
+
+
+def contribs(api: WikiApi, user: str) -> int:
+    return sum(len(r["usercontribs"]) for r in api.query(list="usercontribs", ucuser=user, uclimit="max"))
+
+
+def make_page(api: WikiApi, prefix: str, text: str | None = None) -> tuple[str, str]:
+    title = unique(prefix)
+    body = text if text is not None else INCOMPLETE.format(title=title)
+    api.edit(title, body, "tests: new partnership page")
+    return title, body
+
+
+def test_incomplete_page_is_tagged_and_fixed_page_untagged(bot: Bot, admin_api: WikiApi) -> None:
+    title, body = make_page(admin_api, "Tagging")
+    out = bot.ok("run")
+    assert out.report["tagged"] >= 1
+    _, text = admin_api.read(title)
+    assert text == "{{Partnership incomplete|missing=metrics}}\n" + body
+    latest = admin_api.revisions(title, 1)[0]
+    assert latest.user == bot.devwiki.bot_account and latest.minor
+    assert "Shutoff" in latest.comment
+    fixed = text.replace("| status = proposed", "| status = proposed | metrics = 50 articles a year")
+    admin_api.edit(title, fixed, "tests: fix")
+    bot.ok("run")
+    assert admin_api.read(title)[1] == fixed.removeprefix("{{Partnership incomplete|missing=metrics}}\n")
+
+
+def test_second_run_makes_no_edit(bot: Bot, admin_api: WikiApi, devwiki: DevWiki) -> None:
+    make_page(admin_api, "Second run")
+    bot.ok("run")
+    before = contribs(admin_api, devwiki.bot_account)
+    out = bot.ok("run")
+    assert out.report["edits"] == 0
+    assert contribs(admin_api, devwiki.bot_account) == before
+
+
+@pytest.mark.parametrize("marker", ["{{nobots}}", "{{bots|deny=PartnershipBot}}"])
+def test_bots_exclusion_leaves_page_untouched(bot: Bot, admin_api: WikiApi, marker: str) -> None:
+    title = unique("Excluded")
+    body = marker + "\n" + INCOMPLETE.format(title=title)
+    revid = admin_api.edit(title, body, "tests")
+    out = bot.ok("run")
+    assert admin_api.read(title) == (revid, body)
+    assert any(s["title"] == title and "bots" in s["reason"] for s in out.report["skipped"])
+
+
+def test_shutoff_stops_run_with_zero_writes(bot: Bot, admin_api: WikiApi, devwiki: DevWiki) -> None:
+    title, body = make_page(admin_api, "Shutoff")
+    admin_api.edit(SHUTOFF, SHUTOFF_OFF + "\nStop: testing the shutoff.", "tests: shutoff on")
+    before = contribs(admin_api, devwiki.bot_account)
+    try:
+        out = bot.run("run")
+        assert out.code == 4, out.stderr
+        assert "shutoff" in out.stderr.lower()
+        assert contribs(admin_api, devwiki.bot_account) == before
+        assert admin_api.read(title)[1] == body
+    finally:
+        admin_api.edit(SHUTOFF, SHUTOFF_OFF, "tests: shutoff off")
+
+
+def test_protected_page_is_skipped_and_reported(bot: Bot, admin_api: WikiApi) -> None:
+    title, body = make_page(admin_api, "Protected")
+    admin_api.protect(title)
+    out = bot.ok("run")
+    assert admin_api.read(title)[1] == body
+    assert any(s["title"] == title and s["reason"].startswith("protected") for s in out.report["skipped"])
+
+
+def test_human_edit_between_read_and_save_is_preserved(bot: Bot, admin_api: WikiApi, devwiki: DevWiki) -> None:
+    """A person saves each page just before the bot's save of it. Several pages, because the
+    dangerous case is an edit in the same second as the bot's base revision (MediaWiki then
+    treats a save with basetimestamp as a conflict "with self" and lets it overwrite)."""
+    from bot.job import Pass
+    from bot.wiki import connect
+
+    os.environ["PYWIKIBOT_DIR"] = str(devwiki.pywikibot_dir)
+    config = load_config(bot.config)
+    real = connect(config.site)
+    time.sleep(1.02 - time.time() % 1)  # start of a second: the pass likely runs within it
+    pages = dict(make_page(admin_api, "Race") for _ in range(3))
+    human = {
+        t: b.replace("== History ==", f"== History ==\nA sentence a person added to {t}.") for t, b in pages.items()
+    }
+    raced: set[str] = set()
+
+    class PersonEditsFirst:
+        """The real gateway, but a person saves the page just before the bot's first save of it."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def save(self, page: str, text: str, base: PageSnapshot | None, summary: str) -> int:
+            if page in human and page not in raced:
+                raced.add(page)
+                admin_api.edit(page, human[page], "tests: a person edits")
+            return real.save(page, text, base, summary)
+
+    Pass(PersonEditsFirst(), config, lambda: dt.datetime.now(dt.UTC)).run()
+    assert raced == set(pages)
+    for title, text in human.items():
+        assert admin_api.read(title)[1] == "{{Partnership incomplete|missing=metrics}}\n" + text
+
+
+HOSTILE = ["|}", "{{", "[[Category:Injected]]", "<script>alert(1)</script>", "__NOTOC__", "~~~~", "{{!}}"]
+FIELDS = ["partner", "model", "goals", "status", "start", "end", "last_reviewed", "metrics", "coi_disclosure"]
+
+
+def test_hostile_values_render_harmlessly(bot: Bot, admin_api: WikiApi) -> None:
+    titles = []
+    for i, value in enumerate(HOSTILE):
+        title = unique(f"Hostile {i}")
+        params = "\n".join(f"| {f} = {value} x" for f in FIELDS)
+        body = f"Intro.\n{{{{Partnership infobox\n{params}\n}}}}\nEnd."
+        admin_api.edit(title, body, "tests: hostile values")
+        titles.append((title, admin_api.read(title)[1]))  # as saved: the wiki expands ~~~~ on save
+    out = bot.ok("run")
+    _, page = admin_api.read(SUMMARY)
+    start, end = page.index(START_MARKER), page.index(END_MARKER)
+    bare = page[: start + len(START_MARKER)] + "\n" + page[end:]
+    parsed, baseline = admin_api.parse(page, SUMMARY), admin_api.parse(bare, SUMMARY)
+    assert parsed["categories"] == baseline["categories"]
+    assert parsed["templates"] == baseline["templates"]
+    html = parsed["text"]
+    assert "<script>" not in html and "Injected" not in [c["category"] for c in parsed["categories"]]
+    rows = re.findall(r"<tr[ >]", html)
+    assert len(rows) - 1 == out.report["pages_seen"], "one header row plus one row per page"
+    for title, body in titles:
+        assert admin_api.read(title)[1].endswith(body)
+
+
+def test_reads_are_batched_at_the_api_limit(bot: Bot) -> None:
+    out = bot.ok("run", "--dry-run")
+    n = out.report["pages_seen"]
+    assert n > 0
+    bound = -(-n // 500) + -(-n // 5000) + 3
+    assert out.report["api_requests"] <= bound, out.report
+
+
+def test_templates_install_is_idempotent(bot: Bot) -> None:
+    out = bot.ok("install-templates")
+    assert out.stdout.strip().endswith("0 changed"), out.stdout
+
+
+def test_summary_page_lists_pages_and_keeps_outside_text(bot: Bot, admin_api: WikiApi) -> None:
+    title, _ = make_page(admin_api, "Listed")
+    bot.ok("run")
+    _, page = admin_api.read(SUMMARY)
+    assert f"[[:{title}]]" in page
+    source = (bot.devwiki.root / "templates_wiki" / "Main" / f"{SUMMARY}.wiki").read_text(encoding="utf-8")
+    head = source[: source.index(START_MARKER)]
+    tail = source[source.index(END_MARKER) :].rstrip()
+    assert page.startswith(head) and page.endswith(tail)
