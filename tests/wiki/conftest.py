@@ -98,7 +98,7 @@ def devwiki() -> DevWiki:
             f"./scripts/devwiki up failed (exit {result.returncode}):\n{result.stdout}",
             pytrace=False,
         )
-    data_dir = REPO_ROOT / ".devwiki"
+    data_dir = Path(os.environ.get("DEVWIKI_DIR") or REPO_ROOT / ".devwiki")
     try:
         creds = json.loads((data_dir / "credentials.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
