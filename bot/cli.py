@@ -46,10 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="one pass on the wiki: validate, tag, update the summary and status pages")
     run.add_argument("--dry-run", action="store_true", help="print unified diffs; write nothing")
     run.add_argument("--report-json", metavar="FILE", help="write the run report as JSON")
+    run.add_argument("--incremental", action="store_true", help="read only pages edited since the last pass")
+    run.add_argument("--wait", action="store_true", help="wait for another pass to finish instead of exiting")
     run.add_argument("--print-table", action="store_true", help="print the summary table as text")
     run.add_argument("--config", dest="run_config", metavar="PATH", help="bot config file (same as the global one)")
     install = sub.add_parser("install-templates", help="create or update the wiki-side pages from templates_wiki/")
     install.add_argument("--dry-run", action="store_true", help="list what would change; write nothing")
+    sub.add_parser("schedule", help="run passes on the configured schedule until SIGTERM (a daemon)")
+    status = sub.add_parser("status", help="print the last passes, the lock and the next runs (local; no wiki)")
+    status.add_argument("--json", action="store_true", help="as JSON")
     seed = sub.add_parser("seed", help="create a wiki page from each .wiki file that is missing (dev wikis)")
     seed.add_argument("paths", nargs="+", metavar="PATH")
     return parser
@@ -68,6 +73,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _install(args, config)
         if args.command == "seed":
             return _seed(args, config)
+        if args.command == "schedule":
+            from bot.schedule import serve
+
+            setup_logging(config.schedule.log_format if args.log_format == "text" else args.log_format, args.verbose)
+            return serve(config, _now)
+        if args.command == "status":
+            from bot.status_cli import print_status
+
+            return print_status(config, _now(), as_json=args.json)
     except BotError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -94,34 +108,31 @@ def _now() -> dt.datetime:
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:
-    from bot.job import Pass
-    from bot.state import StateStore
-    from bot.wiki import connect
+    from bot.runner import StopFlag, run_once, stop_on_signals
 
-    gateway = connect(config.site)
-    setup = gateway.requests
     progress = Progress()
-    with StateStore(config.run.state_path) as store:
-        job = Pass(
-            gateway,
-            config,
-            _now,
-            store,
-            dry_run=args.dry_run,
-            on_diff=lambda d: print(d, end=""),
-            on_progress=progress,
-            setup_requests=setup,
-        )
-        try:
-            report = job.run()
-        finally:
-            progress.finish()
+    stop = StopFlag()
+    try:
+        with stop_on_signals(stop):
+            outcome = run_once(
+                config,
+                _now,
+                kind="incremental" if args.incremental else "full",
+                dry_run=args.dry_run,
+                should_stop=stop,
+                on_diff=lambda d: print(d, end=""),
+                on_progress=progress,
+                wait_for_lock=True if args.wait else None,
+            )
+    finally:
+        progress.finish()
+    report = outcome.report
     if args.report_json:
         Path(args.report_json).write_text(json.dumps(report.as_dict(), indent=1) + "\n", encoding="utf-8")
     if args.print_table:
         from bot.texttable import text_table
 
-        print(text_table(job.rows))
+        print(text_table(outcome.rows))
     for skip in report.skipped:
         print(f"skipped: {skip.title}: {skip.reason}", file=sys.stderr)
     print(report.line())

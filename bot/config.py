@@ -8,8 +8,10 @@ as one ``ConfigError`` whose lines name the file, the key and the fix. The confi
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.errors import ConfigError
 from bot.rules import Rules, load_rules
@@ -54,6 +56,21 @@ class RunConfig:
 
 
 @dataclass(frozen=True)
+class ScheduleConfig:
+    full: str
+    """Crontab expression (UTC) of the full sweep."""
+    incremental: str
+    """Crontab expression (UTC) of incremental passes; empty: none."""
+    misfire_grace_seconds: int
+    on_lock: str
+    """``exit`` or ``wait`` when another pass holds the run lock."""
+    backoff_after_failures: int
+    backoff_max_minutes: int
+    log_format: str
+    """``text`` or ``json``."""
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     rules: Rules
@@ -62,6 +79,7 @@ class Config:
     tagging: TaggingConfig
     max_row_drop: int
     run: RunConfig
+    schedule: ScheduleConfig
 
 
 def config_path(explicit: str | None = None) -> Path:
@@ -73,11 +91,12 @@ def config_path(explicit: str | None = None) -> Path:
 def load_config(path: Path) -> Config:
     data = load_toml(path)
     r = Reader(path)
-    r.keys(data, "", ["rules", "site", "pages", "tagging", "summary", "run"])
+    r.keys(data, "", ["rules", "site", "pages", "tagging", "summary", "run", "schedule"])
     rules_path = path.parent / r.string(data, "", "rules", default="rules.toml")
     site_t, pages_t = r.table(data, "", "site"), r.table(data, "", "pages")
     tag_t, sum_t = r.table(data, "", "tagging"), r.table(data, "", "summary")
     run_t = r.table(data, "", "run")
+    sched_t = r.table(data, "", "schedule")
     r.keys(run_t, "run", ["state", "shutoff_check_seconds", "status_heartbeat_hours"])
     r.keys(site_t, "site", ["family", "code", "namespaces", "maxlag", "max_retries", "retry_wait"])
     r.keys(pages_t, "pages", ["summary", "status", "shutoff", "tag_template"])
@@ -123,6 +142,7 @@ def load_config(path: Path) -> Config:
         shutoff_check_seconds=r.integer(run_t, "run", "shutoff_check_seconds", default=60, minimum=1),
         status_heartbeat_hours=r.integer(run_t, "run", "status_heartbeat_hours", default=24, minimum=1),
     )
+    schedule = _schedule(r, sched_t)
     rules: Rules | None = None
     try:
         rules = load_rules(rules_path)
@@ -130,4 +150,60 @@ def load_config(path: Path) -> Config:
         r.problems.extend(exc.problems)
     r.done()
     assert rules is not None
-    return Config(path, rules, site, pages, tagging, max_row_drop, run)
+    return Config(path, rules, site, pages, tagging, max_row_drop, run, schedule)
+
+
+def _schedule(r: Reader, t: dict[str, object]) -> ScheduleConfig:
+    keys = ["full", "incremental", "misfire_grace_seconds", "on_lock", "backoff_after_failures"]
+    r.keys(t, "schedule", [*keys, "backoff_max_minutes", "log_format"])
+    cfg = ScheduleConfig(
+        full=r.string(t, "schedule", "full", default="0 3 * * *"),
+        incremental=r.string(t, "schedule", "incremental", default="*/10 * * * *"),
+        misfire_grace_seconds=r.integer(t, "schedule", "misfire_grace_seconds", default=300, minimum=1),
+        on_lock=r.string(t, "schedule", "on_lock", default="exit"),
+        backoff_after_failures=r.integer(t, "schedule", "backoff_after_failures", default=3, minimum=1),
+        backoff_max_minutes=r.integer(t, "schedule", "backoff_max_minutes", default=240, minimum=1),
+        log_format=r.string(t, "schedule", "log_format", default="text"),
+    )
+    for key in ("full", "incremental"):
+        expr = getattr(cfg, key)
+        if key == "incremental" and not expr.strip():
+            continue
+        problem = cron_problem(expr)
+        if problem:
+            r.problem(
+                f"schedule.{key}",
+                f"{expr!r} is not a crontab expression ({problem})",
+                'write five fields, e.g. "*/10 * * * *"',
+            )
+    if cfg.on_lock not in ("exit", "wait"):
+        r.problem("schedule.on_lock", f"{cfg.on_lock!r} is not allowed", 'use "exit" or "wait"')
+    if cfg.log_format not in ("text", "json"):
+        r.problem("schedule.log_format", f"{cfg.log_format!r} is not allowed", 'use "text" or "json"')
+    return cfg
+
+
+_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def cron_trigger(expr: str) -> Any:
+    """An APScheduler ``CronTrigger`` (UTC) for a crontab expression: five fields as in crontab,
+    or six with seconds first (``*/5 * * * * *``, used by tests and demos)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = expr.split()
+    if len(fields) not in (5, 6):
+        raise ValueError(f"wrong number of fields: got {len(fields)}, expected 5 (or 6 with seconds first)")
+    second, minute, hour, day, month, dow = fields if len(fields) == 6 else ["0", *fields]
+    # APScheduler 3 numbers weekdays from Monday = 0; crontab from Sunday = 0 (and 7): use names.
+    dow = re.sub(r"(?<![/\d])[0-7](?!\d)", lambda m: _DAYS[int(m.group(0)) % 7], dow)
+    return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month, day_of_week=dow, timezone="UTC")
+
+
+def cron_problem(expr: str) -> str | None:
+    """Why APScheduler rejects a crontab expression, or None."""
+    try:
+        cron_trigger(expr)
+    except ValueError as exc:
+        return str(exc)
+    return None

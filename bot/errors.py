@@ -4,7 +4,10 @@
 
     BotError                      anything the bot reports to a person (exit 2 unless noted)
     ├── ConfigError               a config or rules file is unreadable or wrong (lists every problem)
+    ├── StateError                the state database cannot be read or written
     ├── InputError                a wikitext file cannot be read or decoded (offline check)
+    ├── Interrupted               SIGTERM/SIGINT: the pass stopped after the page in hand (exit 5)
+    ├── LockHeld                  another pass holds the run lock (exit 6)
     ├── SafetyStop                a safety cap or precondition refused a write (missing marker, caps)
     └── WikiError                 the wiki could not do what was asked
         ├── WikiUnavailable       network down, 5xx, maxlag beyond the retry budget
@@ -33,6 +36,10 @@ class ConfigError(BotError):
         super().__init__("\n".join(self.problems))
 
 
+class StateError(BotError):
+    """The state database failed (locked too long, corrupt, disk full); nothing was stored."""
+
+
 class InputError(BotError):
     """A wikitext file given to ``check`` could not be read (missing, unreadable, not UTF-8)."""
 
@@ -41,6 +48,18 @@ class SafetyStop(BotError):
     """A safety cap or precondition stopped the run before a write; nothing was saved by that step."""
 
     exit_code = 3
+
+
+class Interrupted(BotError):
+    """A signal asked the pass to stop; it finished the page in hand and stored nothing."""
+
+    exit_code = 5
+
+
+class LockHeld(BotError):
+    """Another pass (daemon or manual run) holds the run lock."""
+
+    exit_code = 6
 
 
 class WikiError(BotError):

@@ -2,27 +2,39 @@
 summary page → status page → remember. The wiki is reached only through a ``Gateway``; the clock
 comes in as an argument.
 
-Order matters for safety: every check that can stop the pass (shutoff page, missing summary
-markers, too many new tags, too many rows lost) runs before the first write. While saving, the
-shutoff page is read again every ``shutoff_check_seconds``. An edit conflict re-reads the page once
-and decides again from the fresh text; a second conflict skips the page, so a person's edit is never
-overwritten. Stored state is written only after a pass completes: a pass that fails or is stopped
-leaves the store as it was, and the next pass simply redoes the work.
+Two kinds of pass:
+
+* ``full``: every page transcluding the infobox is read (about one request per 500 pages);
+* ``incremental``: the latest revision id of every such page is listed (one request per 5000),
+  only pages whose revision or title changed since the stored pass are read, pages that left
+  (deleted, moved out of the namespaces, no longer using the infobox) leave the table, and the
+  table is rebuilt from stored results. With no stored state it is a full pass. What it cannot see
+  (a date passing ``stale``, the end of a re-tag hold, a changed redirect) the full sweep catches.
+
+Order matters for safety: every check that can stop the pass (shutoff page, summary markers, too
+many new tags, too many rows lost) runs before the first write. While saving, the shutoff page is
+read again every ``shutoff_check_seconds``. An edit conflict re-reads the page once and decides
+again from the fresh text; a second conflict skips the page, so a person's edit is never
+overwritten. ``should_stop`` is polled between pages: when it turns true the pass finishes the page
+in hand and raises ``Interrupted``. Stored state is written only when a pass completes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from bot import render
+from bot import publish
 from bot.config import Config
 from bot.errors import (
     EditConflict,
+    Interrupted,
     LoginFailed,
     PageProtected,
     SafetyStop,
@@ -33,8 +45,8 @@ from bot.errors import (
 from bot.model import PageResult, PageSnapshot, RunReport, Skip
 from bot.parse import find_infobox, name_set
 from bot.plan import Decision, Edit, Policy, decide
-from bot.state import StateStore, TagMemory
-from bot.status import needs_save, render_status, status_summary
+from bot.render import Row
+from bot.state import PageRecord, StateStore, TagMemory
 from bot.validate import check_page
 from bot.wiki import Gateway
 from bot.wikitext import has_text_outside_comments
@@ -42,17 +54,24 @@ from bot.wikitext import has_text_outside_comments
 log = logging.getLogger("bot.job")
 
 Clock = Callable[[], dt.datetime]
+NAMES_KEY = "infobox_names"
 
 
 @dataclass
 class _Tally:
-    results: list[PageResult] = field(default_factory=list)
+    records: dict[int, PageRecord] = field(default_factory=dict)
+    """Pages read in this pass, by page id (title as key when the id is unknown: id 0)."""
+    kept: list[PageResult] = field(default_factory=list)
+    """Stored results of pages an incremental pass did not need to read."""
+    removed: list[int] = field(default_factory=list)
     edits: list[Edit] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    memory: dict[str, TagMemory] = field(default_factory=dict)
     done: dict[str, int] = field(default_factory=lambda: {"tag": 0, "untag": 0, "update": 0})
     saves: int = 0
+
+    def results(self) -> list[PageResult]:
+        return self.kept + [r.result for r in self.records.values()]
 
 
 class Pass:
@@ -66,18 +85,23 @@ class Pass:
         clock: Clock,
         store: StateStore | None = None,
         *,
+        kind: str = "full",
         dry_run: bool = False,
         on_diff: Callable[[str], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
         setup_requests: int = 0,
+        next_run: dt.datetime | None = None,
     ) -> None:
         self.gw, self.cfg, self.clock, self.store = gateway, config, clock, store
-        self.dry_run = dry_run
+        self.kind, self.dry_run = kind, dry_run
         self.on_diff = on_diff or (lambda _d: None)
         self.on_progress = on_progress or (lambda _n: None)
-        self.setup_requests = setup_requests
+        self.should_stop = should_stop or (lambda: False)
+        self.setup_requests, self.next_run = setup_requests, next_run
         self._last_shutoff_check = 0.0
-        self.rows: list[render.Row] = []
+        self._created: frozenset[str] | None = None
+        self.rows: list[Row] = []
         """The summary table's rows, after :meth:`run`."""
 
     def run(self) -> RunReport:
@@ -85,57 +109,115 @@ class Pass:
         pages = self.cfg.pages
         special = self.gw.read([pages.summary, pages.status, pages.shutoff])
         self._check_shutoff(special[pages.shutoff])
-        rules = self.cfg.rules
-        infobox = f"Template:{rules.infobox_name}"
-        names = name_set((rules.infobox_name, *rules.aliases, *self.gw.redirects_to(infobox)))
-        grace = self.cfg.tagging.grace_days
-        young = (
-            self.gw.created_since(self.cfg.site.namespaces, now - dt.timedelta(days=grace)) if grace else frozenset()
-        )
-        memory = self.store.tag_memory() if self.store else {}
+        stored = self.store.pages() if self.store else {}
+        cached_names = self.store.get(NAMES_KEY) if self.store else None
+        incremental = self.kind == "incremental" and bool(stored) and cached_names is not None
+        infobox = f"Template:{self.cfg.rules.infobox_name}"
+        if incremental and cached_names is not None:
+            names = frozenset(json.loads(cached_names))
+        else:
+            rules = self.cfg.rules
+            names = name_set((rules.infobox_name, *rules.aliases, *self.gw.redirects_to(infobox)))
         policy = Policy(pages.tag_template, self.gw.user, self.cfg.tagging.retag_after_days, pages.shutoff)
+        memory = {pid: r.memory for pid, r in stored.items()}
+        self.kind = "incremental" if incremental else "full"
         tally = _Tally()
-        for page in self.gw.transcluding_pages(infobox, self.cfg.site.namespaces):
-            decision = self._decide(page, names, policy, memory.get(page.title), page.title in young, now)
-            tally.results.append(decision[0])
-            self._record(tally, page.title, decision[1])
-            self.on_progress(len(tally.results))
-        summary = self._plan_summary(special[pages.summary], tally.results, now)
+        for page in self._pages(incremental, infobox, stored, tally):
+            result, decision = self._decide(page, names, policy, memory, now)
+            self._record(tally, page, result, decision)
+            self.on_progress(len(tally.records))
+            if self.should_stop():
+                raise Interrupted(f"stopped after reading {len(tally.records)} pages; nothing was saved")
+        results = tally.results()
+        self.rows, summary_text = publish.plan_summary(self.cfg, special[pages.summary], results, now)
         self._check_caps(tally)
         if self.dry_run:
-            self._show(tally, summary, special[pages.summary])
+            self._show(tally, summary_text, special[pages.summary])
         else:
-            self._save_edits(tally, names, policy, memory, young, now)
-        summary_saved = self._save_summary(tally, summary, special[pages.summary])
-        status_saved = self._save_status(tally, special[pages.status], now)
-        report = self._report(tally, now, t0, req0, summary_saved, status_saved)
+            self._save_edits(tally, names, policy, memory, now)
+            summary_page = special[pages.summary]
+            if summary_text is not None and summary_page is not None:
+                self._recheck_shutoff()
+                error = publish.save_summary(self.gw, self.cfg, summary_text, summary_page, results)
+                tally.errors += [error] if error else []
+                tally.saves += error is None
+        status_saved = not self.dry_run and publish.save_status(
+            self.gw,
+            self.cfg,
+            special[pages.status],
+            now,
+            results=results,
+            tagged_pages=sum(r.memory.tagged for r in tally.records.values())
+            + sum(stored[pid].memory.tagged for pid in stored if pid not in tally.records and pid not in tally.removed),
+            skipped=tally.skipped,
+            errors=tally.errors,
+            next_run=self.next_run,
+            before_write=self._recheck_shutoff,
+        )
+        tally.saves += status_saved
+        report = self._report(
+            tally, results, now, t0, req0, summary_text is not None and not self.dry_run, status_saved
+        )
         if self.store and not self.dry_run:
-            self.store.save_pass(tally.memory, "full", now, report.as_dict())
+            self.store.save_pass(
+                tally.records.values(),
+                self.kind,
+                now,
+                report.as_dict(),
+                replace_all=not incremental,
+                removed=tally.removed,
+                meta={NAMES_KEY: json.dumps(sorted(names))},
+            )
         return report
 
-    # -- deciding ---------------------------------------------------------------------------------
+    # -- reading and deciding ---------------------------------------------------------------------
+
+    def _pages(
+        self, incremental: bool, infobox: str, stored: dict[int, PageRecord], tally: _Tally
+    ) -> Iterator[PageSnapshot]:
+        namespaces = self.cfg.site.namespaces
+        if not incremental:
+            yield from self.gw.transcluding_pages(infobox, namespaces)
+            return
+        listing = self.gw.list_revisions(infobox, namespaces)
+        changed = sorted(pid for pid, (title, revid) in listing.items() if _changed(stored.get(pid), title, revid))
+        tally.removed = sorted(pid for pid in stored if pid not in listing)
+        unchanged = [stored[pid] for pid in sorted(listing) if pid in stored and pid not in set(changed)]
+        tally.kept = [r.result for r in unchanged]
+        tally.skipped += [Skip(r.title, r.skip) for r in unchanged if r.skip]
+        log.info("incremental: %d pages listed, %d changed, %d gone", len(listing), len(changed), len(tally.removed))
+        yield from self.gw.read_pages(changed)
+
+    def _young(self, title: str, now: dt.datetime) -> bool:
+        """Whether the page was created within ``grace_days`` (asked of the wiki once, and only
+        when a pass is about to add a tag)."""
+        grace = self.cfg.tagging.grace_days
+        if not grace:
+            return False
+        if self._created is None:
+            self._created = self.gw.created_since(self.cfg.site.namespaces, now - dt.timedelta(days=grace))
+        return title in self._created
 
     def _decide(
-        self,
-        page: PageSnapshot,
-        names: frozenset[str],
-        policy: Policy,
-        memory: TagMemory | None,
-        young: bool,
-        now: dt.datetime,
+        self, page: PageSnapshot, names: frozenset[str], policy: Policy, memory: dict[int, TagMemory], now: dt.datetime
     ) -> tuple[PageResult, Decision]:
         result = check_page(page.title, find_infobox(page.text, names), self.cfg.rules, now.date())
-        return result, decide(page, result, policy, memory, young, now)
+        remembered = memory.get(page.pageid)
+        decision = decide(page, result, policy, remembered, False, now)
+        if decision.edit is not None and decision.edit.kind == "tag" and self._young(page.title, now):
+            decision = decide(page, result, policy, remembered, True, now)
+        return result, decision
 
-    def _record(self, tally: _Tally, title: str, decision: Decision) -> None:
+    def _record(self, tally: _Tally, page: PageSnapshot, result: PageResult, decision: Decision) -> None:
         if decision.edit is not None:
             tally.edits.append(decision.edit)
             # Until the edit is saved, remember the page as it is now.
-            tally.memory[title] = TagMemory(tagged=decision.edit.old is not None, removed_at=None)
+            memory = TagMemory(tagged=decision.edit.old is not None, removed_at=None)
         else:
-            tally.memory[title] = decision.memory
+            memory = decision.memory
+        tally.records[page.pageid] = PageRecord(page.pageid, page.title, page.revid, result, memory, decision.skip)
         if decision.skip:
-            tally.skipped.append(Skip(title, decision.skip))
+            tally.skipped.append(Skip(page.title, decision.skip))
 
     # -- safety -----------------------------------------------------------------------------------
 
@@ -163,136 +245,67 @@ class Pass:
                 "raise the cap for one run."
             )
 
-    # -- tags -------------------------------------------------------------------------------------
+    # -- saving tags ------------------------------------------------------------------------------
 
     def _save_edits(
-        self,
-        tally: _Tally,
-        names: frozenset[str],
-        policy: Policy,
-        memory: dict[str, TagMemory],
-        young: frozenset[str],
-        now: dt.datetime,
+        self, tally: _Tally, names: frozenset[str], policy: Policy, memory: dict[int, TagMemory], now: dt.datetime
     ) -> None:
         for edit in tally.edits:
+            if self.should_stop():
+                raise Interrupted(f"stopped after {tally.saves} edits; run again to finish (nothing is lost)")
             self._recheck_shutoff()
-            title = edit.base.title
             try:
-                self._save_one(edit)
-            except EditConflict:
-                log.info("edit conflict on %s: reading it again", title, extra={"page": title})
-                fresh = self.gw.read([title])[title]
-                if fresh is None:
-                    tally.skipped.append(Skip(title, "deleted during the pass"))
-                    continue
-                _result, again = self._decide(fresh, names, policy, memory.get(title), title in young, now)
-                if again.edit is None:
-                    tally.memory[title] = again.memory
-                    if again.skip:
-                        tally.skipped.append(Skip(title, again.skip))
-                    continue
-                try:
-                    self._save_one(again.edit)
-                except EditConflict:
-                    tally.skipped.append(Skip(title, "edit conflict: the page changed again during the pass"))
-                    continue
-                except PageProtected:
-                    tally.skipped.append(Skip(title, "protected: the bot may not edit it"))
-                    continue
-                edit = again.edit
-            except PageProtected:
-                tally.skipped.append(Skip(title, "protected: the bot may not edit it"))
-                continue
-            except (WikiUnavailable, LoginFailed):
+                self._save_with_retry(tally, edit, names, policy, memory, now)
+            except (WikiUnavailable, LoginFailed, ShutoffEngaged):
                 raise
             except WikiError as exc:
-                tally.errors.append(f"{title}: {exc}")
-                log.warning("could not save %s: %s", title, exc, extra={"page": title})
+                tally.errors.append(f"{edit.base.title}: {exc}")
+                log.warning("could not save %s: %s", edit.base.title, exc, extra={"page": edit.base.title})
+
+    def _save_with_retry(
+        self,
+        tally: _Tally,
+        edit: Edit,
+        names: frozenset[str],
+        policy: Policy,
+        memory: dict[int, TagMemory],
+        now: dt.datetime,
+    ) -> None:
+        page = edit.base
+        for attempt in (1, 2):
+            try:
+                revid = self.gw.save(page.title, edit.text, edit.base, edit.summary)
+            except PageProtected:
+                _skip(tally, page, "protected: the bot may not edit it")
+                return
+            except EditConflict:
+                if attempt == 2:
+                    _skip(tally, page, "edit conflict: the page changed again during the pass")
+                    return
+                log.info("edit conflict on %s: reading it again", page.title, extra={"page": page.title})
+                fresh = next(iter(self.gw.read_pages([page.pageid])), None) if page.pageid else None
+                fresh = fresh or self.gw.read([page.title])[page.title]
+                if fresh is None:
+                    tally.skipped.append(Skip(page.title, "deleted during the pass"))
+                    tally.records.pop(page.pageid, None)
+                    tally.removed.append(page.pageid)
+                    return
+                result, again = self._decide(fresh, names, policy, memory, now)
+                self._record(tally, fresh, result, Decision(None, again.skip, again.memory))
+                page = fresh
+                if again.edit is None:
+                    return
+                edit = again.edit
                 continue
-            tally.memory[title] = TagMemory(tagged=edit.new is not None, removed_at=None)
+            record = tally.records[page.pageid]
+            mem = TagMemory(tagged=edit.new is not None, removed_at=None)
+            tally.records[page.pageid] = PageRecord(record.pageid, record.title, revid, record.result, mem)
             tally.done[edit.kind] += 1
             tally.saves += 1
-            log.info("%s %s", edit.kind, title, extra={"page": title, "action": edit.kind})
+            log.info("%s %s", edit.kind, page.title, extra={"page": page.title, "action": edit.kind})
+            return
 
-    def _save_one(self, edit: Edit) -> None:
-        self.gw.save(edit.base.title, edit.text, edit.base, edit.summary)
-
-    # -- summary ----------------------------------------------------------------------------------
-
-    def _plan_summary(self, page: PageSnapshot | None, results: list[PageResult], now: dt.datetime) -> str | None:
-        """The summary page's new text, or None when only the stamp would change. Raises
-        ``SafetyStop`` when the page or its markers are missing or too many rows would go."""
-        title = self.cfg.pages.summary
-        if page is None:
-            raise SafetyStop(
-                f"the summary page [[{title}]] does not exist: create it with `python -m bot install-templates` "
-                "(it needs the two partnership-tracker markers), then run again"
-            )
-        rows = self.rows = render.build_rows(results)
-        inner = render.render_table(rows, now)
-        try:
-            text = render.replace_between_markers(page.text, inner)
-        except SafetyStop as exc:
-            raise SafetyStop(f"summary page [[{title}]]: {exc}") from None
-        current = render.current_inner(page.text) or ""
-        before = render.count_rows(current)
-        if before - len(rows) > self.cfg.max_row_drop:
-            raise SafetyStop(
-                f"the summary table would shrink from {before} to {len(rows)} rows, more than max_row_drop = "
-                f"{self.cfg.max_row_drop} ({self.cfg.path}): nothing was saved. If pages really left, raise the "
-                "cap for one run; otherwise check why the wiki lists fewer pages."
-            )
-        return text if render.differs_beyond_stamp(current, inner) else None
-
-    def _save_summary(self, tally: _Tally, text: str | None, page: PageSnapshot | None) -> bool:
-        if text is None or page is None or self.dry_run:
-            return False
-        self._recheck_shutoff()
-        complete = sum(r.complete for r in tally.results)
-        summary = (
-            f"Bot: update partnership table: {len(tally.results)} pages, {complete} complete "
-            f"([[{self.cfg.pages.shutoff}|stop the bot]])"
-        )
-        try:
-            self.gw.save(page.title, text, page, summary)
-        except EditConflict:
-            fresh = self.gw.read([page.title])[page.title]
-            inner = render.current_inner(text)
-            if fresh is None or inner is None:
-                tally.errors.append(f"{page.title}: deleted or changed during the pass; the table was not saved")
-                return False
-            try:
-                self.gw.save(page.title, render.replace_between_markers(fresh.text, inner), fresh, summary)
-            except (EditConflict, SafetyStop) as exc:
-                tally.errors.append(f"{page.title}: not saved after an edit conflict: {exc}")
-                return False
-        tally.saves += 1
-        return True
-
-    # -- status and report ------------------------------------------------------------------------
-
-    def _save_status(self, tally: _Tally, page: PageSnapshot | None, now: dt.datetime) -> bool:
-        text = render_status(
-            now=now,
-            pages=len(tally.results),
-            complete=sum(r.complete for r in tally.results),
-            tagged_pages=sum(m.tagged for m in tally.memory.values()),
-            skipped=[(s.title, s.reason) for s in tally.skipped],
-            errors=tally.errors,
-            shutoff_page=self.cfg.pages.shutoff,
-            summary_page=self.cfg.pages.summary,
-        )
-        heartbeat = dt.timedelta(hours=self.cfg.run.status_heartbeat_hours)
-        if self.dry_run or not needs_save(page.text if page else None, text, now, heartbeat):
-            return False
-        self._recheck_shutoff()
-        try:
-            self.gw.save(self.cfg.pages.status, text, page, status_summary(_counts(tally)))
-        except (EditConflict, PageProtected) as exc:
-            log.warning("status page not saved: %s", exc)
-            return False
-        tally.saves += 1
-        return True
+    # -- report -----------------------------------------------------------------------------------
 
     def _show(self, tally: _Tally, summary: str | None, summary_page: PageSnapshot | None) -> None:
         for edit in tally.edits:
@@ -301,16 +314,23 @@ class Pass:
             self.on_diff(_diff(summary_page.title, summary_page.text, summary))
 
     def _report(
-        self, tally: _Tally, now: dt.datetime, t0: float, req0: int, summary_saved: bool, status_saved: bool
+        self,
+        tally: _Tally,
+        results: list[PageResult],
+        now: dt.datetime,
+        t0: float,
+        req0: int,
+        summary_saved: bool,
+        status_saved: bool,
     ) -> RunReport:
-        counts = _counts(tally)
+        complete = sum(r.complete for r in results)
         return RunReport(
             started=now.isoformat(),
             dry_run=self.dry_run,
-            pages_seen=len(tally.results),
-            pages_read=len(tally.results),
-            complete=counts["complete"],
-            incomplete=counts["incomplete"],
+            pages_seen=len(results),
+            pages_read=len(tally.records),
+            complete=complete,
+            incomplete=len(results) - complete,
             tagged=tally.done["tag"],
             untagged=tally.done["untag"],
             updated=tally.done["update"],
@@ -319,14 +339,21 @@ class Pass:
             setup_requests=self.setup_requests,
             edits=tally.saves,
             seconds=time.monotonic() - t0,
-            summary_saved=summary_saved,
+            summary_saved=summary_saved and not any(e.startswith(self.cfg.pages.summary + ":") for e in tally.errors),
             status_saved=status_saved,
+            kind=self.kind,
         )
 
 
-def _counts(tally: _Tally) -> dict[str, int]:
-    complete = sum(r.complete for r in tally.results)
-    return {"complete": complete, "incomplete": len(tally.results) - complete}
+def _skip(tally: _Tally, page: PageSnapshot, reason: str) -> None:
+    tally.skipped.append(Skip(page.title, reason))
+    record = tally.records.get(page.pageid)
+    if record is not None:
+        tally.records[page.pageid] = dataclasses.replace(record, skip=reason)
+
+
+def _changed(record: PageRecord | None, title: str, revid: int) -> bool:
+    return record is None or record.revid != revid or record.title != title
 
 
 def _diff(title: str, old: str, new: str) -> str:

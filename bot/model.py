@@ -87,6 +87,7 @@ class PageSnapshot:
     text: str
     user: str = ""
     protected: bool = False
+    pageid: int = 0
 
 
 @dataclass(frozen=True)
@@ -136,10 +137,12 @@ class RunReport:
     seconds: float
     summary_saved: bool
     status_saved: bool
+    kind: str = "full"
 
     def as_dict(self) -> dict[str, object]:
         return {
             "started": self.started,
+            "kind": self.kind,
             "dry_run": self.dry_run,
             "pages_seen": self.pages_seen,
             "pages_read": self.pages_read,
@@ -159,7 +162,7 @@ class RunReport:
 
     def line(self) -> str:
         """The one-line summary printed after every pass."""
-        mode = "dry run" if self.dry_run else "run"
+        mode = f"{self.kind} {'dry run' if self.dry_run else 'pass'}"
         return (
             f"{mode}: {self.pages_seen} pages ({self.complete} complete, {self.incomplete} incomplete); "
             f"tagged {self.tagged}, untagged {self.untagged}, updated {self.updated}, skipped {len(self.skipped)}; "

@@ -1,38 +1,71 @@
-"""The bot's memory between passes, in SQLite: per page whether the bot's tag stood on it at the
-last look and when a person removed it, plus a record of every pass.
+"""The bot's memory between passes, in SQLite: per page (keyed by page id, so a moved page keeps
+its record) the revision last seen, its validation result, whether the bot's tag stood on it and
+when a person removed it; the infobox's redirects; a record of every pass.
 
-Why it is needed: a tag that a person removed while the page is still incomplete must not come back
-for ``retag_after_days``; only memory of "the tag was there last time" tells a removal from a page
-that never had one. A missing or new database simply means nothing is remembered: the pass then
-behaves as on a first run (no tag is held back). Writes happen in one transaction per pass, after
-the wiki edits, so a pass that fails never leaves stored state ahead of the wiki.
+Why: an incremental pass reads only pages whose revision changed and builds the summary from the
+stored results of the others; a tag that a person removed must not come back for
+``retag_after_days``, and only memory of "the tag was there last time" tells a removal from a page
+that never had one. A missing or new database means nothing is remembered: the pass then behaves
+as a first full sweep.
+
+Writes happen in one transaction at the end of a completed pass, after its wiki edits, so a pass
+that fails or is stopped never leaves stored state ahead of the wiki; the next pass redoes the work.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StateError
+from bot.model import Finding, PageResult
 
+SCHEMA_VERSION = 3
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS page_tags (
-    title TEXT PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS pages (
+    pageid INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    revid INTEGER NOT NULL,
+    result TEXT NOT NULL,             -- the PageResult as JSON
     tagged INTEGER NOT NULL,          -- 1 when the bot's tag was on the page at the last look
-    removed_at TEXT                   -- when a person removed the tag (ISO UTC), else NULL
+    removed_at TEXT,                  -- when a person removed the tag (ISO UTC), else NULL
+    skip TEXT                         -- why a due edit was not made at the last look, else NULL
 );
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     started TEXT NOT NULL,
-    kind TEXT NOT NULL,
+    kind TEXT NOT NULL,               -- full | incremental
+    ok INTEGER NOT NULL DEFAULT 1,    -- 0: the pass failed (error in the report)
     report TEXT NOT NULL              -- the run report as JSON
 );
 """
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _db_errors(method: Callable[P, R]) -> Callable[P, R]:
+    """SQLite errors become ``StateError`` with what to do."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StateError(
+                f"state database: {exc}; nothing was stored. If another process holds it, wait; if it is "
+                "damaged, move it aside (the next pass rebuilds it with a full sweep)"
+            ) from None
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -43,21 +76,44 @@ class TagMemory:
     removed_at: dt.datetime | None
 
 
+@dataclass(frozen=True)
+class PageRecord:
+    """One page as the last completed pass left it."""
+
+    pageid: int
+    title: str
+    revid: int
+    result: PageResult
+    memory: TagMemory
+    skip: str | None = None
+
+
 class StateStore:
     """An open state database. Use as a context manager, or call :meth:`close`."""
 
     def __init__(self, path: Path) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path)
-            self._db.executescript(_SCHEMA)
+            self._db = sqlite3.connect(path, timeout=30)
+            self._migrate()
         except (OSError, sqlite3.Error) as exc:
             raise ConfigError(
                 [
-                    f"{path}: cannot open the state database ({exc}); check [run] state in the config and the folder's permissions"
+                    f"{path}: cannot open the state database ({exc}); check [run] state in the config "
+                    "and the folder's permissions (delete the file to start afresh: the next pass is then a full sweep)"
                 ]
             ) from None
         self.path = path
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version != SCHEMA_VERSION and tables:
+            with self._db:  # an older layout: what it remembers is rebuilt by the next full sweep
+                for table in ("page_tags", "pages", "meta", "runs"):
+                    self._db.execute(f"DROP TABLE IF EXISTS {table}")
+        self._db.executescript(_SCHEMA)
+        self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def __enter__(self) -> StateStore:
         return self
@@ -68,31 +124,113 @@ class StateStore:
     def close(self) -> None:
         self._db.close()
 
+    # -- pages ----------------------------------------------------------------------------------
+
+    @_db_errors
+    def pages(self) -> dict[int, PageRecord]:
+        rows = self._db.execute("SELECT pageid, title, revid, result, tagged, removed_at, skip FROM pages").fetchall()
+        return {
+            pid: PageRecord(
+                pid, title, revid, _result_from_json(result), TagMemory(bool(tagged), _parse(removed)), skip
+            )
+            for pid, title, revid, result, tagged, removed, skip in rows
+        }
+
     def tag_memory(self) -> dict[str, TagMemory]:
-        rows = self._db.execute("SELECT title, tagged, removed_at FROM page_tags").fetchall()
-        return {t: TagMemory(bool(tagged), _parse(removed)) for t, tagged, removed in rows}
+        """Title → tag memory of every stored page."""
+        return {r.title: r.memory for r in self.pages().values()}
 
+    @_db_errors
+    def get(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    @_db_errors
     def save_pass(
-        self, memory: Mapping[str, TagMemory], kind: str, started: dt.datetime, report: Mapping[str, Any]
+        self,
+        records: Iterable[PageRecord],
+        kind: str,
+        started: dt.datetime,
+        report: Mapping[str, Any],
+        *,
+        replace_all: bool,
+        removed: Iterable[int] = (),
+        meta: Mapping[str, str] | None = None,
     ) -> None:
-        """Replace the tag memory with ``memory`` and record the pass, in one transaction."""
+        """Store the pass's page records (all pages when ``replace_all``, else the changed ones,
+        dropping ``removed`` page ids) and its report, in one transaction."""
         with self._db:
-            self._db.execute("DELETE FROM page_tags")
+            if replace_all:
+                self._db.execute("DELETE FROM pages")
+            self._db.executemany("DELETE FROM pages WHERE pageid = ?", [(pid,) for pid in removed])
             self._db.executemany(
-                "INSERT INTO page_tags (title, tagged, removed_at) VALUES (?, ?, ?)",
-                [(t, int(m.tagged), m.removed_at.isoformat() if m.removed_at else None) for t, m in memory.items()],
+                "INSERT OR REPLACE INTO pages (pageid, title, revid, result, tagged, removed_at, skip) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        r.pageid,
+                        r.title,
+                        r.revid,
+                        _result_to_json(r.result),
+                        int(r.memory.tagged),
+                        r.memory.removed_at.isoformat() if r.memory.removed_at else None,
+                        r.skip,
+                    )
+                    for r in records
+                ],
             )
-            self._db.execute(
-                "INSERT INTO runs (started, kind, report) VALUES (?, ?, ?)",
-                (started.isoformat(), kind, json.dumps(report, sort_keys=True)),
-            )
+            for key, value in (meta or {}).items():
+                self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            self._record(kind, started, report, ok=True)
 
+    @_db_errors
+    def record_failure(self, kind: str, started: dt.datetime, error: str) -> None:
+        """Record a pass that failed; page records stay as they were."""
+        with self._db:
+            self._record(kind, started, {"error": error}, ok=False)
+
+    def _record(self, kind: str, started: dt.datetime, report: Mapping[str, Any], ok: bool) -> None:
+        self._db.execute(
+            "INSERT INTO runs (started, kind, ok, report) VALUES (?, ?, ?, ?)",
+            (started.isoformat(), kind, int(ok), json.dumps(report, sort_keys=True)),
+        )
+
+    # -- runs -----------------------------------------------------------------------------------
+
+    @_db_errors
     def runs(self, limit: int = 10) -> list[dict[str, Any]]:
-        rows: Iterable[tuple[str, str, str]] = self._db.execute(
-            "SELECT started, kind, report FROM runs ORDER BY id DESC LIMIT ?", (limit,)
+        """The newest passes first: started, kind, ok, report."""
+        rows = self._db.execute(
+            "SELECT started, kind, ok, report FROM runs ORDER BY id DESC LIMIT ?", (limit,)
         ).fetchall()
-        return [{"started": s, "kind": k, "report": json.loads(r)} for s, k, r in rows]
+        return [{"started": s, "kind": k, "ok": bool(ok), "report": json.loads(r)} for s, k, ok, r in rows]
+
+    @_db_errors
+    def consecutive_failures(self) -> int:
+        count = 0
+        for (ok,) in self._db.execute("SELECT ok FROM runs ORDER BY id DESC LIMIT 1000"):
+            if ok:
+                break
+            count += 1
+        return count
 
 
 def _parse(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
+
+
+def _result_to_json(result: PageResult) -> str:
+    return json.dumps(
+        {
+            "title": result.title,
+            "findings": [[f.field, f.code, f.severity, f.message] for f in result.findings],
+            "values": dict(result.values),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _result_from_json(text: str) -> PageResult:
+    doc = json.loads(text)
+    findings = tuple(Finding(field, code, severity, message) for field, code, severity, message in doc["findings"])
+    return PageResult(doc["title"], findings, doc["values"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 STAMP_PREFIX = "; Checked: "
 _STAMP = re.compile(r"^; Checked: (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", re.MULTILINE)
@@ -27,13 +27,15 @@ def render_status(
     errors: Sequence[str],
     shutoff_page: str,
     summary_page: str,
+    next_run: dt.datetime | None = None,
 ) -> str:
     """The whole status page. ``skipped`` holds (title, reason); ``errors`` one line each."""
     reasons = Counter(reason.split(":")[0] for _, reason in skipped)
     lines = [
         "<!-- Written by the partnership tracker bot; edits here are overwritten. -->",
-        f"{STAMP_PREFIX}{now.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC "
-        "(this page is saved when a figure below changes, and at least daily)",
+        f"{STAMP_PREFIX}{now.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+        + (f"; next run: {next_run.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if next_run else "")
+        + " (this page is saved when a figure below changes, and at least daily)",
         f"; Pages: {pages} ({complete} complete, {pages - complete} incomplete) — see [[{summary_page}]]",
         f"; Tagged as incomplete: {tagged_pages}",
         f"; Skipped: {len(skipped)}"
@@ -56,10 +58,6 @@ def needs_save(old: str | None, new: str, now: dt.datetime, heartbeat: dt.timede
         return True
     stamped = dt.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M").replace(tzinfo=dt.UTC)
     return now - stamped >= heartbeat
-
-
-def status_summary(report: Mapping[str, object]) -> str:
-    return f"Bot: status after a pass: {report.get('complete')} complete, {report.get('incomplete')} incomplete"
 
 
 def _without_stamp(text: str) -> str:

@@ -39,15 +39,27 @@ class FakeWiki:
     before_save: Callable[[str], None] | None = None
     batch: int = 500
     _revids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
+    _pageids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def put(
         self, title: str, text: str, user: str = "Editor", *, protected: bool = False, when: dt.datetime = T0
     ) -> int:
         """Create or edit a page as ``user`` (test set-up; not counted as a request)."""
         revid = next(self._revids)
-        self.pages[title] = PageSnapshot(title, revid, when, text.rstrip(), user, protected)
+        old = self.pages.get(title)
+        pageid = old.pageid if old else next(self._pageids)
+        self.pages[title] = PageSnapshot(title, revid, when, text.rstrip(), user, protected, pageid)
         self.created.setdefault(title, when)
         return revid
+
+    def move(self, old: str, new: str) -> None:
+        """Rename a page; it keeps its page id (the move adds a revision, as on a wiki)."""
+        page = self.pages.pop(old)
+        self.pages[new] = replace(page, title=new, revid=next(self._revids))
+
+    def _listed(self, template: str) -> list[str]:
+        names = name_set((template, *self.redirects.get(template, ())))
+        return [t for t, p in sorted(self.pages.items()) if ":" not in t and find_infobox(p.text, names).count > 0]
 
     # -- the Gateway Protocol -----------------------------------------------------------------------
 
@@ -56,11 +68,21 @@ class FakeWiki:
         return self.redirects.get(title, ())
 
     def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:
-        names = name_set((template, *self.redirects.get(template, ())))
-        titles = [t for t, p in sorted(self.pages.items()) if ":" not in t and find_infobox(p.text, names).count > 0]
+        titles = self._listed(template)
         for i in range(0, len(titles), self.batch):
             self.requests += 1
             yield from (self.pages[t] for t in titles[i : i + self.batch])
+
+    def list_revisions(self, template: str, namespaces: Sequence[int]) -> dict[int, tuple[str, int]]:
+        titles = self._listed(template)
+        self.requests += max(1, -(-len(titles) // 5000))
+        return {self.pages[t].pageid: (t, self.pages[t].revid) for t in titles}
+
+    def read_pages(self, pageids: Sequence[int]) -> Iterator[PageSnapshot]:
+        by_id = {p.pageid: p for p in self.pages.values()}
+        for i in range(0, len(pageids), self.batch):
+            self.requests += 1
+            yield from (by_id[p] for p in pageids[i : i + self.batch] if p in by_id)
 
     def read(self, titles: Sequence[str]) -> dict[str, PageSnapshot | None]:
         self.requests += max(1, (len(titles) + 49) // 50)
@@ -86,6 +108,7 @@ class FakeWiki:
             return current.revid
         self.saves.append(Save(title, text, base.revid if base else None, summary))
         revid = next(self._revids)
-        snapshot = PageSnapshot(title, revid, T0, text.rstrip(), self.user)
+        pageid = current.pageid if current else next(self._pageids)
+        snapshot = PageSnapshot(title, revid, T0, text.rstrip(), self.user, pageid=pageid)
         self.pages[title] = replace(snapshot, protected=current.protected if current else False)
         return revid

@@ -44,6 +44,16 @@ class Gateway(Protocol):
         500 pages for a bot account. Order is the wiki's (by page id)."""
         ...
 
+    def list_revisions(self, template: str, namespaces: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """Page id → (title, latest revision id) of every page in ``namespaces`` transcluding
+        ``template``, without content: about one request per 5000 pages for a bot account."""
+        ...
+
+    def read_pages(self, pageids: Sequence[int]) -> Iterator[PageSnapshot]:
+        """Current revisions, with text, of the given pages, in batches at the API's limit (500
+        for a bot); pages deleted meanwhile are left out."""
+        ...
+
     def read(self, titles: Sequence[str]) -> dict[str, PageSnapshot | None]:
         """Current revisions of a few named pages in one request per 50 titles; ``None`` for a
         page that does not exist. Keys are the titles as given."""

@@ -138,17 +138,40 @@ class PywikibotGateway:
         }
         pending: dict[int, dict[str, Any]] = {}
         for data in self._continued(params):
-            for page in data.get("query", {}).get("pages", []):
-                merged = pending.setdefault(page["pageid"], {})
-                revisions = merged.get("revisions", []) + page.get("revisions", [])
-                merged.update(page)
-                merged["revisions"] = revisions
+            _merge_pages(pending, data)
             if data.get("batchcomplete"):
                 for pageid in sorted(pending):
                     snapshot = self._snapshot(pending[pageid])
                     if snapshot is not None:
                         yield snapshot
                 pending.clear()
+
+    def list_revisions(self, template: str, namespaces: Sequence[int]) -> dict[int, tuple[str, int]]:
+        params: dict[str, Any] = {
+            "generator": "embeddedin",
+            "geititle": template,
+            "geinamespace": "|".join(str(n) for n in namespaces),
+            "geilimit": "max",
+            "prop": "info",
+        }
+        out: dict[int, tuple[str, int]] = {}
+        for data in self._continued(params):
+            for page in data.get("query", {}).get("pages", []):
+                if "lastrevid" in page:
+                    out[int(page["pageid"])] = (str(page["title"]), int(page["lastrevid"]))
+        return out
+
+    def read_pages(self, pageids: Sequence[int]) -> Iterator[PageSnapshot]:
+        for i in range(0, len(pageids), self._batch):
+            chunk = pageids[i : i + self._batch]
+            params = {"pageids": "|".join(str(p) for p in chunk), **self._page_props()}
+            pending: dict[int, dict[str, Any]] = {}
+            for data in self._continued(params):
+                _merge_pages(pending, data)
+            for pageid in sorted(pending):
+                snapshot = self._snapshot(pending[pageid])
+                if snapshot is not None:
+                    yield snapshot
 
     def read(self, titles: Sequence[str]) -> dict[str, PageSnapshot | None]:
         out: dict[str, PageSnapshot | None] = {}
@@ -239,6 +262,7 @@ class PywikibotGateway:
             text=text,
             user=str(rev.get("user", "")),
             protected=not self._may_edit(page.get("protection", [])),
+            pageid=int(page.get("pageid", 0)),
         )
 
     def _may_edit(self, protection: list[dict[str, Any]]) -> bool:
@@ -285,6 +309,18 @@ class PywikibotGateway:
             except Exception as exc:
                 raise _wiki_error(exc, what) from None
         raise WikiUnavailable(f"{what}: no answer")  # not reached
+
+
+def _merge_pages(pending: dict[int, dict[str, Any]], data: dict[str, Any]) -> None:
+    """Merge one response's pages into ``pending``: with continuation, a page's revisions may
+    arrive in a later response than its other properties."""
+    for page in data.get("query", {}).get("pages", []):
+        if "pageid" not in page:
+            continue
+        merged = pending.setdefault(int(page["pageid"]), {})
+        revisions = merged.get("revisions", []) + page.get("revisions", [])
+        merged.update(page)
+        merged["revisions"] = revisions
 
 
 class _Counter:

@@ -8,14 +8,10 @@ whatever else the wiki holds."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
-import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,79 +21,14 @@ from bot.model import PageSnapshot
 from bot.render import END_MARKER, START_MARKER
 
 from .api import WikiApi
+from .botrun import INCOMPLETE, SHUTOFF, SHUTOFF_OFF, SUMMARY, Bot, bot_fixture, contribs, make_page
 from .conftest import DevWiki
 from .test_devwiki import unique
-
-SUMMARY = "Partnership tracker"
-SHUTOFF = "User:PartnershipBot/Shutoff"
-SHUTOFF_OFF = "<!-- Write anything outside this comment to stop PartnershipBot. -->"
-INCOMPLETE = """Intro of {title}.
-{{{{Partnership infobox
-| partner = {title} | model = content | goals = free-content, awareness
-| coi_disclosure = None known | community_role = Volunteers upload files | status = proposed
-}}}}
-== History ==
-Text with a [[link]] and a <ref>source</ref>.
-{{{{Reflist}}}}"""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    code: int
-    report: dict[str, Any]
-    stdout: str
-    stderr: str
-
-
-@dataclass(frozen=True)
-class Bot:
-    devwiki: DevWiki
-    config: Path
-    workdir: Path
-
-    def run(self, *args: str) -> Outcome:
-        report = self.workdir / f"report-{unique('r').split()[-1]}.json"
-        argv = [self.devwiki.python, "-m", "bot", "--config", str(self.config), *args]
-        if args and args[0] == "run":
-            argv += ["--report-json", str(report)]
-        env = self.devwiki.pywikibot_env()
-        proc = subprocess.run(
-            argv, cwd=self.devwiki.root, env=env, capture_output=True, text=True, timeout=600, check=False
-        )
-        data = json.loads(report.read_text()) if report.exists() else {}
-        return Outcome(proc.returncode, data, proc.stdout, proc.stderr)
-
-    def ok(self, *args: str) -> Outcome:
-        out = self.run(*args)
-        assert out.code == 0, f"exit {out.code}\n{out.stdout}\n{out.stderr}"
-        return out
 
 
 @pytest.fixture(scope="module")
 def bot(devwiki: DevWiki, admin_api: WikiApi, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
-    workdir = tmp_path_factory.mktemp("bot")
-    source = (devwiki.root / "config" / "devwiki.toml").read_text(encoding="utf-8")
-    text = source.replace('rules = "rules.toml"', f'rules = "{devwiki.root / "config" / "rules.toml"}"')
-    text = re.sub(r'^state = ".*"', f'state = "{workdir / "state.sqlite"}"', text, flags=re.MULTILINE)
-    config = workdir / "bot.toml"
-    config.write_text(text, encoding="utf-8")
-    admin_api.edit(SHUTOFF, SHUTOFF_OFF, "tests: shutoff off")
-    runner = Bot(devwiki, config, workdir)
-    runner.ok("install-templates")
-    runner.ok("run")  # settle whatever earlier runs left
-    yield runner
-    admin_api.edit(SHUTOFF, SHUTOFF_OFF, "tests: shutoff off")
-
-
-def contribs(api: WikiApi, user: str) -> int:
-    return sum(len(r["usercontribs"]) for r in api.query(list="usercontribs", ucuser=user, uclimit="max"))
-
-
-def make_page(api: WikiApi, prefix: str, text: str | None = None) -> tuple[str, str]:
-    title = unique(prefix)
-    body = text if text is not None else INCOMPLETE.format(title=title)
-    api.edit(title, body, "tests: new partnership page")
-    return title, body
+    yield from bot_fixture(devwiki, admin_api, tmp_path_factory)
 
 
 def test_incomplete_page_is_tagged_and_fixed_page_untagged(bot: Bot, admin_api: WikiApi) -> None:

@@ -1,0 +1,131 @@
+"""``python -m bot schedule``: APScheduler 3 wiring, no business logic.
+
+Two cron jobs (UTC) from ``[schedule]``: the full sweep and incremental passes, each with
+``max_instances=1``, ``coalesce=True`` and the configured misfire grace time, on a single worker
+thread so the daemon never runs two passes at once. Across processes the run lock does that (a
+manual ``run`` during a daemon's pass exits or waits, as configured), and a daemon lock keeps a
+second daemon from starting. SIGTERM/SIGINT: the pass in hand finishes its current page, then the
+daemon exits.
+
+Back-off: after ``backoff_after_failures`` failed passes in a row, a due run is skipped unless the
+last failure is older than an interval that starts at the incremental period and doubles with each
+further failure, up to ``backoff_max_minutes``. The log says so, and :func:`Ticker.tick` returns
+why, which the tests read with an injected clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.config import Config, cron_trigger
+from bot.errors import BotError, LockHeld
+from bot.lock import RunLock
+from bot.runner import Outcome, StopFlag, lock_path, run_once, stop_on_signals
+from bot.state import StateStore
+
+log = logging.getLogger("bot.schedule")
+
+Runner = Callable[[str, dt.datetime | None], Outcome]
+
+
+def next_runs(config: Config, now: dt.datetime) -> dict[str, dt.datetime | None]:
+    """When each kind of pass fires next after ``now`` (None when not scheduled)."""
+    out: dict[str, dt.datetime | None] = {}
+    for kind, expr in (("full", config.schedule.full), ("incremental", config.schedule.incremental)):
+        out[kind] = cron_trigger(expr).get_next_fire_time(None, now + dt.timedelta(seconds=1)) if expr.strip() else None
+    return out
+
+
+def backoff_delay(config: Config, failures: int) -> dt.timedelta:
+    """How long to wait after the last failure before trying again (0 below the threshold)."""
+    over = failures - config.schedule.backoff_after_failures
+    if over < 0:
+        return dt.timedelta(0)
+    delay: dt.timedelta = min(
+        dt.timedelta(minutes=10) * (2**over), dt.timedelta(minutes=config.schedule.backoff_max_minutes)
+    )
+    return delay
+
+
+@dataclass
+class Ticker:
+    """What a scheduled job does when it fires: check the back-off, run a pass, log the outcome.
+    ``runner(kind, next_run)`` runs one pass; ``clock`` gives the time."""
+
+    config: Config
+    runner: Runner
+    clock: Callable[[], dt.datetime]
+
+    def tick(self, kind: str) -> str:
+        now = self.clock()
+        failures, last_failure = self._failures()
+        wait = backoff_delay(self.config, failures)
+        if wait and last_failure is not None and now - last_failure < wait:
+            until = (last_failure + wait).isoformat(timespec="minutes")
+            log.warning("backing off after %d failed passes in a row: next attempt after %s", failures, until)
+            return f"backoff: {failures} failures, next attempt after {until}"
+        upcoming = [t for t in next_runs(self.config, now).values() if t is not None]
+        try:
+            outcome = self.runner(kind, min(upcoming) if upcoming else None)
+        except LockHeld as exc:
+            log.info("%s pass skipped: %s", kind, exc)
+            return "skipped: locked"
+        except BotError as exc:
+            log.error("%s pass failed: %s", kind, exc)
+            return f"failed: {exc}"
+        log.info("%s", outcome.report.line())
+        return "ok"
+
+    def _failures(self) -> tuple[int, dt.datetime | None]:
+        with StateStore(self.config.run.state_path) as store:
+            failures = store.consecutive_failures()
+            runs = store.runs(1)
+        last = dt.datetime.fromisoformat(runs[0]["started"]) if runs and not runs[0]["ok"] else None
+        return failures, last
+
+
+def serve(config: Config, clock: Callable[[], dt.datetime]) -> int:
+    """Run the scheduler until SIGTERM/SIGINT. Returns the exit code."""
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    stop = StopFlag()
+    daemon_lock = config.run.state_path.with_name(config.run.state_path.name + ".daemon")
+    with RunLock(daemon_lock, wait=config.schedule.on_lock == "wait", what="python -m bot schedule"):
+        scheduler = BlockingScheduler(timezone="UTC", executors={"default": ThreadPoolExecutor(1)})
+        busy = threading.Lock()
+
+        def runner(kind: str, next_run: dt.datetime | None) -> Outcome:
+            return run_once(config, clock, kind=kind, should_stop=stop, next_run=next_run, wait_for_lock=False)
+
+        ticker = Ticker(config, runner, clock)
+
+        def job(kind: str) -> None:
+            if stop():
+                return
+            with busy:
+                ticker.tick(kind)
+
+        for kind, expr in (("full", config.schedule.full), ("incremental", config.schedule.incremental)):
+            if expr.strip():
+                scheduler.add_job(
+                    job,
+                    cron_trigger(expr),
+                    args=[kind],
+                    id=kind,
+                    max_instances=1,
+                    coalesce=True,
+                    misfire_grace_time=config.schedule.misfire_grace_seconds,
+                )
+        log.info("scheduler started: full %r, incremental %r (UTC); lock %s", config.schedule.full,
+                 config.schedule.incremental, lock_path(config))  # fmt: skip
+        with stop_on_signals(stop, also=lambda: scheduler.shutdown(wait=False)):
+            scheduler.start()
+            with busy:  # a pass in hand finishes its page first
+                pass
+    log.info("scheduler stopped")
+    return 0
