@@ -1,6 +1,7 @@
 """Command line: ``python -m bot SUBCOMMAND``. The only place that turns ``BotError``s into
 messages on standard error and exit codes: 0 ok, 1 incomplete pages (``check``), 2 usage, input,
-config or wiki error, 3 safety stop, 4 shutoff engaged.
+config or wiki error, 3 safety stop, 4 shutoff engaged, 5 stopped by a signal, 6 another pass
+holds the lock, 7 the pass finished but some pages could not be saved (listed on stderr).
 
 Sub-commands: ``check`` (offline), ``run`` (one pass on the wiki), ``install-templates`` (the wiki
 side), ``seed`` (create example pages on a dev wiki)."""
@@ -128,15 +129,20 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         progress.finish()
     report = outcome.report
     if args.report_json:
-        Path(args.report_json).write_text(json.dumps(report.as_dict(), indent=1) + "\n", encoding="utf-8")
+        try:
+            Path(args.report_json).write_text(json.dumps(report.as_dict(), indent=1) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write the run report to {args.report_json}: {exc.strerror}") from None
     if args.print_table:
         from bot.texttable import text_table
 
         print(text_table(outcome.rows))
     for skip in report.skipped:
         print(f"skipped: {skip.title}: {skip.reason}", file=sys.stderr)
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
     print(report.line())
-    return 0
+    return 7 if report.errors else 0
 
 
 def _install(args: argparse.Namespace, config: Config) -> int:
@@ -144,7 +150,13 @@ def _install(args: argparse.Namespace, config: Config) -> int:
     from bot.wiki import connect
 
     gateway = connect(config.site)
-    done = install(gateway, wiki_files(), dry_run=args.dry_run)
+    from bot.job import unified_diff
+
+    def show(title: str, old: str, new: str) -> None:
+        if args.dry_run:
+            print(unified_diff(title, old, new), end="")
+
+    done = install(gateway, wiki_files(), dry_run=args.dry_run, shutoff=config.pages.shutoff, on_diff=show)
     for item in done:
         if item.action in ("created", "updated"):
             print(f"{'would be ' if args.dry_run else ''}{item.action}: {item.title}")

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.errors import EditConflict, InputError
+from bot.errors import EditConflict, InputError, ShutoffEngaged
 from bot.wiki import Gateway
+from bot.wikitext import has_text_outside_comments
 
 TEMPLATES_ROOT = Path(__file__).resolve().parent.parent / "templates_wiki"
 CREATE_ONLY = ("Main", "User")
@@ -59,12 +60,25 @@ class Installed:
 
 
 def install(
-    gateway: Gateway, files: Iterable[WikiFile], *, dry_run: bool = False, summary_note: str = ""
+    gateway: Gateway,
+    files: Iterable[WikiFile],
+    *,
+    dry_run: bool = False,
+    summary_note: str = "",
+    shutoff: str | None = None,
+    on_diff: Callable[[str, str, str], None] | None = None,
 ) -> list[Installed]:
     """Create or update each page whose current text differs (MediaWiki strips trailing
     whitespace, so texts compare right-stripped). One read request per 50 pages."""
     files = list(files)
     current = gateway.read([f.title for f in files])
+    if shutoff is not None and not dry_run:
+        page = current.get(shutoff) if shutoff in current else gateway.read([shutoff])[shutoff]
+        if page is not None and has_text_outside_comments(page.text):
+            raise ShutoffEngaged(
+                f"the shutoff page [[{shutoff}]] holds text outside comments: nothing was installed. "
+                "Empty it (keep only the comment) first."
+            )
     out: list[Installed] = []
     for f in files:
         page = current[f.title]
@@ -72,6 +86,8 @@ def install(
             out.append(Installed(f.title, "kept" if f.create_only else "unchanged"))
             continue
         action = "created" if page is None else "updated"
+        if on_diff is not None:
+            on_diff(f.title, page.text if page else "", f.text)
         if not dry_run:
             summary = f"Bot: install partnership tracker page from templates_wiki/{summary_note}"
             gateway.save(f.title, f.text, page, summary)

@@ -44,7 +44,7 @@ from bot.errors import (
 )
 from bot.model import PageResult, PageSnapshot, RunReport, Skip
 from bot.parse import find_infobox, name_set
-from bot.plan import Decision, Edit, Policy, decide
+from bot.plan import Decision, Edit, Policy, decide, translation_page
 from bot.render import Row
 from bot.state import PageRecord, StateStore, TagMemory
 from bot.validate import check_page
@@ -69,6 +69,8 @@ class _Tally:
     errors: list[str] = field(default_factory=list)
     done: dict[str, int] = field(default_factory=lambda: {"tag": 0, "untag": 0, "update": 0})
     saves: int = 0
+    saved: list[int] = field(default_factory=list)
+    """Page ids whose tag edit was saved in this pass."""
 
     def results(self) -> list[PageResult]:
         return self.kept + [r.result for r in self.records.values()]
@@ -129,26 +131,40 @@ class Pass:
             if self.should_stop():
                 raise Interrupted(f"stopped after reading {len(tally.records)} pages; nothing was saved")
         results = tally.results()
-        self.rows, summary_text = publish.plan_summary(self.cfg, special[pages.summary], results, now)
-        self._check_caps(tally)
+        summary_page, status_page = special[pages.summary], special[pages.status]
+        try:
+            self.rows, summary_text = publish.plan_summary(self.cfg, summary_page, results, now)
+            if not self.dry_run:
+                self._check_caps(tally)
+                if summary_page is not None and summary_page.protected:
+                    raise SafetyStop(
+                        f"the summary page [[{summary_page.title}]] is protected and the bot may not edit it: "
+                        "unprotect it or give the bot the right, then run again"
+                    )
+        except SafetyStop as exc:
+            self._publish_stop(exc, status_page, results, tally, now)
+            raise
         if self.dry_run:
-            self._show(tally, summary_text, special[pages.summary])
+            self._show(tally, summary_text, summary_page)
+            self._check_caps(tally, dry_run=True)
         else:
-            self._save_edits(tally, names, policy, memory, now)
-            summary_page = special[pages.summary]
-            if summary_text is not None and summary_page is not None:
-                self._recheck_shutoff()
-                error = publish.save_summary(self.gw, self.cfg, summary_text, summary_page, results)
-                tally.errors += [error] if error else []
-                tally.saves += error is None
+            try:
+                self._save_edits(tally, names, policy, memory, now)
+                if summary_text is not None and summary_page is not None:
+                    self._recheck_shutoff()
+                    error = publish.save_summary(self.gw, self.cfg, summary_text, summary_page, results)
+                    tally.errors += [error] if error else []
+                    tally.saves += error is None
+            except BaseException:
+                self._remember_saved(tally)
+                raise
         status_saved = not self.dry_run and publish.save_status(
             self.gw,
             self.cfg,
-            special[pages.status],
+            status_page,
             now,
             results=results,
-            tagged_pages=sum(r.memory.tagged for r in tally.records.values())
-            + sum(stored[pid].memory.tagged for pid in stored if pid not in tally.records and pid not in tally.removed),
+            tagged_pages=self._tagged_pages(tally, stored),
             skipped=tally.skipped,
             errors=tally.errors,
             next_run=self.next_run,
@@ -177,9 +193,13 @@ class Pass:
     ) -> Iterator[PageSnapshot]:
         namespaces = self.cfg.site.namespaces
         if not incremental:
-            yield from self.gw.transcluding_pages(infobox, namespaces)
+            yield from (p for p in self.gw.transcluding_pages(infobox, namespaces) if not translation_page(p.title))
             return
-        listing = self.gw.list_revisions(infobox, namespaces)
+        listing = {
+            pid: item
+            for pid, item in self.gw.list_revisions(infobox, namespaces).items()
+            if not translation_page(item[0])
+        }
         changed = sorted(pid for pid, (title, revid) in listing.items() if _changed(stored.get(pid), title, revid))
         tally.removed = sorted(pid for pid in stored if pid not in listing)
         unchanged = [stored[pid] for pid in sorted(listing) if pid in stored and pid not in set(changed)]
@@ -219,6 +239,39 @@ class Pass:
         if decision.skip:
             tally.skipped.append(Skip(page.title, decision.skip))
 
+    def _tagged_pages(self, tally: _Tally, stored: dict[int, PageRecord]) -> int:
+        kept = (r for pid, r in stored.items() if pid not in tally.records and pid not in tally.removed)
+        return sum(r.memory.tagged for r in tally.records.values()) + sum(r.memory.tagged for r in kept)
+
+    def _remember_saved(self, tally: _Tally) -> None:
+        """A pass failed after some saves: store what those saves did (they are on the wiki), so
+        the next pass knows the tags it put there. Nothing else is stored."""
+        if self.store and tally.saved:
+            self.store.save_pages([tally.records[pid] for pid in tally.saved if pid in tally.records])
+
+    def _publish_stop(
+        self, exc: SafetyStop, page: PageSnapshot | None, results: list[PageResult], tally: _Tally, now: dt.datetime
+    ) -> None:
+        """Say on the status page that a safety check stopped the pass (best effort; no write in a
+        dry run)."""
+        if self.dry_run:
+            return
+        try:
+            publish.save_status(
+                self.gw,
+                self.cfg,
+                page,
+                now,
+                results=results,
+                tagged_pages=sum(r.memory.tagged for r in tally.records.values()),
+                skipped=tally.skipped,
+                errors=[f"the last pass stopped before writing: {exc}"],
+                next_run=self.next_run,
+                before_write=self._recheck_shutoff,
+            )
+        except WikiError as err:
+            log.warning("could not save the status page: %s", err)
+
     # -- safety -----------------------------------------------------------------------------------
 
     def _check_shutoff(self, page: PageSnapshot | None) -> None:
@@ -235,14 +288,18 @@ class Pass:
             shutoff = self.cfg.pages.shutoff
             self._check_shutoff(self.gw.read([shutoff])[shutoff])
 
-    def _check_caps(self, tally: _Tally) -> None:
+    def _check_caps(self, tally: _Tally, dry_run: bool = False) -> None:
         new_tags = sum(e.kind == "tag" for e in tally.edits)
         cap = self.cfg.tagging.max_tags_per_run
         if new_tags > cap:
+            advice = (
+                "the diffs above show them; if the tags are right, raise the cap for one run"
+                if dry_run
+                else "check a few pages with --dry-run; if the tags are right, raise the cap for one run"
+            )
             raise SafetyStop(
                 f"this pass would tag {new_tags} pages, more than max_tags_per_run = {cap} "
-                f"({self.cfg.path}): nothing was saved. Check a few pages with --dry-run; if the tags are right, "
-                "raise the cap for one run."
+                f"({self.cfg.path}): nothing was saved. {advice[0].upper()}{advice[1:]}."
             )
 
     # -- saving tags ------------------------------------------------------------------------------
@@ -300,6 +357,7 @@ class Pass:
             record = tally.records[page.pageid]
             mem = TagMemory(tagged=edit.new is not None, removed_at=None)
             tally.records[page.pageid] = PageRecord(record.pageid, record.title, revid, record.result, mem)
+            tally.saved.append(page.pageid)
             tally.done[edit.kind] += 1
             tally.saves += 1
             log.info("%s %s", edit.kind, page.title, extra={"page": page.title, "action": edit.kind})
@@ -309,9 +367,9 @@ class Pass:
 
     def _show(self, tally: _Tally, summary: str | None, summary_page: PageSnapshot | None) -> None:
         for edit in tally.edits:
-            self.on_diff(_diff(edit.base.title, edit.base.text, edit.text))
+            self.on_diff(unified_diff(edit.base.title, edit.base.text, edit.text))
         if summary is not None and summary_page is not None:
-            self.on_diff(_diff(summary_page.title, summary_page.text, summary))
+            self.on_diff(unified_diff(summary_page.title, summary_page.text, summary))
 
     def _report(
         self,
@@ -342,6 +400,7 @@ class Pass:
             summary_saved=summary_saved and not any(e.startswith(self.cfg.pages.summary + ":") for e in tally.errors),
             status_saved=status_saved,
             kind=self.kind,
+            errors=tuple(tally.errors),
         )
 
 
@@ -356,7 +415,7 @@ def _changed(record: PageRecord | None, title: str, revid: int) -> bool:
     return record is None or record.revid != revid or record.title != title
 
 
-def _diff(title: str, old: str, new: str) -> str:
+def unified_diff(title: str, old: str, new: str) -> str:
     lines = difflib.unified_diff(
         old.splitlines(keepends=True), new.splitlines(keepends=True), f"{title} (current)", f"{title} (bot)"
     )

@@ -138,6 +138,8 @@ class RunReport:
     summary_saved: bool
     status_saved: bool
     kind: str = "full"
+    errors: tuple[str, ...] = ()
+    """Pages or pages of the bot's own that could not be saved (the pass went on)."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -158,6 +160,7 @@ class RunReport:
             "seconds": round(self.seconds, 3),
             "summary_saved": self.summary_saved,
             "status_saved": self.status_saved,
+            "errors": list(self.errors),
         }
 
     def line(self) -> str:
@@ -166,5 +169,5 @@ class RunReport:
         return (
             f"{mode}: {self.pages_seen} pages ({self.complete} complete, {self.incomplete} incomplete); "
             f"tagged {self.tagged}, untagged {self.untagged}, updated {self.updated}, skipped {len(self.skipped)}; "
-            f"{self.edits} edits, {self.api_requests} API requests (+{self.setup_requests} set-up), {self.seconds:.1f} s"
+            f"{self.edits} edits, {len(self.errors)} errors, {self.api_requests} API requests (+{self.setup_requests} set-up), {self.seconds:.1f} s"
         )

@@ -15,12 +15,23 @@ Rules (contract §4 and the tagging settings):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from bot.exclusion import bots_allowed
-from bot.model import PageResult, PageSnapshot
+from bot.model import NO_INFOBOX, PageResult, PageSnapshot
 from bot.state import TagMemory
 from bot.tagging import Tag, find_tag, retag, tag_for, tag_summary
+
+#: A redirect page: MediaWiki honours ``#REDIRECT`` only at the very start of the text.
+REDIRECT = re.compile(r"\s*#redirect\s*:?\s*\[\[", re.IGNORECASE)
+_TRANSLATION = re.compile(r"/[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
+
+
+def translation_page(title: str) -> bool:
+    """A Translate extension subpage (``Title/de``, ``Title/pt-br``, ``Title/zh-hans``): it copies
+    the source page's infobox, is edited only through Special:Translate, and is not listed."""
+    return bool(_TRANSLATION.search(title))
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,14 @@ def decide(
     old = current.tag if current else None
     wanted = tag_for(result)
     keep = TagMemory(tagged=old is not None, removed_at=None)
+    if REDIRECT.match(page.text):
+        return Decision(None, "redirect: never tagged (a line above #REDIRECT would break it)", keep)
+    if translation_page(page.title):
+        return Decision(None, "translation subpage: edited through Special:Translate, not tagged", keep)
+    if any(f.code == NO_INFOBOX for f in result.findings):
+        return Decision(
+            None, "the infobox is not in the page's own text (transcluded through another page?): not tagged", keep
+        )
     if wanted is None and old is None:
         return Decision(None, None, keep)
     if wanted is not None and old is not None and old == wanted:

@@ -163,30 +163,39 @@ class StateStore:
             if replace_all:
                 self._db.execute("DELETE FROM pages")
             self._db.executemany("DELETE FROM pages WHERE pageid = ?", [(pid,) for pid in removed])
-            self._db.executemany(
-                "INSERT OR REPLACE INTO pages (pageid, title, revid, result, tagged, removed_at, skip) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        r.pageid,
-                        r.title,
-                        r.revid,
-                        _result_to_json(r.result),
-                        int(r.memory.tagged),
-                        r.memory.removed_at.isoformat() if r.memory.removed_at else None,
-                        r.skip,
-                    )
-                    for r in records
-                ],
-            )
+            self._upsert(records)
             for key, value in (meta or {}).items():
                 self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
             self._record(kind, started, report, ok=True)
+
+    @_db_errors
+    def save_pages(self, records: Iterable[PageRecord]) -> None:
+        """Insert or replace these page records alone (after a pass that failed part-way)."""
+        with self._db:
+            self._upsert(records)
 
     @_db_errors
     def record_failure(self, kind: str, started: dt.datetime, error: str) -> None:
         """Record a pass that failed; page records stay as they were."""
         with self._db:
             self._record(kind, started, {"error": error}, ok=False)
+
+    def _upsert(self, records: Iterable[PageRecord]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO pages (pageid, title, revid, result, tagged, removed_at, skip) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    r.pageid,
+                    r.title,
+                    r.revid,
+                    _result_to_json(r.result),
+                    int(r.memory.tagged),
+                    r.memory.removed_at.isoformat() if r.memory.removed_at else None,
+                    r.skip,
+                )
+                for r in records
+            ],
+        )
 
     def _record(self, kind: str, started: dt.datetime, report: Mapping[str, Any], ok: bool) -> None:
         self._db.execute(

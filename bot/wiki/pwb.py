@@ -15,6 +15,7 @@ API's code and text.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import stat
 import time
@@ -27,6 +28,8 @@ import requests
 from bot.config import SiteConfig
 from bot.errors import EditConflict, LoginFailed, PageProtected, WikiError, WikiUnavailable
 from bot.model import PageSnapshot
+
+log = logging.getLogger("bot.wiki")
 
 #: Pages per content batch: the API's limit for revision content (bots with apihighlimits / others).
 HIGH_LIMIT, LOW_LIMIT = 500, 50
@@ -105,6 +108,11 @@ class PywikibotGateway:
             raise
         except Exception as exc:
             raise _wiki_error(exc, f"logging in to {cfg.family}:{cfg.code}") from None
+        if "apihighlimits" not in rights:
+            log.warning(
+                "the account lacks apihighlimits (bot flag, or the BotPassword's high-volume grant): reads fetch "
+                "50 pages per request instead of 500"
+            )
         gateway = cls(site, rights)
         gateway._counter = counter
         return gateway
@@ -134,12 +142,13 @@ class PywikibotGateway:
             "geititle": template,
             "geinamespace": "|".join(str(n) for n in namespaces),
             "geilimit": self._batch,
+            "geifilterredir": "nonredirects",
             **self._page_props(),
         }
         pending: dict[int, dict[str, Any]] = {}
         for data in self._continued(params):
             _merge_pages(pending, data)
-            if data.get("batchcomplete"):
+            if data.get("batchcomplete") or "continue" not in data:
                 for pageid in sorted(pending):
                     snapshot = self._snapshot(pending[pageid])
                     if snapshot is not None:
@@ -152,6 +161,7 @@ class PywikibotGateway:
             "geititle": template,
             "geinamespace": "|".join(str(n) for n in namespaces),
             "geilimit": "max",
+            "geifilterredir": "nonredirects",
             "prop": "info",
         }
         out: dict[int, tuple[str, int]] = {}
@@ -232,7 +242,8 @@ class PywikibotGateway:
             raise _wiki_error(exc, f"saving [[{title}]]") from None
         edit = result.get("edit", {})
         if edit.get("result") != "Success":
-            raise WikiError(f"saving [[{title}]]: the wiki refused the edit: {edit}")
+            why = edit.get("info") or edit.get("code") or ", ".join(k for k in edit if k != "result")
+            raise WikiError(f"saving [[{title}]]: the wiki refused the edit ({why}); the page was left as it was")
         if edit.get("nochange"):
             return base.revid if base else 0
         return int(edit["newrevid"])
@@ -254,7 +265,8 @@ class PywikibotGateway:
         slot = rev.get("slots", {}).get("main", {})
         text = slot.get("content", rev.get("content"))
         if not isinstance(text, str):
-            return None  # content hidden (revision deleted) or not wikitext
+            log.warning("skipping [[%s]]: its current text is hidden or not wikitext", page.get("title"))
+            return None
         return PageSnapshot(
             title=page["title"],
             revid=int(rev["revid"]),
@@ -349,6 +361,11 @@ def _wiki_error(exc: BaseException, doing: str) -> WikiError:
         if code in ("assertuserfailed", "assertbotfailed", "badtoken", "notloggedin"):
             return LoginFailed(f"{doing}: the session was lost ({code}: {info}); run again, then check the login")
         return WikiError(f"{doing}: the wiki answered {code}: {info}")
+    if isinstance(exc, EOFError):
+        return LoginFailed(
+            f"{doing}: Pywikibot asked for a password on standard input: put the bot's BotPassword into the "
+            "password file (see user-config.py.sample)"
+        )
     if isinstance(exc, pe.NoUsernameError):
         return LoginFailed(
             f"{doing}: login failed: {exc}; check usernames[...] in user-config.py and the password file"

@@ -11,7 +11,7 @@ import pytest
 
 from bot.check import check_text
 from bot.config import Config, load_config
-from bot.errors import SafetyStop, ShutoffEngaged
+from bot.errors import SafetyStop, ShutoffEngaged, WikiError, WikiUnavailable
 from bot.job import Pass
 from bot.model import RunReport
 from bot.render import END_MARKER, START_MARKER
@@ -47,6 +47,11 @@ def wiki_with(pages: dict[str, str]) -> FakeWiki:
 
 def run(wiki: FakeWiki, config: Config, store: StateStore | None = None, **kwargs: object) -> RunReport:
     return Pass(wiki, config, lambda: NOW, store, **kwargs).run()  # type: ignore[arg-type]
+
+
+def only_status_saved(wiki: FakeWiki, words: str) -> bool:
+    """A safety stop writes nothing but the status page, which says why the pass stopped."""
+    return [s.title for s in wiki.saves] == ["User:PartnershipBot/Status"] and words in wiki.saves[0].text
 
 
 def examples() -> dict[str, str]:
@@ -157,7 +162,11 @@ def test_too_many_new_tags_stop_the_pass(config: Config) -> None:
     wiki = wiki_with({f"Org {i}": INCOMPLETE for i in range(3)})
     with pytest.raises(SafetyStop, match="max_tags_per_run"):
         run(wiki, capped)
-    assert wiki.saves == []
+    assert only_status_saved(wiki, "max_tags_per_run")
+    diffs: list[str] = []
+    with pytest.raises(SafetyStop, match="The diffs above show them"):  # a dry run shows what it would do
+        run(wiki, capped, dry_run=True, on_diff=diffs.append)
+    assert len(diffs) == 4
 
 
 def test_missing_end_marker_stops_the_pass(config: Config) -> None:
@@ -165,7 +174,7 @@ def test_missing_end_marker_stops_the_pass(config: Config) -> None:
     wiki.put("Partnership tracker", SUMMARY.replace(END_MARKER, ""), "Admin")
     with pytest.raises(SafetyStop, match="summary page"):
         run(wiki, config)
-    assert wiki.saves == []
+    assert only_status_saved(wiki, "marker")
 
 
 def test_large_row_drop_stops_the_pass(config: Config) -> None:
@@ -176,7 +185,7 @@ def test_large_row_drop_stops_the_pass(config: Config) -> None:
     saves = len(wiki.saves)
     with pytest.raises(SafetyStop, match="max_row_drop"):
         run(wiki, config)
-    assert len(wiki.saves) == saves
+    assert [s.title for s in wiki.saves[saves:]] == ["User:PartnershipBot/Status"]
 
 
 def test_summary_keeps_text_outside_the_markers(config: Config) -> None:
@@ -224,3 +233,42 @@ def test_reads_are_batched(config: Config) -> None:
     report = run(wiki, dataclasses.replace(config, max_row_drop=10_000), dry_run=True)
     # 3 content batches (500 each) + special pages + redirects (grace_days = 0: no creation log)
     assert report.api_requests <= 3 + 2
+
+
+def test_redirects_and_translation_subpages_are_never_tagged(config: Config) -> None:
+    wiki = wiki_with({"Org": INCOMPLETE, "Org/de": INCOMPLETE, "Old": "#REDIRECT [[Org]]\n" + INCOMPLETE})
+    report = run(wiki, config)
+    assert wiki.pages["Org/de"].text == INCOMPLETE and wiki.pages["Old"].text.startswith("#REDIRECT")
+    assert report.tagged == 1 and report.pages_seen == 2  # the translation is not a row
+    assert [s.title for s in report.skipped] == ["Old"]
+
+
+def test_failed_pass_remembers_the_tags_it_saved(config: Config, tmp_path: Path) -> None:
+    wiki = wiki_with({"Org": INCOMPLETE})
+    wiki.put("Partnership tracker", SUMMARY, "Admin", protected=False)
+
+    def wiki_goes_away(title: str) -> None:
+        if title == "Partnership tracker":
+            raise WikiUnavailable("gone")
+        wiki.before_save = wiki_goes_away
+
+    wiki.before_save = wiki_goes_away
+    with StateStore(tmp_path / "state.sqlite") as store:
+        with pytest.raises(WikiUnavailable):
+            run(wiki, config, store)
+        assert wiki.pages["Org"].text.startswith("{{Partnership incomplete")
+        (record,) = store.pages().values()
+        assert record.memory.tagged and record.revid == wiki.pages["Org"].revid
+
+
+def test_per_page_save_errors_are_reported(config: Config) -> None:
+    wiki = wiki_with({"Org": INCOMPLETE, "Other": INCOMPLETE})
+
+    def refuse(title: str) -> None:
+        if title == "Org":
+            raise WikiError("saving [[Org]]: the wiki refused the edit (abusefilter-disallowed)")
+
+    wiki.before_save = refuse
+    report = run(wiki, config)
+    assert report.errors == ("Org: saving [[Org]]: the wiki refused the edit (abusefilter-disallowed)",)
+    assert report.tagged == 1

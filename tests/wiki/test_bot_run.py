@@ -171,3 +171,14 @@ def test_summary_page_lists_pages_and_keeps_outside_text(bot: Bot, admin_api: Wi
     head = source[: source.index(START_MARKER)]
     tail = source[source.index(END_MARKER) :].rstrip()
     assert page.startswith(head) and page.endswith(tail)
+
+
+def test_redirect_with_an_infobox_below_is_not_broken(bot: Bot, admin_api: WikiApi) -> None:
+    target, _ = make_page(admin_api, "Redirect target")
+    title = unique("Redirect leftover")
+    body = f"#REDIRECT [[{target}]]\n" + INCOMPLETE.format(title=title)
+    revid = admin_api.edit(title, body, "tests: redirect with an old infobox below")
+    bot.ok("run")
+    assert admin_api.read(title) == (revid, body)
+    info = admin_api.get(action="query", titles=title, prop="info")["query"]["pages"][0]
+    assert info.get("redirect") is True
