@@ -80,6 +80,8 @@ class Config:
     max_row_drop: int
     run: RunConfig
     schedule: ScheduleConfig
+    max_page_bytes: int = 1_900_000
+    """A summary table larger than this (UTF-8 bytes) is split into numbered subpages."""
 
 
 def config_path(explicit: str | None = None) -> Path:
@@ -101,7 +103,7 @@ def load_config(path: Path) -> Config:
     r.keys(site_t, "site", ["family", "code", "namespaces", "maxlag", "max_retries", "retry_wait"])
     r.keys(pages_t, "pages", ["summary", "status", "shutoff", "tag_template"])
     r.keys(tag_t, "tagging", ["grace_days", "retag_after_days", "max_tags_per_run"])
-    r.keys(sum_t, "summary", ["max_row_drop"])
+    r.keys(sum_t, "summary", ["max_row_drop", "max_page_bytes"])
     namespaces = site_t.get("namespaces", [0])
     if (
         not isinstance(namespaces, list)
@@ -137,6 +139,7 @@ def load_config(path: Path) -> Config:
         max_tags_per_run=r.integer(tag_t, "tagging", "max_tags_per_run", default=25, minimum=1),
     )
     max_row_drop = r.integer(sum_t, "summary", "max_row_drop", default=20, minimum=1)
+    max_page_bytes = r.integer(sum_t, "summary", "max_page_bytes", default=1_900_000, minimum=10_000)
     run = RunConfig(
         state_path=path.parent / r.string(run_t, "run", "state", default="../state/tracker.sqlite"),
         shutoff_check_seconds=r.integer(run_t, "run", "shutoff_check_seconds", default=60, minimum=1),
@@ -150,7 +153,7 @@ def load_config(path: Path) -> Config:
         r.problems.extend(exc.problems)
     r.done()
     assert rules is not None
-    return Config(path, rules, site, pages, tagging, max_row_drop, run, schedule)
+    return Config(path, rules, site, pages, tagging, max_row_drop, run, schedule, max_page_bytes)
 
 
 def _schedule(r: Reader, t: dict[str, object]) -> ScheduleConfig:

@@ -133,7 +133,7 @@ class Pass:
         results = tally.results()
         summary_page, status_page = special[pages.summary], special[pages.status]
         try:
-            self.rows, summary_text = publish.plan_summary(self.cfg, summary_page, results, now)
+            self.rows, writes = publish.plan_summary(self.cfg, summary_page, results, now, self.gw.read)
             if not self.dry_run:
                 self._check_caps(tally)
                 if summary_page is not None and summary_page.protected:
@@ -145,16 +145,16 @@ class Pass:
             self._publish_stop(exc, status_page, results, tally, now)
             raise
         if self.dry_run:
-            self._show(tally, summary_text, summary_page)
+            self._show(tally, writes)
             self._check_caps(tally, dry_run=True)
         else:
             try:
                 self._save_edits(tally, names, policy, memory, now)
-                if summary_text is not None and summary_page is not None:
+                if writes:
                     self._recheck_shutoff()
-                    error = publish.save_summary(self.gw, self.cfg, summary_text, summary_page, results)
-                    tally.errors += [error] if error else []
-                    tally.saves += error is None
+                    errors = publish.save_summary(self.gw, self.cfg, writes, results)
+                    tally.errors += errors
+                    tally.saves += len(writes) - len(errors)
             except BaseException:
                 self._remember_saved(tally)
                 raise
@@ -171,9 +171,7 @@ class Pass:
             before_write=self._recheck_shutoff,
         )
         tally.saves += status_saved
-        report = self._report(
-            tally, results, now, t0, req0, summary_text is not None and not self.dry_run, status_saved
-        )
+        report = self._report(tally, results, now, t0, req0, bool(writes) and not self.dry_run, status_saved)
         if self.store and not self.dry_run:
             self.store.save_pass(
                 tally.records.values(),
@@ -365,11 +363,11 @@ class Pass:
 
     # -- report -----------------------------------------------------------------------------------
 
-    def _show(self, tally: _Tally, summary: str | None, summary_page: PageSnapshot | None) -> None:
+    def _show(self, tally: _Tally, writes: list[publish.PageWrite]) -> None:
         for edit in tally.edits:
             self.on_diff(unified_diff(edit.base.title, edit.base.text, edit.text))
-        if summary is not None and summary_page is not None:
-            self.on_diff(unified_diff(summary_page.title, summary_page.text, summary))
+        for write in writes:
+            self.on_diff(unified_diff(write.title, write.base.text if write.base else "", write.text))
 
     def _report(
         self,

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
-from bot import render
+from bot import render, split
 from bot.config import Config
 from bot.errors import EditConflict, PageProtected, SafetyStop
 from bot.model import PageResult, PageSnapshot, Skip
@@ -18,11 +19,26 @@ from bot.wiki import Gateway
 log = logging.getLogger("bot.job")
 
 
+@dataclass(frozen=True)
+class PageWrite:
+    """A summary page (the main one or a numbered part) to save: ``text`` based on ``base``
+    (None: create it)."""
+
+    title: str
+    text: str
+    base: PageSnapshot | None
+
+
 def plan_summary(
-    config: Config, page: PageSnapshot | None, results: Sequence[PageResult], now: dt.datetime
-) -> tuple[list[render.Row], str | None]:
-    """The rows and the summary page's new text (None when only the stamp would change). Raises
-    ``SafetyStop`` when the page or its markers are missing or too many rows would go."""
+    config: Config,
+    page: PageSnapshot | None,
+    results: Sequence[PageResult],
+    now: dt.datetime,
+    read: Callable[[Sequence[str]], Mapping[str, PageSnapshot | None]],
+) -> tuple[list[render.Row], list[PageWrite]]:
+    """The rows and the summary pages to save (none when only stamps would change): the main page,
+    and when the table exceeds ``max_page_bytes``, its numbered parts (read with one request).
+    Raises ``SafetyStop`` when the page or its markers are missing or too many rows would go."""
     title = config.pages.summary
     if page is None:
         raise SafetyStop(
@@ -30,47 +46,74 @@ def plan_summary(
             "(it needs the two partnership-tracker markers), then run again"
         )
     rows = render.build_rows(results)
-    inner = render.render_table(rows, now)
+    chunks = split.chunk_rows(rows, now, config.max_page_bytes)
+    parts = len(chunks) if len(chunks) > 1 else 0
     try:
-        text = render.replace_between_markers(page.text, inner)
+        render.replace_between_markers(page.text, "")
     except SafetyStop as exc:
         raise SafetyStop(f"summary page [[{title}]]: {exc}") from None
     current = render.current_inner(page.text) or ""
-    before = render.count_rows(current)
+    previous = current.count(f"[[{split.subpage_title(title, 1)[:-1]}")
+    sub_titles = [split.subpage_title(title, n) for n in range(1, max(parts, previous) + 1)]
+    subs = read(sub_titles) if sub_titles else {}
+    before = render.count_rows(current) + sum(
+        render.count_rows(render.current_inner(p.text) or "") for p in subs.values() if p is not None
+    )
     if before - len(rows) > config.max_row_drop:
         raise SafetyStop(
             f"the summary table would shrink from {before} to {len(rows)} rows, more than max_row_drop = "
             f"{config.max_row_drop} ({config.path}): nothing was saved. If pages really left, raise the "
             "cap for one run; otherwise check why the wiki lists fewer pages."
         )
-    return rows, (text if render.differs_beyond_stamp(current, inner) else None)
+    writes: list[PageWrite] = []
+    inner = render.render_table(rows, now) if not parts else split.render_index(chunks, title, now)
+    if render.differs_beyond_stamp(current, inner):
+        writes.append(PageWrite(title, render.replace_between_markers(page.text, inner), page))
+    for n, chunk in enumerate(chunks if parts else [], 1):
+        sub = subs.get(split.subpage_title(title, n))
+        old = render.current_inner(sub.text) if sub else None
+        if old is None or render.differs_beyond_stamp(old, render.render_table(chunk, now)):
+            text = split.render_subpage(chunk, title, n, now)
+            if sub is not None and old is not None:
+                text = render.replace_between_markers(sub.text, render.render_table(chunk, now))
+            writes.append(PageWrite(split.subpage_title(title, n), text, sub))
+    for n in range(parts + 1, previous + 1):
+        sub = subs.get(split.subpage_title(title, n))
+        if sub is not None and sub.text != split.retired_subpage(title, n):
+            writes.append(PageWrite(sub.title, split.retired_subpage(title, n), sub))
+    return rows, writes
 
 
 def save_summary(
-    gateway: Gateway, config: Config, text: str, page: PageSnapshot, results: Sequence[PageResult]
-) -> str | None:
-    """Save the table; on an edit conflict, put the same table into the fresh text once. Returns
-    an error line when it could not be saved."""
+    gateway: Gateway, config: Config, writes: Sequence[PageWrite], results: Sequence[PageResult]
+) -> list[str]:
+    """Save the summary pages; on an edit conflict, put the same table into the fresh text once.
+    Returns an error line per page that could not be saved."""
     complete = sum(r.complete for r in results)
     summary = (
         f"Bot: update partnership table: {len(results)} pages, {complete} complete "
         f"([[{config.pages.shutoff}|stop the bot]])"
     )
-    try:
-        gateway.save(page.title, text, page, summary)
-        return None
-    except EditConflict:
-        fresh = gateway.read([page.title])[page.title]
-        inner = render.current_inner(text)
-        if fresh is None or inner is None:
-            return f"{page.title}: deleted or changed during the pass; the table was not saved"
+    errors: list[str] = []
+    for write in writes:
         try:
-            gateway.save(page.title, render.replace_between_markers(fresh.text, inner), fresh, summary)
-            return None
+            gateway.save(write.title, write.text, write.base, summary)
+            continue
+        except PageProtected as exc:
+            errors.append(f"{write.title}: {exc}")
+            continue
+        except EditConflict:
+            pass
+        fresh = gateway.read([write.title])[write.title]
+        inner = render.current_inner(write.text)
+        if fresh is None or inner is None:
+            errors.append(f"{write.title}: deleted or changed during the pass; the table was not saved")
+            continue
+        try:
+            gateway.save(write.title, render.replace_between_markers(fresh.text, inner), fresh, summary)
         except (EditConflict, SafetyStop, PageProtected) as exc:
-            return f"{page.title}: not saved after an edit conflict: {exc}"
-    except PageProtected as exc:
-        return f"{page.title}: {exc}"
+            errors.append(f"{write.title}: not saved after an edit conflict: {exc}")
+    return errors
 
 
 def save_status(

@@ -1,0 +1,84 @@
+"""A summary too large for one page, split into numbered subpages (``Partnership tracker/1``, …)
+with an index on the main page. Pure: rows and a byte budget in, texts out.
+
+MediaWiki refuses pages over ``$wgMaxArticleSize`` (2 MiB by default; the limit counts bytes of
+UTF-8). Rows are packed greedily, in table order, into chunks whose rendered text stays within
+``max_bytes`` (a budget below the wiki's limit leaves room for the text around the markers). A
+single row larger than the budget still gets a chunk of its own. Each subpage holds a complete
+sortable table of its rows between the same markers; the main page's markers then hold the stamp,
+the overall counts and a list linking each subpage with the partners it covers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from bot.render import END_MARKER, START_MARKER, Row, escape, render_row, render_table, summary_lines
+
+#: The whole page text of a subpage the bot creates (it owns every byte of it).
+SUBPAGE_HEAD = (
+    "<!-- Written by the partnership tracker bot: part {n} of the table on [[{main}]]. "
+    "Edits here are overwritten. -->\n"
+)
+
+
+def chunk_rows(rows: Sequence[Row], as_of: dt.datetime, max_bytes: int) -> list[list[Row]]:
+    """Rows split into runs whose rendered table fits ``max_bytes`` (one run when all fit)."""
+    if _size(render_table(rows, as_of)) <= max_bytes:
+        return [list(rows)]
+    overhead = _size(render_table([], as_of))
+    chunks: list[list[Row]] = [[]]
+    used = overhead
+    for row in rows:
+        size = _size("\n".join(render_row(row))) + 1
+        if chunks[-1] and used + size > max_bytes:
+            chunks.append([])
+            used = overhead
+        chunks[-1].append(row)
+        used += size
+    # The counts line and the subpage's head grow with a chunk's rows: check each whole subpage and
+    # halve any that is still over budget.
+    out: list[list[Row]] = []
+    while chunks:
+        chunk = chunks.pop(0)
+        if len(chunk) > 1 and _size(render_subpage(chunk, "x" * 255, 999, as_of)) > max_bytes:
+            half = len(chunk) // 2
+            chunks[:0] = [chunk[:half], chunk[half:]]
+        else:
+            out.append(chunk)
+    return out
+
+
+def subpage_title(main: str, n: int) -> str:
+    return f"{main}/{n}"
+
+
+def render_index(chunks: Sequence[Sequence[Row]], main: str, as_of: dt.datetime) -> str:
+    """The main page's text between the markers when the table is split."""
+    rows = [r for chunk in chunks for r in chunk]
+    lines = ["", *summary_lines(rows, as_of), "", "The table is too large for one page; it continues on these pages:"]
+    for n, chunk in enumerate(chunks, 1):
+        first, last = _label(chunk[0]), _label(chunk[-1])
+        lines.append(f"* [[{subpage_title(main, n)}|Part {n}]]: {len(chunk)} pages, {first} – {last}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def render_subpage(chunk: Sequence[Row], main: str, n: int, as_of: dt.datetime) -> str:
+    """The whole text of subpage ``n``."""
+    head = SUBPAGE_HEAD.format(n=n, main=main)
+    return f"{head}{START_MARKER}{render_table(chunk, as_of)}{END_MARKER}"
+
+
+def retired_subpage(main: str, n: int) -> str:
+    """The text left on a subpage no longer needed (the table became smaller)."""
+    return f"{SUBPAGE_HEAD.format(n=n, main=main)}{START_MARKER}\nNo longer used: see [[{main}]].\n{END_MARKER}"
+
+
+def _label(row: Row) -> str:
+    return escape(row.partner or row.title)
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))

@@ -1,0 +1,65 @@
+"""A summary table over the page-size budget is split into numbered subpages with an index."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.check import check_text
+from bot.config import Config, load_config
+from bot.job import Pass
+from bot.render import build_rows, count_rows, current_inner
+from bot.split import chunk_rows
+from tests.conftest import ROOT
+from tests.fakes import FakeWiki
+from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
+
+MAIN = "Partnership tracker"
+
+
+@pytest.fixture
+def config() -> Config:
+    base = load_config(ROOT / "config" / "devwiki.toml")
+    return dataclasses.replace(base, max_page_bytes=10_000, max_row_drop=1000)
+
+
+def many(n: int) -> dict[str, str]:
+    return {f"Org {i:03}": (INCOMPLETE if i % 3 else COMPLETE).replace("Example Org", f"Org {i:03}") for i in range(n)}
+
+
+def parts(wiki: FakeWiki) -> dict[str, str]:
+    return {t: p.text for t, p in wiki.pages.items() if t.startswith(MAIN + "/")}
+
+
+def test_large_table_is_split_and_every_part_fits(config: Config) -> None:
+    wiki = wiki_with(many(120))
+    Pass(wiki, config, lambda: NOW).run()
+    subpages = parts(wiki)
+    assert len(subpages) >= 2
+    assert all(len(t.encode()) < 11_000 for t in subpages.values())
+    assert sum(count_rows(current_inner(t) or "") for t in subpages.values()) == 120
+    index = current_inner(wiki.pages[MAIN].text) or ""
+    assert count_rows(index) == 0 and all(f"[[{t}|" in index for t in subpages)
+    assert wiki.pages[MAIN].text.startswith("Intro text.")
+    saves = len(wiki.saves)
+    assert Pass(wiki, config, lambda: NOW).run().edits == 0 and len(wiki.saves) == saves
+
+
+def test_shrinking_table_retires_unused_parts(config: Config) -> None:
+    wiki = wiki_with(many(120))
+    Pass(wiki, config, lambda: NOW).run()
+    before = len(parts(wiki))
+    for i in range(20, 120):
+        del wiki.pages[f"Org {i:03}"]
+    Pass(wiki, config, lambda: NOW).run()
+    assert count_rows(current_inner(wiki.pages[MAIN].text) or "") == 20  # fits again: one table
+    assert len(parts(wiki)) == before and all("No longer used" in t for t in parts(wiki).values())
+
+
+def test_chunks_keep_order_and_cover_every_row(config: Config) -> None:
+    results = [check_text(t, x, config.rules, NOW.date()) for t, x in many(50).items()]
+    rows = build_rows(results)
+    chunks = chunk_rows(rows, NOW, 4_000)
+    assert [r for c in chunks for r in c] == rows and len(chunks) > 1
+    assert chunk_rows(rows, NOW, 10**9) == [rows]
