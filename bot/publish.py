@@ -90,12 +90,12 @@ def save_summary(
     """Save the summary pages; on an edit conflict, put the same table into the fresh text once.
     Returns an error line per page that could not be saved."""
     complete = sum(r.complete for r in results)
-    summary = (
-        f"Bot: update partnership table: {len(results)} pages, {complete} complete "
-        f"([[{config.pages.shutoff}|stop the bot]])"
-    )
     errors: list[str] = []
     for write in writes:
+        summary = (
+            f"Bot: update partnership table ({_changes(write)}): {len(results)} pages, {complete} complete "
+            f"([[{config.pages.shutoff}|stop the bot]])"
+        )
         try:
             gateway.save(write.title, write.text, write.base, summary)
             continue
@@ -153,3 +153,21 @@ def save_status(
         log.warning("status page not saved: %s", exc)
         return False
     return True
+
+
+def _rows(text: str) -> set[str]:
+    """The data rows of a summary text, each as its block of lines."""
+    inner = render.current_inner(text) or ""
+    return {"|-" + block.split("\n|}")[0] for block in inner.split("\n|-")[1:]}
+
+
+def _changes(write: PageWrite) -> str:
+    """What changed, for the edit summary: rows added, removed, changed."""
+    old, new = _rows(write.base.text) if write.base else set(), _rows(write.text)
+    added, removed = len(new - old), len(old - new)
+    if not added and not removed:
+        return "counts"
+    changed = min(added, removed)
+    parts = [f"{added - changed} added" * (added > changed), f"{removed - changed} removed" * (removed > changed)]
+    parts.append(f"{changed} changed" * bool(changed))
+    return ", ".join(p for p in parts if p) + " rows"

@@ -50,6 +50,7 @@ COLUMNS = (
 #: The one line that changes with the clock; :func:`differs_beyond_stamp` ignores it.
 STAMP_LINE = re.compile(r"^Data as of \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\.$", re.MULTILINE)
 NOT_GIVEN = "not given"
+INVALID = "invalid value"
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,13 @@ def _utc(as_of: dt.datetime) -> dt.datetime:
 
 def _tally(values: Iterable[str]) -> str:
     counts = Counter(fold_enum(v) or NOT_GIVEN for v in values)
-    order = sorted(counts, key=lambda k: (k == NOT_GIVEN, k))
+    order = sorted(counts, key=lambda k: (k in (NOT_GIVEN, fold_enum(INVALID)), k))
     return ", ".join(f"{escape(k)} {counts[k]}" for k in order) or "none"
+
+
+def _valid(row: Row, field: str) -> str:
+    """The row's value of ``field`` for the counts; one that failed validation counts as invalid."""
+    return INVALID if field in row.invalid else getattr(row, field)
 
 
 def summary_lines(rows: Sequence[Row], as_of: dt.datetime) -> list[str]:
@@ -170,7 +176,8 @@ def summary_lines(rows: Sequence[Row], as_of: dt.datetime) -> list[str]:
     return [
         f"Data as of {_utc(as_of):%Y-%m-%d %H:%M} UTC.",
         f"Pages: {len(rows)} ({complete} complete, {len(rows) - complete} incomplete). "
-        f"By status: {_tally(r.status for r in rows)}. By model: {_tally(r.model for r in rows)}.",
+        f"By status: {_tally(_valid(r, 'status') for r in rows)}. "
+        f"By model: {_tally(_valid(r, 'model') for r in rows)}.",
     ]
 
 

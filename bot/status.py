@@ -38,8 +38,7 @@ def render_status(
         + " (this page is saved when a figure below changes, and at least daily)",
         f"; Pages: {pages} ({complete} complete, {pages - complete} incomplete) — see [[{summary_page}]]",
         f"; Tagged as incomplete: {tagged_pages}",
-        f"; Skipped: {len(skipped)}"
-        + "".join(f"\n* <nowiki>{_plain(r)}</nowiki>: {n}" for r, n in sorted(reasons.items())),
+        f"; Skipped: {len(skipped)}" + "".join(_skip_line(r, n, skipped) for r, n in sorted(reasons.items())),
         f"; Errors: {len(errors)}" + "".join(f"\n* <nowiki>{_plain(e)}</nowiki>" for e in errors),
         f"; Shutoff: not engaged. To stop the bot, write anything on [[{shutoff_page}]].",
     ]
@@ -58,6 +57,14 @@ def needs_save(old: str | None, new: str, now: dt.datetime, heartbeat: dt.timede
         return True
     stamped = dt.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M").replace(tzinfo=dt.UTC)
     return now - stamped >= heartbeat
+
+
+def _skip_line(reason: str, count: int, skipped: Sequence[tuple[str, str]], show: int = 10) -> str:
+    """``* reason: N — [[:A]], [[:B]] and 3 more``: the first titles skipped for that reason."""
+    titles = sorted(t for t, r in skipped if r.split(":")[0] == reason)
+    links = ", ".join(f"[[:{t}]]" for t in titles[:show])
+    more = f" and {len(titles) - show} more" if len(titles) > show else ""
+    return f"\n* <nowiki>{_plain(reason)}</nowiki>: {count} — {links}{more}"
 
 
 def _without_stamp(text: str) -> str:

@@ -78,11 +78,17 @@ class _Piece:
 _RUNS = re.compile(r"\{+|\}+|\[+|\]+")
 
 
-def template_spans(masked: str) -> Iterator[Span]:
+def template_spans(masked: str, start: int = 0, single: bool = False) -> Iterator[Span]:
     """Every closed template (not template argument) of a masked page, in order of closing.
-    One pass; the stack holds at most one entry per unclosed opening run."""
+    One pass; the stack holds at most one entry per unclosed opening run.
+
+    With ``single``, ``start`` must be the start of a run of ``{``: only the templates inside that
+    run's pieces are reported, and the scan stops as soon as the run is closed or exhausted (the
+    preprocessor pairs what follows a run the same way whatever lies before it)."""
     stack: list[_Piece] = []
-    for m in _RUNS.finditer(masked):
+    for m in _RUNS.finditer(masked, start):
+        if single and not stack and m.start() > start:
+            return
         run, pos = m.group(0), m.start()
         ch = run[0]
         if ch in "{[":

@@ -15,6 +15,7 @@ API's code and text.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import stat
@@ -26,7 +27,7 @@ from typing import Any
 import requests
 
 from bot.config import SiteConfig
-from bot.errors import EditConflict, LoginFailed, PageProtected, WikiError, WikiUnavailable
+from bot.errors import ConfigError, EditConflict, LoginFailed, PageProtected, WikiError, WikiUnavailable
 from bot.model import PageSnapshot
 
 log = logging.getLogger("bot.wiki")
@@ -60,6 +61,21 @@ def _check_password_file(base: Path, name: str) -> None:
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise LoginFailed(
             f"password file {path} can be read by other users (mode {stat.S_IMODE(mode):o}); run: chmod 600 '{path}'"
+        )
+
+
+def _check_namespaces(cfg: SiteConfig, known: dict[int, str]) -> None:
+    """Every configured namespace must exist on the wiki. Why: the API drops a namespace number it
+    does not know from ``geinamespace`` with only a warning, and an empty filter means *every*
+    namespace, so a typo would let the bot list (and tag) template, user and talk pages."""
+    unknown = [n for n in cfg.namespaces if n not in known]
+    if unknown:
+        have = ", ".join(f"{n} {name}" for n, name in sorted(known.items()) if n >= 0)
+        raise ConfigError(
+            [
+                f"key 'site.namespaces': namespace {', '.join(map(str, unknown))} does not exist on "
+                f"{cfg.family}:{cfg.code} (it has {have}); use numbers from that list, e.g. [0]"
+            ]
         )
 
 
@@ -108,6 +124,7 @@ class PywikibotGateway:
             raise
         except Exception as exc:
             raise _wiki_error(exc, f"logging in to {cfg.family}:{cfg.code}") from None
+        _check_namespaces(cfg, {int(n): str(ns.custom_name or "(main)") for n, ns in site.namespaces.items()})
         if "apihighlimits" not in rights:
             log.warning(
                 "the account lacks apihighlimits (bot flag, or the BotPassword's high-volume grant): reads fetch "
@@ -150,6 +167,8 @@ class PywikibotGateway:
             _merge_pages(pending, data)
             if data.get("batchcomplete") or "continue" not in data:
                 for pageid in sorted(pending):
+                    if not _in_namespaces(pending[pageid], namespaces):
+                        continue
                     snapshot = self._snapshot(pending[pageid])
                     if snapshot is not None:
                         yield snapshot
@@ -167,7 +186,7 @@ class PywikibotGateway:
         out: dict[int, tuple[str, int]] = {}
         for data in self._continued(params):
             for page in data.get("query", {}).get("pages", []):
-                if "lastrevid" in page:
+                if "lastrevid" in page and _in_namespaces(page, namespaces):
                     out[int(page["pageid"])] = (str(page["title"]), int(page["lastrevid"]))
         return out
 
@@ -245,8 +264,31 @@ class PywikibotGateway:
             why = edit.get("info") or edit.get("code") or ", ".join(k for k in edit if k != "result")
             raise WikiError(f"saving [[{title}]]: the wiki refused the edit ({why}); the page was left as it was")
         if edit.get("nochange"):
-            return base.revid if base else 0
+            return self._revision_holding(title, text, base)
         return int(edit["newrevid"])
+
+    def _revision_holding(self, title: str, text: str, base: PageSnapshot | None) -> int:
+        """The revision that holds ``text`` after a save the wiki answered with ``nochange``.
+
+        Why: ``nochange`` does not say which revision holds the text, and it is not always the
+        base. When the answer to an earlier attempt of the same save was lost (a dropped
+        connection, a 5xx or a cut response after the wiki saved), the retry finds the text
+        already there: the revision holding it is the one that attempt created. Returning the base
+        revision then would store a record (revision, "tag present") that no revision matches.
+        The latest revision is taken when its content is ``text`` (as MediaWiki stores it:
+        line breaks normalised, trailing whitespace trimmed); otherwise, after a person's edit in
+        between, the base, so that the next pass reads the page again."""
+        data = self._query(titles=title, prop="revisions", rvprop="ids|sha1", rvslots="main")
+        pages = data.get("query", {}).get("pages", [])
+        revisions = pages[0].get("revisions", []) if pages else []
+        stored = text.replace("\r\n", "\n").rstrip()
+        digest = hashlib.sha1(stored.encode("utf-8")).hexdigest()
+        if revisions:
+            latest = revisions[-1]
+            sha1 = latest.get("slots", {}).get("main", {}).get("sha1") or latest.get("sha1")
+            if sha1 == digest:
+                return int(latest["revid"])
+        return base.revid if base else 0
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -321,6 +363,16 @@ class PywikibotGateway:
             except Exception as exc:
                 raise _wiki_error(exc, what) from None
         raise WikiUnavailable(f"{what}: no answer")  # not reached
+
+
+def _in_namespaces(page: dict[str, Any], namespaces: Sequence[int]) -> bool:
+    """Whether the API's page lies in one of the namespaces asked for. The API ignores a namespace
+    filter it cannot apply, so a listing is never trusted to respect it: a page outside is left
+    out (and logged), never read, tagged or listed."""
+    if page.get("ns") in namespaces:
+        return True
+    log.warning("ignoring [[%s]]: namespace %s is not one of %s", page.get("title"), page.get("ns"), list(namespaces))
+    return False
 
 
 def _merge_pages(pending: dict[int, dict[str, Any]], data: dict[str, Any]) -> None:
