@@ -114,6 +114,8 @@ class Pass:
         stored = self.store.pages() if self.store else {}
         cached_names = self.store.get(NAMES_KEY) if self.store else None
         incremental = self.kind == "incremental" and bool(stored) and cached_names is not None
+        if self.kind == "incremental" and not incremental:
+            log.info("incremental pass: nothing stored yet (%d pages remembered): a full sweep instead", len(stored))
         infobox = f"Template:{self.cfg.rules.infobox_name}"
         if incremental and cached_names is not None:
             names = frozenset(json.loads(cached_names))

@@ -62,7 +62,7 @@ def find_infobox(text: str, names: frozenset[str]) -> ParseOutcome:
 
 #: Above this many candidate openings, one scan of the whole page is cheaper than one per candidate
 #: (and keeps pathological pages linear).
-CANDIDATE_LIMIT = 16
+CANDIDATE_LIMIT = 4
 _OPENING = re.compile(r"\{\{(?!\{)")
 
 
