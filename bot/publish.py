@@ -15,6 +15,7 @@ from bot.errors import EditConflict, PageProtected, SafetyStop
 from bot.model import PageResult, PageSnapshot, Skip
 from bot.status import needs_save, render_status
 from bot.wiki import Gateway
+from bot.wikitext import has_text_outside_comments
 
 log = logging.getLogger("bot.job")
 
@@ -171,3 +172,30 @@ def _changes(write: PageWrite) -> str:
     parts = [f"{added - changed} added" * (added > changed), f"{removed - changed} removed" * (removed > changed)]
     parts.append(f"{changed} changed" * bool(changed))
     return ", ".join(p for p in parts if p) + " rows"
+
+
+BACKOFF_PREFIX = "; Back-off: "
+
+
+def save_backoff_notice(gateway: Gateway, config: Config, notice: str | None) -> bool:
+    """Put (or, with None, remove) the back-off line on the status page, leaving its other lines as
+    they are. Not while the shutoff is engaged. Returns whether it saved."""
+    pages = gateway.read([config.pages.status, config.pages.shutoff])
+    shutoff, status = pages[config.pages.shutoff], pages[config.pages.status]
+    if shutoff is not None and has_text_outside_comments(shutoff.text):
+        return False
+    lines = [line for line in (status.text if status else "").splitlines() if not line.startswith(BACKOFF_PREFIX)]
+    if notice:
+        lines.insert(min(2, len(lines)), BACKOFF_PREFIX + "<nowiki>" + notice.replace("<", "&lt;") + "</nowiki>")
+    text = "\n".join(lines)
+    if status is not None and text == status.text:
+        return False
+    summary = (
+        f"Bot: {'back-off: ' + notice if notice else 'passes succeed again'} ([[{config.pages.shutoff}|stop the bot]])"
+    )
+    try:
+        gateway.save(config.pages.status, text, status, summary[:490])
+    except (EditConflict, PageProtected) as exc:
+        log.warning("back-off notice not saved: %s", exc)
+        return False
+    return True

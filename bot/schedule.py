@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from bot.config import Config, cron_trigger
 from bot.errors import BotError, LockHeld
 from bot.lock import RunLock
+from bot.publish import save_backoff_notice
 from bot.runner import Outcome, StopFlag, lock_path, run_once, stop_on_signals
 from bot.state import StateStore
+from bot.wiki import connect
 
 log = logging.getLogger("bot.schedule")
 
@@ -59,6 +61,9 @@ class Ticker:
     config: Config
     runner: Runner
     clock: Callable[[], dt.datetime]
+    announce: Callable[[str | None], None] = lambda _notice: None
+    """Tells the wiki (the status page) when back-off starts (a notice) and ends (None)."""
+    _backing_off: bool = False
 
     def tick(self, kind: str) -> str:
         now = self.clock()
@@ -67,6 +72,9 @@ class Ticker:
         if wait and last_failure is not None and now - last_failure < wait:
             until = (last_failure + wait).isoformat(timespec="minutes")
             log.warning("backing off after %d failed passes in a row: next attempt after %s", failures, until)
+            if not self._backing_off:
+                self._backing_off = True
+                self._announce(f"{failures} passes failed in a row; the next attempt is after {until} UTC")
             return f"backoff: {failures} failures, next attempt after {until}"
         upcoming = [t for t in next_runs(self.config, now).values() if t is not None]
         try:
@@ -78,7 +86,16 @@ class Ticker:
             log.error("%s pass failed: %s", kind, exc)
             return f"failed: {exc}"
         log.info("%s", outcome.report.line())
+        if self._backing_off:
+            self._backing_off = False
+            self._announce(None)
         return "ok"
+
+    def _announce(self, notice: str | None) -> None:
+        try:
+            self.announce(notice)
+        except BotError as exc:  # the wiki may well be the thing that is down
+            log.warning("could not update the status page about the back-off: %s", exc)
 
     def _failures(self) -> tuple[int, dt.datetime | None]:
         with StateStore(self.config.run.state_path) as store:
@@ -102,7 +119,10 @@ def serve(config: Config, clock: Callable[[], dt.datetime]) -> int:
         def runner(kind: str, next_run: dt.datetime | None) -> Outcome:
             return run_once(config, clock, kind=kind, should_stop=stop, next_run=next_run, wait_for_lock=False)
 
-        ticker = Ticker(config, runner, clock)
+        def announce(notice: str | None) -> None:
+            save_backoff_notice(connect(config.site), config, notice)
+
+        ticker = Ticker(config, runner, clock, announce)
 
         def job(kind: str) -> None:
             if stop():

@@ -72,18 +72,22 @@ def test_ticker_backs_off_after_repeated_failures_and_recovers(config: Config) -
             store.save_pass([], kind, clock(), {}, replace_all=False)
         return Outcome(report(), [])
 
-    ticker = Ticker(config, runner, clock)
+    notices: list[str | None] = []
+    ticker = Ticker(config, runner, clock, notices.append)
     for _ in range(3):
         assert ticker.tick("incremental").startswith("failed")
         clock.now += dt.timedelta(minutes=10)
     assert len(calls) == 3
     clock.now -= dt.timedelta(minutes=5)  # 5 min after the 3rd failure: within the 10 min back-off
     assert ticker.tick("incremental").startswith("backoff: 3 failures")
+    assert ticker.tick("incremental").startswith("backoff: 3 failures")
     assert len(calls) == 3
+    assert len(notices) == 1 and "3 passes failed in a row" in str(notices[0])  # said once
     clock.now += dt.timedelta(minutes=6)
     failing = False
     assert ticker.tick("full") == "ok"
     assert calls == ["incremental"] * 3 + ["full"]
+    assert notices[1:] == [None]  # and withdrawn once a pass succeeds
     with StateStore(config.run.state_path) as store:
         assert store.consecutive_failures() == 0
 
@@ -126,3 +130,21 @@ def test_lock_held_by_another_process_and_released_when_it_dies(tmp_path: Path) 
         proc.wait()
     with RunLock(path):  # the kernel released the dead holder's lock
         pass
+
+
+def test_backoff_notice_on_the_status_page(config: Config) -> None:
+    from bot.publish import BACKOFF_PREFIX, save_backoff_notice
+    from tests.fakes import FakeWiki
+
+    wiki = FakeWiki()
+    status = "<!-- x -->\n; Checked: 2026-11-25 12:00 UTC\n; Pages: 3"
+    wiki.put(config.pages.status, status, "PartnershipBot")
+    wiki.put(config.pages.shutoff, "<!-- off -->", "Admin")
+    assert save_backoff_notice(wiki, config, "3 passes failed <b>")
+    text = wiki.pages[config.pages.status].text
+    assert text.splitlines()[2] == BACKOFF_PREFIX + "<nowiki>3 passes failed &lt;b></nowiki>"
+    assert not save_backoff_notice(wiki, config, "3 passes failed <b>")  # no change, no edit
+    assert save_backoff_notice(wiki, config, None)
+    assert wiki.pages[config.pages.status].text == status
+    wiki.put(config.pages.shutoff, "stop", "Admin")
+    assert not save_backoff_notice(wiki, config, "again")
