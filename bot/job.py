@@ -21,14 +21,12 @@ in hand and raises ``Interrupted``. Stored state is written only when a pass com
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
 import json
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 from bot import publish
 from bot.config import Config
@@ -47,6 +45,7 @@ from bot.parse import find_infobox, name_set
 from bot.plan import Decision, Edit, Policy, decide, translation_page
 from bot.render import Row
 from bot.state import PageRecord, StateStore, TagMemory
+from bot.tally import Tally, is_changed, skip
 from bot.validate import check_page
 from bot.wiki import Gateway
 from bot.wikitext import has_text_outside_comments
@@ -55,25 +54,6 @@ log = logging.getLogger("bot.job")
 
 Clock = Callable[[], dt.datetime]
 NAMES_KEY = "infobox_names"
-
-
-@dataclass
-class _Tally:
-    records: dict[int, PageRecord] = field(default_factory=dict)
-    """Pages read in this pass, by page id (title as key when the id is unknown: id 0)."""
-    kept: list[PageResult] = field(default_factory=list)
-    """Stored results of pages an incremental pass did not need to read."""
-    removed: list[int] = field(default_factory=list)
-    edits: list[Edit] = field(default_factory=list)
-    skipped: list[Skip] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    done: dict[str, int] = field(default_factory=lambda: {"tag": 0, "untag": 0, "update": 0})
-    saves: int = 0
-    saved: list[int] = field(default_factory=list)
-    """Page ids whose tag edit was saved in this pass."""
-
-    def results(self) -> list[PageResult]:
-        return self.kept + [r.result for r in self.records.values()]
 
 
 class Pass:
@@ -125,7 +105,7 @@ class Pass:
         policy = Policy(pages.tag_template, self.gw.user, self.cfg.tagging.retag_after_days, pages.shutoff)
         memory = {pid: r.memory for pid, r in stored.items()}
         self.kind = "incremental" if incremental else "full"
-        tally = _Tally()
+        tally = Tally()
         for page in self._pages(incremental, infobox, stored, tally):
             result, decision = self._decide(page, names, policy, memory, now)
             self._record(tally, page, result, decision)
@@ -189,7 +169,7 @@ class Pass:
     # -- reading and deciding ---------------------------------------------------------------------
 
     def _pages(
-        self, incremental: bool, infobox: str, stored: dict[int, PageRecord], tally: _Tally
+        self, incremental: bool, infobox: str, stored: dict[int, PageRecord], tally: Tally
     ) -> Iterator[PageSnapshot]:
         namespaces = self.cfg.site.namespaces
         if not incremental:
@@ -200,7 +180,7 @@ class Pass:
             for pid, item in self.gw.list_revisions(infobox, namespaces).items()
             if not translation_page(item[0])
         }
-        changed = sorted(pid for pid, (title, revid) in listing.items() if _changed(stored.get(pid), title, revid))
+        changed = sorted(pid for pid, (title, revid) in listing.items() if is_changed(stored.get(pid), title, revid))
         tally.removed = sorted(pid for pid in stored if pid not in listing)
         unchanged = [stored[pid] for pid in sorted(listing) if pid in stored and pid not in set(changed)]
         tally.kept = [r.result for r in unchanged]
@@ -228,7 +208,7 @@ class Pass:
             decision = decide(page, result, policy, remembered, True, now)
         return result, decision
 
-    def _record(self, tally: _Tally, page: PageSnapshot, result: PageResult, decision: Decision) -> None:
+    def _record(self, tally: Tally, page: PageSnapshot, result: PageResult, decision: Decision) -> None:
         if decision.edit is not None:
             tally.edits.append(decision.edit)
             # Until the edit is saved, remember the page as it is now.
@@ -239,18 +219,18 @@ class Pass:
         if decision.skip:
             tally.skipped.append(Skip(page.title, decision.skip))
 
-    def _tagged_pages(self, tally: _Tally, stored: dict[int, PageRecord]) -> int:
+    def _tagged_pages(self, tally: Tally, stored: dict[int, PageRecord]) -> int:
         kept = (r for pid, r in stored.items() if pid not in tally.records and pid not in tally.removed)
         return sum(r.memory.tagged for r in tally.records.values()) + sum(r.memory.tagged for r in kept)
 
-    def _remember_saved(self, tally: _Tally) -> None:
+    def _remember_saved(self, tally: Tally) -> None:
         """A pass failed after some saves: store what those saves did (they are on the wiki), so
         the next pass knows the tags it put there. Nothing else is stored."""
         if self.store and tally.saved:
             self.store.save_pages([tally.records[pid] for pid in tally.saved if pid in tally.records])
 
     def _publish_stop(
-        self, exc: SafetyStop, page: PageSnapshot | None, results: list[PageResult], tally: _Tally, now: dt.datetime
+        self, exc: SafetyStop, page: PageSnapshot | None, results: list[PageResult], tally: Tally, now: dt.datetime
     ) -> None:
         """Say on the status page that a safety check stopped the pass (best effort; no write in a
         dry run)."""
@@ -288,7 +268,7 @@ class Pass:
             shutoff = self.cfg.pages.shutoff
             self._check_shutoff(self.gw.read([shutoff])[shutoff])
 
-    def _check_caps(self, tally: _Tally, dry_run: bool = False) -> None:
+    def _check_caps(self, tally: Tally, dry_run: bool = False) -> None:
         new_tags = sum(e.kind == "tag" for e in tally.edits)
         cap = self.cfg.tagging.max_tags_per_run
         if new_tags > cap:
@@ -305,7 +285,7 @@ class Pass:
     # -- saving tags ------------------------------------------------------------------------------
 
     def _save_edits(
-        self, tally: _Tally, names: frozenset[str], policy: Policy, memory: dict[int, TagMemory], now: dt.datetime
+        self, tally: Tally, names: frozenset[str], policy: Policy, memory: dict[int, TagMemory], now: dt.datetime
     ) -> None:
         for edit in tally.edits:
             if self.should_stop():
@@ -321,7 +301,7 @@ class Pass:
 
     def _save_with_retry(
         self,
-        tally: _Tally,
+        tally: Tally,
         edit: Edit,
         names: frozenset[str],
         policy: Policy,
@@ -333,11 +313,11 @@ class Pass:
             try:
                 revid = self.gw.save(page.title, edit.text, edit.base, edit.summary)
             except PageProtected:
-                _skip(tally, page, "protected: the bot may not edit it")
+                skip(tally, page, "protected: the bot may not edit it")
                 return
             except EditConflict:
                 if attempt == 2:
-                    _skip(tally, page, "edit conflict: the page changed again during the pass")
+                    skip(tally, page, "edit conflict: the page changed again during the pass")
                     return
                 log.info("edit conflict on %s: reading it again", page.title, extra={"page": page.title})
                 fresh = next(iter(self.gw.read_pages([page.pageid])), None) if page.pageid else None
@@ -365,7 +345,7 @@ class Pass:
 
     # -- report -----------------------------------------------------------------------------------
 
-    def _show(self, tally: _Tally, writes: list[publish.PageWrite]) -> None:
+    def _show(self, tally: Tally, writes: list[publish.PageWrite]) -> None:
         for edit in tally.edits:
             self.on_diff(unified_diff(edit.base.title, edit.base.text, edit.text))
         for write in writes:
@@ -373,7 +353,7 @@ class Pass:
 
     def _report(
         self,
-        tally: _Tally,
+        tally: Tally,
         results: list[PageResult],
         now: dt.datetime,
         t0: float,
@@ -402,17 +382,6 @@ class Pass:
             kind=self.kind,
             errors=tuple(tally.errors),
         )
-
-
-def _skip(tally: _Tally, page: PageSnapshot, reason: str) -> None:
-    tally.skipped.append(Skip(page.title, reason))
-    record = tally.records.get(page.pageid)
-    if record is not None:
-        tally.records[page.pageid] = dataclasses.replace(record, skip=reason)
-
-
-def _changed(record: PageRecord | None, title: str, revid: int) -> bool:
-    return record is None or record.revid != revid or record.title != title
 
 
 def unified_diff(title: str, old: str, new: str) -> str:

@@ -6,7 +6,7 @@ promise (a full read of N pages in about N/500 requests), so every query here st
 and continuation, and every HTTP request is counted at the session (a ``requests`` response hook),
 retries included.
 
-Failure mapping (one function, :func:`_wiki_error`): API ``editconflict`` → ``EditConflict``;
+Failure mapping (one function, :func:`wiki_error`): API ``editconflict`` → ``EditConflict``;
 protection codes → ``PageProtected``; maxlag beyond the retry budget, 5xx, dropped connections →
 ``WikiUnavailable``; login problems → ``LoginFailed``; any other API error → ``WikiError`` with the
 API's code and text.
@@ -27,15 +27,14 @@ from typing import Any
 import requests
 
 from bot.config import SiteConfig
-from bot.errors import ConfigError, EditConflict, LoginFailed, PageProtected, WikiError, WikiUnavailable
+from bot.errors import ConfigError, LoginFailed, WikiError, WikiUnavailable
 from bot.model import PageSnapshot
+from bot.wiki.support import RequestCounter, merge_pages, wiki_error
 
 log = logging.getLogger("bot.wiki")
 
 #: Pages per content batch: the API's limit for revision content (bots with apihighlimits / others).
 HIGH_LIMIT, LOW_LIMIT = 500, 50
-_PROTECTION_CODES = {"protectedpage", "cascadeprotected", "protectednamespace", "protectedtitle", "permissiondenied"}
-_CONFLICT_CODES = {"editconflict", "articleexists", "pagedeleted"}
 #: Attempts for a request whose connection failed outright (Pywikibot retries 5xx and maxlag itself).
 CONNECT_ATTEMPTS = 3
 
@@ -112,7 +111,7 @@ class PywikibotGateway:
         pywikibot.config.retry_max = 120
         pywikibot.config.socket_timeout = (6.05, 60)
         _check_password_file(base, str(pywikibot.config.password_file or "user-password.py"))
-        counter = _Counter()
+        counter = RequestCounter()
         http.session.hooks["response"].append(counter)
         try:
             site = pywikibot.Site(cfg.code, cfg.family)
@@ -123,7 +122,7 @@ class PywikibotGateway:
         except WikiError:
             raise
         except Exception as exc:
-            raise _wiki_error(exc, f"logging in to {cfg.family}:{cfg.code}") from None
+            raise wiki_error(exc, f"logging in to {cfg.family}:{cfg.code}") from None
         _check_namespaces(cfg, {int(n): str(ns.custom_name or "(main)") for n, ns in site.namespaces.items()})
         if "apihighlimits" not in rights:
             log.warning(
@@ -134,7 +133,7 @@ class PywikibotGateway:
         gateway._counter = counter
         return gateway
 
-    _counter: _Counter | None = None
+    _counter: RequestCounter | None = None
 
     @property
     def user(self) -> str:
@@ -164,7 +163,7 @@ class PywikibotGateway:
         }
         pending: dict[int, dict[str, Any]] = {}
         for data in self._continued(params):
-            _merge_pages(pending, data)
+            merge_pages(pending, data)
             if data.get("batchcomplete") or "continue" not in data:
                 for pageid in sorted(pending):
                     if not _in_namespaces(pending[pageid], namespaces):
@@ -196,7 +195,7 @@ class PywikibotGateway:
             params = {"pageids": "|".join(str(p) for p in chunk), **self._page_props()}
             pending: dict[int, dict[str, Any]] = {}
             for data in self._continued(params):
-                _merge_pages(pending, data)
+                merge_pages(pending, data)
             for pageid in sorted(pending):
                 snapshot = self._snapshot(pending[pageid])
                 if snapshot is not None:
@@ -258,7 +257,7 @@ class PywikibotGateway:
         except WikiError:
             raise
         except Exception as exc:
-            raise _wiki_error(exc, f"saving [[{title}]]") from None
+            raise wiki_error(exc, f"saving [[{title}]]") from None
         edit = result.get("edit", {})
         if edit.get("result") != "Success":
             why = edit.get("info") or edit.get("code") or ", ".join(k for k in edit if k != "result")
@@ -354,14 +353,14 @@ class PywikibotGateway:
                 return result
             except requests.exceptions.ConnectionError as exc:
                 if attempt == CONNECT_ATTEMPTS:
-                    raise _wiki_error(exc, what) from None
+                    raise wiki_error(exc, what) from None
                 time.sleep(min(30, 2**attempt))
             except APIError as exc:
-                raise _wiki_error(exc, what) from None
+                raise wiki_error(exc, what) from None
             except WikiError:
                 raise
             except Exception as exc:
-                raise _wiki_error(exc, what) from None
+                raise wiki_error(exc, what) from None
         raise WikiUnavailable(f"{what}: no answer")  # not reached
 
 
@@ -373,62 +372,3 @@ def _in_namespaces(page: dict[str, Any], namespaces: Sequence[int]) -> bool:
         return True
     log.warning("ignoring [[%s]]: namespace %s is not one of %s", page.get("title"), page.get("ns"), list(namespaces))
     return False
-
-
-def _merge_pages(pending: dict[int, dict[str, Any]], data: dict[str, Any]) -> None:
-    """Merge one response's pages into ``pending``: with continuation, a page's revisions may
-    arrive in a later response than its other properties."""
-    for page in data.get("query", {}).get("pages", []):
-        if "pageid" not in page:
-            continue
-        merged = pending.setdefault(int(page["pageid"]), {})
-        revisions = merged.get("revisions", []) + page.get("revisions", [])
-        merged.update(page)
-        merged["revisions"] = revisions
-
-
-class _Counter:
-    """A ``requests`` response hook that counts every HTTP response."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
-        self.count += 1
-        return response
-
-
-def _wiki_error(exc: BaseException, doing: str) -> WikiError:
-    """The one place where pywikibot and requests exceptions become ``bot.errors``."""
-    from pywikibot import exceptions as pe
-
-    if isinstance(exc, pe.APIError):
-        code, info = exc.code, exc.info
-        if code in _CONFLICT_CODES:
-            return EditConflict(f"{doing}: edit conflict ({code}): {info}")
-        if code in _PROTECTION_CODES:
-            return PageProtected(f"{doing}: the bot may not edit this page ({code}): {info}")
-        if code in ("readonly", "maxlag", "internal_api_error_DBQueryError"):
-            return WikiUnavailable(f"{doing}: the wiki is not accepting requests now ({code}: {info}); run again later")
-        if code in ("assertuserfailed", "assertbotfailed", "badtoken", "notloggedin"):
-            return LoginFailed(f"{doing}: the session was lost ({code}: {info}); run again, then check the login")
-        return WikiError(f"{doing}: the wiki answered {code}: {info}")
-    if isinstance(exc, EOFError):
-        return LoginFailed(
-            f"{doing}: Pywikibot asked for a password on standard input: put the bot's BotPassword into the "
-            "password file (see user-config.py.sample)"
-        )
-    if isinstance(exc, pe.NoUsernameError):
-        return LoginFailed(
-            f"{doing}: login failed: {exc}; check usernames[...] in user-config.py and the password file"
-        )
-    if isinstance(
-        exc, pe.MaxlagTimeoutError | pe.ApiTimeoutError | pe.ServerError | requests.exceptions.RequestException
-    ):
-        return WikiUnavailable(
-            f"{doing}: the wiki did not answer usefully ({type(exc).__name__}: {exc}); "
-            "nothing more was written: check that the wiki is up and run again"
-        )
-    if isinstance(exc, pe.SiteDefinitionError):
-        return LoginFailed(f"{doing}: unknown wiki: {exc}; check [site] family and code in the config")
-    return WikiError(f"{doing}: {type(exc).__name__}: {exc}")

@@ -1,0 +1,72 @@
+"""Plumbing of the Pywikibot gateway: merging continued query responses, counting HTTP requests,
+and the one function that turns pywikibot and requests exceptions into ``bot.errors``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from bot.errors import EditConflict, LoginFailed, PageProtected, WikiError, WikiUnavailable
+
+_PROTECTION_CODES = {"protectedpage", "cascadeprotected", "protectednamespace", "protectedtitle", "permissiondenied"}
+_CONFLICT_CODES = {"editconflict", "articleexists", "pagedeleted"}
+
+
+def merge_pages(pending: dict[int, dict[str, Any]], data: dict[str, Any]) -> None:
+    """Merge one response's pages into ``pending``: with continuation, a page's revisions may
+    arrive in a later response than its other properties."""
+    for page in data.get("query", {}).get("pages", []):
+        if "pageid" not in page:
+            continue
+        merged = pending.setdefault(int(page["pageid"]), {})
+        revisions = merged.get("revisions", []) + page.get("revisions", [])
+        merged.update(page)
+        merged["revisions"] = revisions
+
+
+class RequestCounter:
+    """A ``requests`` response hook that counts every HTTP response."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
+        self.count += 1
+        return response
+
+
+def wiki_error(exc: BaseException, doing: str) -> WikiError:
+    """The one place where pywikibot and requests exceptions become ``bot.errors``."""
+    from pywikibot import exceptions as pe
+
+    if isinstance(exc, pe.APIError):
+        code, info = exc.code, exc.info
+        if code in _CONFLICT_CODES:
+            return EditConflict(f"{doing}: edit conflict ({code}): {info}")
+        if code in _PROTECTION_CODES:
+            return PageProtected(f"{doing}: the bot may not edit this page ({code}): {info}")
+        if code in ("readonly", "maxlag", "internal_api_error_DBQueryError"):
+            return WikiUnavailable(f"{doing}: the wiki is not accepting requests now ({code}: {info}); run again later")
+        if code in ("assertuserfailed", "assertbotfailed", "badtoken", "notloggedin"):
+            return LoginFailed(f"{doing}: the session was lost ({code}: {info}); run again, then check the login")
+        return WikiError(f"{doing}: the wiki answered {code}: {info}")
+    if isinstance(exc, EOFError):
+        return LoginFailed(
+            f"{doing}: Pywikibot asked for a password on standard input: put the bot's BotPassword into the "
+            "password file (see user-config.py.sample)"
+        )
+    if isinstance(exc, pe.NoUsernameError):
+        return LoginFailed(
+            f"{doing}: login failed: {exc}; check usernames[...] in user-config.py and the password file"
+        )
+    if isinstance(
+        exc, pe.MaxlagTimeoutError | pe.ApiTimeoutError | pe.ServerError | requests.exceptions.RequestException
+    ):
+        return WikiUnavailable(
+            f"{doing}: the wiki did not answer usefully ({type(exc).__name__}: {exc}); "
+            "nothing more was written: check that the wiki is up and run again"
+        )
+    if isinstance(exc, pe.SiteDefinitionError):
+        return LoginFailed(f"{doing}: unknown wiki: {exc}; check [site] family and code in the config")
+    return WikiError(f"{doing}: {type(exc).__name__}: {exc}")
