@@ -147,10 +147,10 @@ def _run(args: argparse.Namespace, config: Config) -> int:
 
 def _install(args: argparse.Namespace, config: Config) -> int:
     from bot.install import install, wiki_files
-    from bot.wiki import connect
-
-    gateway = connect(config.site)
     from bot.job import unified_diff
+    from bot.runner import login
+
+    gateway = login(config)
 
     def show(title: str, old: str, new: str) -> None:
         if args.dry_run:
@@ -167,14 +167,14 @@ def _install(args: argparse.Namespace, config: Config) -> int:
 
 def _seed(args: argparse.Namespace, config: Config) -> int:
     from bot.install import seed
-    from bot.wiki import connect
+    from bot.runner import login
 
     files: list[Path] = []
     for item in expand_paths(args.paths):
         if isinstance(item, InputError):
             raise item
         files.append(item)
-    gateway = connect(config.site)
+    gateway = login(config)
     done = seed(gateway, files)
     created = sum(i.action == "created" for i in done)
     print(f"seed: {len(done)} pages, {created} created, {len(done) - created} already there")

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import FrameType
 
 from bot.config import Config
-from bot.errors import BotError
+from bot.errors import BotError, ConfigError
 from bot.job import Clock, Pass
 from bot.lock import RunLock
 from bot.model import RunReport
@@ -31,6 +31,17 @@ log = logging.getLogger("bot.runner")
 
 def lock_path(config: Config) -> Path:
     return config.run.state_path.with_name(config.run.state_path.name + ".lock")
+
+
+def login(config: Config) -> Gateway:
+    """Log in to the configured wiki. A configuration problem found only there (a namespace the
+    wiki does not have) is reported like any other: one line naming the config file and the key."""
+    try:
+        return connect(config.site)
+    except ConfigError as exc:
+        raise ConfigError(
+            [p if p.startswith(f"{config.path}:") else f"{config.path}: {p}" for p in exc.problems]
+        ) from None
 
 
 @dataclass
@@ -95,7 +106,7 @@ def run_once(
     with RunLock(lock_path(config), wait=wait, what=what), StateStore(config.run.state_path) as store:
         started = clock()
         try:
-            gw = gateway or connect(config.site)
+            gw = gateway or login(config)
             job = Pass(
                 gw,
                 config,

@@ -25,9 +25,8 @@ from bot.config import Config, cron_trigger
 from bot.errors import BotError, LockHeld
 from bot.lock import RunLock
 from bot.publish import save_backoff_notice
-from bot.runner import Outcome, StopFlag, lock_path, run_once, stop_on_signals
+from bot.runner import Outcome, StopFlag, lock_path, login, run_once, stop_on_signals
 from bot.state import StateStore
-from bot.wiki import connect
 
 log = logging.getLogger("bot.schedule")
 
@@ -120,7 +119,7 @@ def serve(config: Config, clock: Callable[[], dt.datetime]) -> int:
             return run_once(config, clock, kind=kind, should_stop=stop, next_run=next_run, wait_for_lock=False)
 
         def announce(notice: str | None) -> None:
-            save_backoff_notice(connect(config.site), config, notice)
+            save_backoff_notice(login(config), config, notice)
 
         ticker = Ticker(config, runner, clock, announce)
 

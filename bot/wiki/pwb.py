@@ -10,6 +10,14 @@ Failure mapping (one function, :func:`wiki_error`): API ``editconflict`` → ``E
 protection codes → ``PageProtected``; maxlag beyond the retry budget, 5xx, dropped connections →
 ``WikiUnavailable``; login problems → ``LoginFailed``; any other API error → ``WikiError`` with the
 API's code and text.
+
+Pywikibot retries a request whose answer was lost (dropped connection, 5xx, cut response), so a
+save can reach the wiki twice: the second finds its text already there and is answered
+``nochange``, and :meth:`PywikibotGateway.save` then reports the revision that holds the text,
+never the stale base. Where the wiki is lenient, the gateway is not: the configured namespaces
+must exist on the wiki (the API drops an unknown number from a filter, which then matches every
+namespace) and listings are filtered by namespace again. Pywikibot's own log records are
+redacted (passwords, tokens) for operators who switch its debug log on.
 """
 
 from __future__ import annotations
@@ -27,9 +35,9 @@ from typing import Any
 import requests
 
 from bot.config import SiteConfig
-from bot.errors import ConfigError, LoginFailed, WikiError, WikiUnavailable
+from bot.errors import ConfigError, EditConflict, LoginFailed, WikiError, WikiUnavailable
 from bot.model import PageSnapshot
-from bot.wiki.support import RequestCounter, merge_pages, wiki_error
+from bot.wiki.support import RequestCounter, hide_secrets_in_pywikibot_logs, merge_pages, wiki_error
 
 log = logging.getLogger("bot.wiki")
 
@@ -104,6 +112,7 @@ class PywikibotGateway:
             from pywikibot.comms import http
         except SystemExit as exc:  # pywikibot exits on a broken user-config.py
             raise LoginFailed(f"Pywikibot could not load {base}/user-config.py: {exc}") from None
+        hide_secrets_in_pywikibot_logs()
         pywikibot.config.write_maxlag = cfg.maxlag
         pywikibot.config.read_maxlag = max(cfg.maxlag, 30)
         pywikibot.config.max_retries = cfg.max_retries
@@ -273,10 +282,11 @@ class PywikibotGateway:
         base. When the answer to an earlier attempt of the same save was lost (a dropped
         connection, a 5xx or a cut response after the wiki saved), the retry finds the text
         already there: the revision holding it is the one that attempt created. Returning the base
-        revision then would store a record (revision, "tag present") that no revision matches.
-        The latest revision is taken when its content is ``text`` (as MediaWiki stores it:
-        line breaks normalised, trailing whitespace trimmed); otherwise, after a person's edit in
-        between, the base, so that the next pass reads the page again."""
+        revision would store a record (revision, "tag present") that no revision matches. So the
+        latest revision is taken when its content is ``text`` (as MediaWiki stores it: line breaks
+        normalised, trailing whitespace trimmed). When it is not — a person's edit was merged
+        with ours, or already held our change — no revision holds exactly what was decided on:
+        ``EditConflict``, and the caller reads the page again and decides afresh."""
         data = self._query(titles=title, prop="revisions", rvprop="ids|sha1", rvslots="main")
         pages = data.get("query", {}).get("pages", [])
         revisions = pages[0].get("revisions", []) if pages else []
@@ -287,7 +297,12 @@ class PywikibotGateway:
             sha1 = latest.get("slots", {}).get("main", {}).get("sha1") or latest.get("sha1")
             if sha1 == digest:
                 return int(latest["revid"])
-        return base.revid if base else 0
+        if base is None:
+            return 0
+        raise EditConflict(
+            f"saving [[{title}]]: the wiki reports no change, but its latest text is not the bot's: someone "
+            "edited the page meanwhile"
+        )
 
     # -- plumbing -------------------------------------------------------------------------------
 

@@ -1,8 +1,11 @@
 """Plumbing of the Pywikibot gateway: merging continued query responses, counting HTTP requests,
-and the one function that turns pywikibot and requests exceptions into ``bot.errors``."""
+redacting credentials from Pywikibot's log records, and the one function that turns pywikibot and
+requests exceptions into ``bot.errors``."""
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 import requests
@@ -70,3 +73,38 @@ def wiki_error(exc: BaseException, doing: str) -> WikiError:
     if isinstance(exc, pe.SiteDefinitionError):
         return LoginFailed(f"{doing}: unknown wiki: {exc}; check [site] family and code in the config")
     return WikiError(f"{doing}: {type(exc).__name__}: {exc}")
+
+
+#: Credentials in Pywikibot's log lines: request bodies (``lgpassword=...&lgtoken=...``) and
+#: parameter dumps (``'lgpassword': ['...']``).
+_SECRET_IN_BODY = re.compile(r"(?i)\b((?:lg|login)?password|[a-z]*token)=[^&\s'\"]+")
+_SECRET_IN_DUMP = re.compile(r"(?i)(['\"](?:(?:lg|login)?password|[a-z]*token)['\"]\s*:\s*\[?\s*['\"])[^'\"]*")
+
+
+def redact(text: str) -> str:
+    """``text`` with the values of password and token parameters replaced by ``<hidden>``."""
+    return _SECRET_IN_DUMP.sub(r"\1<hidden>", _SECRET_IN_BODY.sub(r"\1=<hidden>", text))
+
+
+def hide_secrets_in_pywikibot_logs() -> None:
+    """Pywikibot's debug log (``debug_log`` in user-config.py, for troubleshooting) writes every
+    request body, the login's password and the edit tokens included. Every record of its
+    ``pywiki`` loggers is redacted as it is made, whatever handlers Pywikibot sets up later."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "hides_secrets", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        if record.name.startswith("pywiki"):
+            try:
+                message = record.getMessage()
+            except Exception:  # a malformed record: leave it to the logging module
+                return record
+            clean = redact(message)
+            if clean != message:
+                record.msg, record.args = clean, ()
+        return record
+
+    factory.hides_secrets = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)

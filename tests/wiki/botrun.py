@@ -37,6 +37,10 @@ class Outcome:
     stdout: str
     stderr: str
 
+    @property
+    def text(self) -> str:
+        return f"exit {self.code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
 
 @dataclass(frozen=True)
 class Bot:

@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 
 from tests.wiki.api import WikiApi
+from tests.wiki.botrun import Outcome
 
 from . import counters
-from .env import BotRunner, Harness, Outcome, RelWiki, Scenario, scenario_bodies, write_config
+from .env import BotRunner, RelWiki, write_config
 from .proxy import AFTER_FAULTS, ALL_FAULTS, FaultProxy, Hook, RandomFaults, Script, Seen
+from .scenario import Harness, Scenario, scenario_bodies
 
 SUMMARY = "User:PartnershipBot/Faults summary"
 STATUS = "User:PartnershipBot/Faults status"
@@ -129,6 +131,27 @@ def test_every_kind_of_fault_in_one_pass(harness: Harness, faults: FaultProxy) -
     faults.reset(script)
     assert run_until_done(harness, faults, passes=1) == 1
     assert set(faults.faults) == set(ALL_FAULTS), faults.faults
+    problems = harness.final_check()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("fault", ["drop_after", pytest.param("truncate", marks=pytest.mark.full)])
+def test_lost_answer_to_a_save_merged_with_a_persons_edit(harness: Harness, faults: FaultProxy, fault: str) -> None:
+    """A person saves just before the bot; the wiki merges the bot's save into the person's text
+    and the answer is lost. The retry is answered "no change", yet no revision holds the text the
+    bot decided on: the bot reads the page again instead of recording a revision it cannot vouch
+    for, and the person's edit stays."""
+    title = next(t for t in harness.scenario.titles if harness.scenario.reference_edits[t])
+    hook_done: set[str] = set()
+
+    def hook(seen: Seen) -> None:
+        if seen.is_edit and seen.params.get("title") == title and title not in hook_done:
+            hook_done.add(title)
+            harness.scenario.human_edit(title)
+
+    faults.reset(Script().when(titled(title), fault), hook=hook)
+    assert run_until_done(harness, faults, passes=1) == 1
+    assert faults.faults[fault] == 1
     problems = harness.final_check()
     assert not problems, "\n".join(problems)
 

@@ -35,7 +35,7 @@ from tests.conftest import EXAMPLES
 from tests.wiki.api import WikiApi
 
 from . import counters
-from .env import tag_only_change
+from .scenario import tag_only_change
 
 FULL = os.environ.get("RELIABILITY_FULL") == "1"
 T = "Partnership incomplete"

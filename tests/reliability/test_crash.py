@@ -19,8 +19,9 @@ import pytest
 from tests.wiki.api import WikiApi
 
 from . import counters
-from .env import BotRunner, Harness, RelWiki, Scenario, forget_dead_processes, scenario_bodies, write_config
+from .env import BotRunner, RelWiki, forget_dead_processes, write_config
 from .proxy import FaultProxy, Seen
+from .scenario import Harness, Scenario, scenario_bodies
 
 SUMMARY = "User:PartnershipBot/Crash summary"
 STATUS = "User:PartnershipBot/Crash status"

@@ -16,8 +16,9 @@ from bot.render import END_MARKER, START_MARKER
 from tests.wiki.api import WikiApi
 
 from . import counters
-from .env import BotRunner, RelWiki, ensure_page, write_config
+from .env import BotRunner, RelWiki, write_config
 from .proxy import FaultProxy
+from .scenario import ensure_page
 
 SUMMARY = "User:PartnershipBot/Hostile summary"
 STATUS = "User:PartnershipBot/Hostile status"
@@ -61,9 +62,6 @@ def test_a_namespace_the_wiki_does_not_have_stops_before_any_write(runner: BotRu
     assert all(s.params.get("generator") != "embeddedin" for s in clean_proxy.log), "pages were listed"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bot/runner.py: a ConfigError from connect() is not prefixed with the config path"
-)
 def test_the_namespace_message_names_the_config_file(runner: BotRunner) -> None:
     text = runner.config.read_text(encoding="utf-8").replace("namespaces = [4]", "namespaces = [100]")
     runner.config.write_text(text, encoding="utf-8")

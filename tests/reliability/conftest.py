@@ -2,7 +2,7 @@
 proxy in front of it, and a Pywikibot directory that points the bot at the proxy.
 
 Every test here gets the marker ``reliability``, and ``wiki`` when it needs the wiki. Tests marked ``full`` (long runs:
-many kill points, long fault campaigns) run only with ``RELIABILITY_FULL=1``, which
+many kill points, long fault campaigns) are deselected unless ``RELIABILITY_FULL=1``, which
 ``./scripts/reliability`` sets; ``./scripts/test`` runs the seeded short subset.
 
 The figures of :mod:`tests.reliability.counters` are printed at the end of the session and, when
@@ -32,14 +32,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    skip = pytest.mark.skip(reason="long reliability run: set RELIABILITY_FULL=1 (./scripts/reliability)")
+    long_runs = []
     for item in items:
         if item.path.is_relative_to(HERE):
             if "relwiki" in getattr(item, "fixturenames", ()):
                 item.add_marker(pytest.mark.wiki)
             item.add_marker(pytest.mark.reliability)
             if not FULL and item.get_closest_marker("full"):
-                item.add_marker(skip)
+                long_runs.append(item)
+    if long_runs:  # deselected rather than skipped: they are not missing, they are for ./scripts/reliability
+        config.hook.pytest_deselected(items=long_runs)
+        items[:] = [item for item in items if item not in long_runs]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

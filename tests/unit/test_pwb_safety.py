@@ -10,7 +10,8 @@ import pytest
 
 from bot.config import SiteConfig
 from bot.errors import ConfigError
-from bot.wiki.pwb import _check_namespaces, _hide_secrets_in_pywikibot_logs, _in_namespaces, _redact
+from bot.wiki.pwb import _check_namespaces, _in_namespaces
+from bot.wiki.support import hide_secrets_in_pywikibot_logs, redact
 
 SITE = SiteConfig(family="devwiki", code="en", namespaces=(0, 100), maxlag=5, max_retries=2, retry_wait=1)
 
@@ -27,20 +28,20 @@ SITE = SiteConfig(family="devwiki", code="en", namespaces=(0, 100), maxlag=5, ma
     ],
 )
 def test_redact_hides_passwords_and_tokens(line: str, secret: str) -> None:
-    assert secret not in _redact(line)
-    assert "<hidden>" in _redact(line)
+    assert secret not in redact(line)
+    assert "<hidden>" in redact(line)
 
 
 def test_redact_leaves_ordinary_text_alone() -> None:
     text = "action=query&prop=revisions&titles=Password%20policy&rvprop=content"
-    assert _redact(text) == text
+    assert redact(text) == text
 
 
 def test_pywikibot_log_records_are_redacted_when_made(caplog: pytest.LogCaptureFixture) -> None:
     previous = logging.getLogRecordFactory()
     try:
-        _hide_secrets_in_pywikibot_logs()
-        _hide_secrets_in_pywikibot_logs()  # installing twice wraps once
+        hide_secrets_in_pywikibot_logs()
+        hide_secrets_in_pywikibot_logs()  # installing twice wraps once
         with caplog.at_level(logging.DEBUG):
             logging.getLogger("pywiki.data.api").debug("Body: %r", "lgpassword=s3cr3t&lgtoken=t0k")
             logging.getLogger("elsewhere").info("other loggers' lgpassword=words stay")

@@ -17,8 +17,9 @@ import pytest
 from tests.wiki.api import WikiApi
 
 from . import counters
-from .env import ROOT, BotRunner, RelWiki, ensure_page, scenario_bodies, write_config
+from .env import ROOT, BotRunner, RelWiki, write_config
 from .proxy import FaultProxy, Script
+from .scenario import ensure_page, scenario_bodies
 
 SUMMARY = "User:PartnershipBot/Secrets summary"
 STATUS = "User:PartnershipBot/Secrets status"
