@@ -146,8 +146,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
 
 
 def _install(args: argparse.Namespace, config: Config) -> int:
+    from bot.diff import unified_diff
     from bot.install import install, wiki_files
-    from bot.job import unified_diff
     from bot.runner import login
 
     gateway = login(config)

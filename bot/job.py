@@ -22,7 +22,6 @@ in hand and raises ``Interrupted``. Stored state is written only when a pass com
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import logging
 import time
@@ -30,6 +29,7 @@ from collections.abc import Callable, Iterator
 
 from bot import publish
 from bot.config import Config
+from bot.diff import unified_diff
 from bot.errors import (
     EditConflict,
     Interrupted,
@@ -42,7 +42,7 @@ from bot.errors import (
 )
 from bot.model import PageResult, PageSnapshot, RunReport, Skip
 from bot.parse import find_infobox, name_set
-from bot.plan import Decision, Edit, Policy, decide, translation_page
+from bot.plan import Decision, Edit, Planned, Policy, decide, translation_page
 from bot.render import Row
 from bot.state import PageRecord, StateStore, TagMemory
 from bot.tally import Tally, is_changed, skip
@@ -54,6 +54,8 @@ log = logging.getLogger("bot.job")
 
 Clock = Callable[[], dt.datetime]
 NAMES_KEY = "infobox_names"
+#: Planned edits whose pages are read again together before saving (the API's limit for a bot).
+SAVE_BATCH = 500
 
 
 class Pass:
@@ -109,6 +111,8 @@ class Pass:
         for page in self._pages(incremental, infobox, stored, tally):
             result, decision = self._decide(page, names, policy, memory, now)
             self._record(tally, page, result, decision)
+            if self.dry_run and decision.edit is not None:  # shown as decided: no text is kept
+                self.on_diff(unified_diff(page.title, page.text, decision.edit.text))
             self.on_progress(len(tally.records))
             if self.should_stop():
                 raise Interrupted(f"stopped after reading {len(tally.records)} pages; nothing was saved")
@@ -153,7 +157,18 @@ class Pass:
             before_write=self._recheck_shutoff,
         )
         tally.saves += status_saved
-        report = self._report(tally, results, now, t0, req0, bool(writes) and not self.dry_run, status_saved)
+        report = tally.report(
+            started=now,
+            dry_run=self.dry_run,
+            kind=self.kind,
+            results=results,
+            seconds=time.monotonic() - t0,
+            api_requests=self.gw.requests - req0,
+            setup_requests=self.setup_requests,
+            summary_saved=bool(writes) and not self.dry_run,
+            status_saved=status_saved,
+            summary_title=self.cfg.pages.summary,
+        )
         if self.store and not self.dry_run:
             self.store.save_pass(
                 tally.records.values(),
@@ -210,7 +225,7 @@ class Pass:
 
     def _record(self, tally: Tally, page: PageSnapshot, result: PageResult, decision: Decision) -> None:
         if decision.edit is not None:
-            tally.edits.append(decision.edit)
+            tally.edits.append(Planned.of(decision.edit))
             # Until the edit is saved, remember the page as it is now.
             memory = TagMemory(tagged=decision.edit.old is not None, removed_at=None)
         else:
@@ -287,17 +302,50 @@ class Pass:
     def _save_edits(
         self, tally: Tally, names: frozenset[str], policy: Policy, memory: dict[int, TagMemory], now: dt.datetime
     ) -> None:
-        for edit in tally.edits:
-            if self.should_stop():
-                raise Interrupted(f"stopped after {tally.saves} edits; run again to finish (nothing is lost)")
-            self._recheck_shutoff()
-            try:
-                self._save_with_retry(tally, edit, names, policy, memory, now)
-            except (WikiUnavailable, LoginFailed, ShutoffEngaged):
-                raise
-            except WikiError as exc:
-                tally.errors.append(f"{edit.base.title}: {exc}")
-                log.warning("could not save %s: %s", edit.base.title, exc, extra={"page": edit.base.title})
+        """Save the planned edits, reading their pages again in batches (one request per 500)
+        just before: the edit is decided afresh from that text, so a page edited since it was
+        first read is judged as it is now."""
+        planned = tally.edits
+        for i in range(0, len(planned), SAVE_BATCH):
+            chunk = planned[i : i + SAVE_BATCH]
+            fresh = self._read_again(chunk)
+            for plan in chunk:
+                if self.should_stop():
+                    raise Interrupted(f"stopped after {tally.saves} edits; run again to finish (nothing is lost)")
+                self._recheck_shutoff()
+                page = fresh.get(plan.pageid or plan.title)
+                if page is None:
+                    self._gone(tally, plan.pageid, plan.title)
+                    continue
+                result, decision = self._decide(page, names, policy, memory, now)
+                if page.revid != plan.revid:
+                    self._record(tally, page, result, Decision(None, decision.skip, decision.memory))
+                if decision.edit is None:
+                    continue
+                try:
+                    self._save_with_retry(tally, decision.edit, names, policy, memory, now)
+                except (WikiUnavailable, LoginFailed, ShutoffEngaged):
+                    raise
+                except WikiError as exc:
+                    tally.errors.append(f"{page.title}: {exc}")
+                    log.warning("could not save %s: %s", page.title, exc, extra={"page": page.title})
+
+    def _read_again(self, chunk: list[Planned]) -> dict[int | str, PageSnapshot]:
+        """Current snapshots of the planned pages: by page id, or by title for a page without one."""
+        out: dict[int | str, PageSnapshot] = {}
+        ids = [p.pageid for p in chunk if p.pageid]
+        for page in self.gw.read_pages(ids) if ids else ():
+            out[page.pageid] = page
+        titles = [p.title for p in chunk if not p.pageid]
+        for title, snapshot in (self.gw.read(titles) if titles else {}).items():
+            if snapshot is not None:
+                out[title] = snapshot
+        return out
+
+    def _gone(self, tally: Tally, pageid: int, title: str) -> None:
+        tally.skipped.append(Skip(title, "deleted during the pass"))
+        tally.records.pop(pageid, None)
+        tally.removed.append(pageid)
 
     def _save_with_retry(
         self,
@@ -323,9 +371,7 @@ class Pass:
                 fresh = next(iter(self.gw.read_pages([page.pageid])), None) if page.pageid else None
                 fresh = fresh or self.gw.read([page.title])[page.title]
                 if fresh is None:
-                    tally.skipped.append(Skip(page.title, "deleted during the pass"))
-                    tally.records.pop(page.pageid, None)
-                    tally.removed.append(page.pageid)
+                    self._gone(tally, page.pageid, page.title)
                     return
                 result, again = self._decide(fresh, names, policy, memory, now)
                 self._record(tally, fresh, result, Decision(None, again.skip, again.memory))
@@ -346,46 +392,5 @@ class Pass:
     # -- report -----------------------------------------------------------------------------------
 
     def _show(self, tally: Tally, writes: list[publish.PageWrite]) -> None:
-        for edit in tally.edits:
-            self.on_diff(unified_diff(edit.base.title, edit.base.text, edit.text))
         for write in writes:
             self.on_diff(unified_diff(write.title, write.base.text if write.base else "", write.text))
-
-    def _report(
-        self,
-        tally: Tally,
-        results: list[PageResult],
-        now: dt.datetime,
-        t0: float,
-        req0: int,
-        summary_saved: bool,
-        status_saved: bool,
-    ) -> RunReport:
-        complete = sum(r.complete for r in results)
-        return RunReport(
-            started=now.isoformat(),
-            dry_run=self.dry_run,
-            pages_seen=len(results),
-            pages_read=len(tally.records),
-            complete=complete,
-            incomplete=len(results) - complete,
-            tagged=tally.done["tag"],
-            untagged=tally.done["untag"],
-            updated=tally.done["update"],
-            skipped=tuple(tally.skipped),
-            api_requests=self.gw.requests - req0,
-            setup_requests=self.setup_requests,
-            edits=tally.saves,
-            seconds=time.monotonic() - t0,
-            summary_saved=summary_saved and not any(e.startswith(self.cfg.pages.summary + ":") for e in tally.errors),
-            status_saved=status_saved,
-            kind=self.kind,
-            errors=tuple(tally.errors),
-        )
-
-
-def unified_diff(title: str, old: str, new: str) -> str:
-    lines = difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), f"{title} (current)", f"{title} (bot)"
-    )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)

@@ -34,7 +34,7 @@ def translation_page(title: str) -> bool:
     return bool(_TRANSLATION.search(title))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Policy:
     template: str
     """The tag template's name, e.g. ``Partnership incomplete``."""
@@ -44,7 +44,7 @@ class Policy:
     shutoff_page: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edit:
     """A planned change of one page's tag line."""
 
@@ -62,7 +62,22 @@ class Edit:
         return "untag" if self.new is None else "update"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """An edit decided while reading, held without the page's text: a pass over 100,000 pages may
+    plan tens of thousands, and each page is read again (in batches) just before it is saved."""
+
+    pageid: int
+    title: str
+    revid: int
+    kind: str
+
+    @classmethod
+    def of(cls, edit: Edit) -> Planned:
+        return cls(edit.base.pageid, edit.base.title, edit.base.revid, edit.kind)
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     edit: Edit | None
     skip: str | None

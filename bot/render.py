@@ -53,7 +53,7 @@ NOT_GIVEN = "not given"
 INVALID = "invalid value"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One partnership page as the table shows it; values as written on the page (comments gone)."""
 

@@ -24,30 +24,47 @@ SUBPAGE_HEAD = (
 
 
 def chunk_rows(rows: Sequence[Row], as_of: dt.datetime, max_bytes: int) -> list[list[Row]]:
-    """Rows split into runs whose rendered table fits ``max_bytes`` (one run when all fit)."""
+    """Rows split into runs whose whole subpage fits ``max_bytes`` (one run when the table fits).
+
+    The subpage's head, the table's header and a counts line are reserved before packing, so a
+    subpage is filled close to the budget; the counts line grows with the rows a chunk holds
+    (invalid values are counted one by one), so each chunk is measured whole afterwards and rows
+    that do not fit move to the next chunk."""
     if _size(render_table(rows, as_of)) <= max_bytes:
         return [list(rows)]
-    overhead = _size(render_table([], as_of))
+    overhead = _size(render_subpage([], "x" * 255, 999, as_of)) + min(COUNTS_ROOM, max_bytes // 10)
     chunks: list[list[Row]] = [[]]
     used = overhead
     for row in rows:
-        size = _size("\n".join(render_row(row))) + 1
+        size = _row_size(row)
         if chunks[-1] and used + size > max_bytes:
             chunks.append([])
             used = overhead
         chunks[-1].append(row)
         used += size
-    # The counts line and the subpage's head grow with a chunk's rows: check each whole subpage and
-    # halve any that is still over budget.
     out: list[list[Row]] = []
     while chunks:
         chunk = chunks.pop(0)
-        if len(chunk) > 1 and _size(render_subpage(chunk, "x" * 255, 999, as_of)) > max_bytes:
-            half = len(chunk) // 2
-            chunks[:0] = [chunk[:half], chunk[half:]]
-        else:
-            out.append(chunk)
+        spill: list[Row] = []  # in reverse order
+        while len(chunk) > 1 and (excess := _size(render_subpage(chunk, "x" * 255, 999, as_of)) - max_bytes) > 0:
+            while excess > 0 and len(chunk) > 1:
+                spill.append(chunk.pop())
+                excess -= _row_size(spill[-1])
+        if spill:
+            if chunks:
+                chunks[0][:0] = spill[::-1]
+            else:
+                chunks.append(spill[::-1])
+        out.append(chunk)
     return out
+
+
+#: Bytes kept free on each subpage for its counts line (page, status and model counts).
+COUNTS_ROOM = 2_000
+
+
+def _row_size(row: Row) -> int:
+    return _size("\n".join(render_row(row))) + 1
 
 
 def subpage_title(main: str, n: int) -> str:

@@ -46,7 +46,7 @@ def _clean_items(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({item.strip() for item in items if item.strip()}))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tag:
     """What the tag says: fields with missing/placeholder values, fields with invalid values, and a
     page-level problem (``multiple_infoboxes`` or ``no_infobox``).
@@ -107,7 +107,7 @@ def tag_for(result: PageResult) -> Tag | None:
     return Tag(tuple(missing), tuple(invalid), min(problems) if problems else None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagLine:
     """A tag line found on a page: ``text[start:end]`` is the whole line, including its trailing
     ``\\n`` when it has one (the last line of a page may not). ``tag`` is what the line says."""

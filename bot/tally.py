@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 
-from bot.model import PageResult, PageSnapshot, Skip
-from bot.plan import Edit
+from bot.model import PageResult, PageSnapshot, RunReport, Skip
+from bot.plan import Planned
 from bot.state import PageRecord
 
 
@@ -17,7 +18,7 @@ class Tally:
     kept: list[PageResult] = field(default_factory=list)
     """Stored results of pages an incremental pass did not need to read."""
     removed: list[int] = field(default_factory=list)
-    edits: list[Edit] = field(default_factory=list)
+    edits: list[Planned] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     done: dict[str, int] = field(default_factory=lambda: {"tag": 0, "untag": 0, "update": 0})
@@ -27,6 +28,44 @@ class Tally:
 
     def results(self) -> list[PageResult]:
         return self.kept + [r.result for r in self.records.values()]
+
+    def report(
+        self,
+        *,
+        started: dt.datetime,
+        dry_run: bool,
+        kind: str,
+        results: list[PageResult],
+        seconds: float,
+        api_requests: int,
+        setup_requests: int,
+        summary_saved: bool,
+        status_saved: bool,
+        summary_title: str,
+    ) -> RunReport:
+        """The pass's report. The summary counts as saved only when no save of it (or of one of
+        its subpages) failed."""
+        complete = sum(r.complete for r in results)
+        return RunReport(
+            started=started.isoformat(),
+            dry_run=dry_run,
+            pages_seen=len(results),
+            pages_read=len(self.records),
+            complete=complete,
+            incomplete=len(results) - complete,
+            tagged=self.done["tag"],
+            untagged=self.done["untag"],
+            updated=self.done["update"],
+            skipped=tuple(self.skipped),
+            api_requests=api_requests,
+            setup_requests=setup_requests,
+            edits=self.saves,
+            seconds=seconds,
+            summary_saved=summary_saved and not any(e.startswith(summary_title + ":") for e in self.errors),
+            status_saved=status_saved,
+            kind=kind,
+            errors=tuple(self.errors),
+        )
 
 
 def skip(tally: Tally, page: PageSnapshot, reason: str) -> None:

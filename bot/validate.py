@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 
 from bot import messages as msg
-from bot.model import MULTIPLE_INFOBOXES, Finding, Infobox, PageResult, ParseOutcome
+from bot.model import MULTIPLE_INFOBOXES, TABLE_FIELDS, Finding, Infobox, PageResult, ParseOutcome
 from bot.rules import ParamRule, Rules
 from bot.values import (
     date_before,
@@ -44,7 +44,8 @@ def check_page(title: str, outcome: ParseOutcome, rules: Rules, as_of: dt.date) 
         message = msg.multiple_infoboxes(rules, outcome.count) if code == MULTIPLE_INFOBOXES else msg.no_infobox(rules)
         return PageResult(title, (Finding(None, code, rules.severities[code], message),))
     findings = validate(outcome.infobox, rules, as_of)
-    return PageResult(title, findings, dict(outcome.infobox.values))
+    values = outcome.infobox.values
+    return PageResult(title, findings, {k: values[k] for k in TABLE_FIELDS if k in values})
 
 
 def validate(infobox: Infobox, rules: Rules, as_of: dt.date) -> tuple[Finding, ...]:

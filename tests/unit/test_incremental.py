@@ -143,3 +143,32 @@ def test_stale_dates_need_the_full_sweep(config: Config, store: StateStore) -> N
     later = NOW + dt.timedelta(days=60)
     full = Pass(wiki, config, lambda: later, store, kind="full").run()
     assert full.pages_read == 1  # the full sweep re-validates every page against the new date
+
+
+def test_planned_edits_are_decided_again_from_the_text_read_before_saving(config: Config) -> None:
+    """Edits are planned while reading and held without text; each page is read again (one request
+    per 500 planned edits) just before saving, and a person's edit in between is honoured."""
+    wiki = wiki_with({"Fixed meanwhile": INCOMPLETE, "Nobots meanwhile": INCOMPLETE, "Deleted": INCOMPLETE})
+    wiki.put("Still incomplete", INCOMPLETE)
+
+    def after_reading(n: int) -> None:
+        if n == 4:  # every page read, nothing saved yet
+            wiki.put("Fixed meanwhile", COMPLETE)
+            wiki.put("Nobots meanwhile", "{{nobots}}\n" + INCOMPLETE)
+            del wiki.pages["Deleted"]
+
+    before = wiki.requests
+    report = Pass(wiki, config, lambda: NOW, None, kind="full", on_progress=after_reading).run()
+    assert [s.title for s in wiki.saves if s.title != "User:PartnershipBot/Status"][:1] == ["Still incomplete"]
+    assert wiki.pages["Fixed meanwhile"].text == COMPLETE
+    assert wiki.pages["Nobots meanwhile"].text == "{{nobots}}\n" + INCOMPLETE
+    assert {s.title: s.reason for s in report.skipped} == {
+        "Nobots meanwhile": "excluded by {{bots}}/{{nobots}}",
+        "Deleted": "deleted during the pass",
+    }
+    # the summary table is built from the first reading (it is checked before any write); the
+    # stored records hold the fresh results, so the next pass's table shows them
+    assert report.tagged == 1 and report.pages_seen == 4 and report.pages_read == 3
+    saves = len(wiki.saves)
+    # special pages, redirects, 1 listing batch, 1 re-read batch, the saves (tag, summary, status)
+    assert wiki.requests - before <= 2 + 1 + 1 + saves + 1

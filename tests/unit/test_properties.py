@@ -66,7 +66,10 @@ def test_any_unicode_text_is_handled(text: str) -> None:
 def test_an_unknown_parameter_never_changes_complete(
     params: dict[str, str], name: str, value: str, rules: Rules
 ) -> None:
-    value = value.replace("|", "").replace("}", "").replace("{", "").replace("<", "").replace("=", "")
+    # markup that ends or hides the infobox is out: an unclosed "[[" swallows the closing "}}" (the
+    # real wiki then renders no template at all: checked with action=parse on MediaWiki 1.39)
+    for ch in "|}{<=[":
+        value = value.replace(ch, "")
     before = check_text("T", _box(params), rules, AS_OF)
     after = check_text("T", _box(params, f"\n| {name} = {value}" if name != "1" else f"\n| {value}"), rules, AS_OF)
     assert before.complete == after.complete

@@ -10,7 +10,7 @@ from bot.check import check_text
 from bot.config import Config, load_config
 from bot.job import Pass
 from bot.render import build_rows, count_rows, current_inner
-from bot.split import chunk_rows
+from bot.split import chunk_rows, render_subpage
 from tests.conftest import ROOT
 from tests.fakes import FakeWiki
 from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
@@ -63,3 +63,14 @@ def test_chunks_keep_order_and_cover_every_row(config: Config) -> None:
     chunks = chunk_rows(rows, NOW, 4_000)
     assert [r for c in chunks for r in c] == rows and len(chunks) > 1
     assert chunk_rows(rows, NOW, 10**9) == [rows]
+
+
+def test_every_subpage_but_the_last_is_filled_close_to_the_budget(config: Config) -> None:
+    results = [check_text(t, x, config.rules, NOW.date()) for t, x in many(400).items()]
+    rows = build_rows(results)
+    budget = 20_000
+    chunks = chunk_rows(rows, NOW, budget)
+    sizes = [len(render_subpage(c, MAIN, n, NOW).encode()) for n, c in enumerate(chunks, 1)]
+    assert [r for c in chunks for r in c] == rows
+    assert max(sizes) <= budget
+    assert min(sizes[:-1]) >= 0.8 * budget, sizes  # not halved: the head is reserved before packing
