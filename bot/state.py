@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import json
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,4 +245,4 @@ def _result_to_json(result: PageResult) -> str:
 def _result_from_json(text: str) -> PageResult:
     doc = json.loads(text)
     findings = tuple(Finding(field, code, severity, message) for field, code, severity, message in doc["findings"])
-    return PageResult(doc["title"], findings, doc["values"])
+    return PageResult(doc["title"], findings, {k: sys.intern(v) for k, v in doc["values"].items()})

@@ -19,6 +19,7 @@ whether a page is complete.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import Counter
 from collections.abc import Callable, Mapping
 
@@ -45,7 +46,8 @@ def check_page(title: str, outcome: ParseOutcome, rules: Rules, as_of: dt.date) 
         return PageResult(title, (Finding(None, code, rules.severities[code], message),))
     findings = validate(outcome.infobox, rules, as_of)
     values = outcome.infobox.values
-    return PageResult(title, findings, {k: values[k] for k in TABLE_FIELDS if k in values})
+    # interned: the same models, statuses and dates recur on thousands of pages
+    return PageResult(title, findings, {k: sys.intern(values[k]) for k in TABLE_FIELDS if k in values})
 
 
 def validate(infobox: Infobox, rules: Rules, as_of: dt.date) -> tuple[Finding, ...]:

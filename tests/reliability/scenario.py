@@ -112,12 +112,16 @@ class Scenario:
         return {self.namespace_prefix + t: b.replace("\r\n", "\n").rstrip() for t, b in self.bodies.items()}
 
     def reset(self) -> None:
-        """Put every page back to its starting text and empty the summary table (as a person
-        would); remember the revisions so that the bot's edits after this can be counted."""
+        """Put every page back to its starting text, empty the summary table and reset the status
+        page (as a person would); remember the revisions so that the bot's edits after this can be
+        counted."""
         for title, text in self.originals().items():
             ensure_page(self.api, title, text)
         ensure_page(self.api, self.summary, empty_summary())
         ensure_page(self.api, SHUTOFF, SHUTOFF_OFF)
+        # A status page left by an earlier trial may already hold this pass's figures, and then
+        # the pass would not save it: one save fewer than the reference pass counted.
+        ensure_page(self.api, self.status, "Reset by the reliability tests.")
         self.start_revids = {t: self.api.read(t)[0] for t in [*self.titles, self.summary]}
         self.human = set()
 
