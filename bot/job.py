@@ -322,6 +322,9 @@ class Pass:
                     self._record(tally, page, result, Decision(None, decision.skip, decision.memory))
                 if decision.edit is None:
                     continue
+                if decision.edit.kind == "tag" and plan.kind != "tag":  # not counted by the cap
+                    skip(tally, page, "changed during the pass: its tag is decided again next pass")
+                    continue
                 try:
                     self._save_with_retry(tally, decision.edit, names, policy, memory, now)
                 except (WikiUnavailable, LoginFailed, ShutoffEngaged):

@@ -172,3 +172,18 @@ def test_planned_edits_are_decided_again_from_the_text_read_before_saving(config
     saves = len(wiki.saves)
     # special pages, redirects, 1 listing batch, 1 re-read batch, the saves (tag, summary, status)
     assert wiki.requests - before <= 2 + 1 + 1 + saves + 1
+
+
+def test_a_tag_removed_between_reading_and_saving_is_not_added_back(config: Config) -> None:
+    """The planned edit was an update of the tag; a person removed the tag before the save. A new
+    tag would not have been counted by max_tags_per_run, and would undo the person: skipped."""
+    stale = "{{Partnership incomplete|missing=goals}}\n" + INCOMPLETE
+    wiki = wiki_with({"Org": stale})
+
+    def after_reading(n: int) -> None:
+        if n == 1:
+            wiki.put("Org", INCOMPLETE)
+
+    report = Pass(wiki, config, lambda: NOW, None, kind="full", on_progress=after_reading).run()
+    assert wiki.pages["Org"].text == INCOMPLETE
+    assert [s.reason for s in report.skipped] == ["changed during the pass: its tag is decided again next pass"]
