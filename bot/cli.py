@@ -121,7 +121,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
                 kind="incremental" if args.incremental else "full",
                 dry_run=args.dry_run,
                 should_stop=stop,
-                on_diff=lambda d: print(d, end=""),
+                on_diff=progress.around(lambda d: print(d, end="", flush=True)),
                 on_progress=progress,
                 wait_for_lock=True if args.wait else None,
             )

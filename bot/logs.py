@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 _EXTRA_FIELDS = ("page", "action")
@@ -56,7 +57,22 @@ class Progress:
             self.stream.write(f"\rpages read: {count}")
             self.stream.flush()
 
-    def finish(self) -> None:
+    def clear(self) -> None:
+        """Wipe the line before other output (a dry run's diffs) reaches the same terminal; the
+        next count draws it again."""
         if self.enabled and self._last:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
+            self._last = 0.0
+
+    def around(self, show: Callable[[str], None]) -> Callable[[str], None]:
+        """``show``, with the progress line wiped first."""
+
+        def wrapped(text: str) -> None:
+            self.clear()
+            show(text)
+
+        return wrapped
+
+    def finish(self) -> None:
+        self.clear()
