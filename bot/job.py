@@ -27,7 +27,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 
-from bot import publish
+from bot import publish, safety
 from bot.config import Config
 from bot.diff import unified_diff
 from bot.errors import (
@@ -48,7 +48,6 @@ from bot.state import PageRecord, StateStore, TagMemory
 from bot.tally import Tally, is_changed, skip
 from bot.validate import check_page
 from bot.wiki import Gateway
-from bot.wikitext import has_text_outside_comments
 
 log = logging.getLogger("bot.job")
 
@@ -121,7 +120,7 @@ class Pass:
         try:
             self.rows, writes = publish.plan_summary(self.cfg, summary_page, results, now, self.gw.read)
             if not self.dry_run:
-                self._check_caps(tally)
+                safety.check_caps(tally.edits, self.cfg)
                 if summary_page is not None and summary_page.protected:
                     raise SafetyStop(
                         f"the summary page [[{summary_page.title}]] is protected and the bot may not edit it: "
@@ -132,7 +131,7 @@ class Pass:
             raise
         if self.dry_run:
             self._show(tally, writes)
-            self._check_caps(tally, dry_run=True)
+            safety.check_caps(tally.edits, self.cfg, dry_run=True)
         else:
             try:
                 self._save_edits(tally, names, policy, memory, now)
@@ -271,31 +270,12 @@ class Pass:
 
     def _check_shutoff(self, page: PageSnapshot | None) -> None:
         self._last_shutoff_check = time.monotonic()
-        if page is not None and has_text_outside_comments(page.text):
-            raise ShutoffEngaged(
-                f"the shutoff page [[{page.title}]] holds text outside comments (revision {page.revid} by "
-                f"{page.user or 'unknown'}): the bot stops without writing. Empty that page (keep only the "
-                "comment) to let the bot run again."
-            )
+        safety.check_shutoff(page)
 
     def _recheck_shutoff(self) -> None:
         if time.monotonic() - self._last_shutoff_check >= self.cfg.run.shutoff_check_seconds:
             shutoff = self.cfg.pages.shutoff
             self._check_shutoff(self.gw.read([shutoff])[shutoff])
-
-    def _check_caps(self, tally: Tally, dry_run: bool = False) -> None:
-        new_tags = sum(e.kind == "tag" for e in tally.edits)
-        cap = self.cfg.tagging.max_tags_per_run
-        if new_tags > cap:
-            advice = (
-                "the diffs above show them; if the tags are right, raise the cap for one run"
-                if dry_run
-                else "check a few pages with --dry-run; if the tags are right, raise the cap for one run"
-            )
-            raise SafetyStop(
-                f"this pass would tag {new_tags} pages, more than max_tags_per_run = {cap} "
-                f"({self.cfg.path}): nothing was saved. {advice[0].upper()}{advice[1:]}."
-            )
 
     # -- saving tags ------------------------------------------------------------------------------
 
@@ -314,24 +294,16 @@ class Pass:
                     raise Interrupted(f"stopped after {tally.saves} edits; run again to finish (nothing is lost)")
                 self._recheck_shutoff()
                 page = fresh.get(plan.pageid or plan.title)
-                if page is None:
-                    self._gone(tally, plan.pageid, plan.title)
-                    continue
-                result, decision = self._decide(page, names, policy, memory, now)
-                if page.revid != plan.revid:
-                    self._record(tally, page, result, Decision(None, decision.skip, decision.memory))
-                if decision.edit is None:
-                    continue
-                if decision.edit.kind == "tag" and plan.kind != "tag":  # not counted by the cap
-                    skip(tally, page, "changed during the pass: its tag is decided again next pass")
+                edit = self._redecide(tally, plan, page, names, policy, memory, now)
+                if edit is None:
                     continue
                 try:
-                    self._save_with_retry(tally, decision.edit, names, policy, memory, now)
+                    self._save_with_retry(tally, plan, edit, names, policy, memory, now)
                 except (WikiUnavailable, LoginFailed, ShutoffEngaged):
                     raise
                 except WikiError as exc:
-                    tally.errors.append(f"{page.title}: {exc}")
-                    log.warning("could not save %s: %s", page.title, exc, extra={"page": page.title})
+                    tally.errors.append(f"{edit.base.title}: {exc}")
+                    log.warning("could not save %s: %s", edit.base.title, exc, extra={"page": edit.base.title})
 
     def _read_again(self, chunk: list[Planned]) -> dict[int | str, PageSnapshot]:
         """Current snapshots of the planned pages: by page id, or by title for a page without one."""
@@ -345,14 +317,39 @@ class Pass:
                 out[title] = snapshot
         return out
 
-    def _gone(self, tally: Tally, pageid: int, title: str) -> None:
-        tally.skipped.append(Skip(title, "deleted during the pass"))
-        tally.records.pop(pageid, None)
-        tally.removed.append(pageid)
+    def _redecide(
+        self,
+        tally: Tally,
+        plan: Planned,
+        page: PageSnapshot | None,
+        names: frozenset[str],
+        policy: Policy,
+        memory: dict[int, TagMemory],
+        now: dt.datetime,
+    ) -> Edit | None:
+        """Decide again from a page read in the save phase and record what was found; returns the
+        edit to save. Until it is saved the page is remembered as it is now. A page gone or moved
+        out of the configured namespaces is dropped; a new tag where none was planned (so the cap
+        never counted it) is left for the next pass."""
+        if page is None or (page.namespace is not None and page.namespace not in self.cfg.site.namespaces):
+            reason = "deleted during the pass" if page is None else "moved out of the namespaces during the pass"
+            tally.skipped.append(Skip(page.title if page else plan.title, reason))
+            tally.records.pop(plan.pageid, None)
+            tally.removed.append(plan.pageid)
+            return None
+        result, decision = self._decide(page, names, policy, memory, now)
+        edit, why, mem = decision.edit, decision.skip, decision.memory
+        if edit is not None:
+            mem = TagMemory(tagged=edit.old is not None, removed_at=None)
+            if edit.kind == "tag" and plan.kind != "tag":
+                edit, why = None, "changed during the pass: its tag is decided again next pass"
+        self._record(tally, page, result, Decision(None, why, mem))
+        return edit
 
     def _save_with_retry(
         self,
         tally: Tally,
+        plan: Planned,
         edit: Edit,
         names: frozenset[str],
         policy: Policy,
@@ -372,16 +369,12 @@ class Pass:
                     return
                 log.info("edit conflict on %s: reading it again", page.title, extra={"page": page.title})
                 fresh = next(iter(self.gw.read_pages([page.pageid])), None) if page.pageid else None
-                fresh = fresh or self.gw.read([page.title])[page.title]
-                if fresh is None:
-                    self._gone(tally, page.pageid, page.title)
+                again = self._redecide(
+                    tally, plan, fresh or self.gw.read([page.title])[page.title], names, policy, memory, now
+                )
+                if again is None:
                     return
-                result, again = self._decide(fresh, names, policy, memory, now)
-                self._record(tally, fresh, result, Decision(None, again.skip, again.memory))
-                page = fresh
-                if again.edit is None:
-                    return
-                edit = again.edit
+                edit, page = again, again.base
                 continue
             record = tally.records[page.pageid]
             mem = TagMemory(tagged=edit.new is not None, removed_at=None)

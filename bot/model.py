@@ -79,7 +79,8 @@ class PageSnapshot:
     """A page as read from the wiki (or a file: ``revid`` 0, ``timestamp`` None).
 
     ``user`` is the author of revision ``revid`` (empty when unknown or hidden); ``protected`` is
-    true when an edit protection forbids the reading account to edit the page."""
+    true when an edit protection forbids the reading account to edit the page; ``namespace`` is
+    the page's namespace number as the wiki reports it (None when not known)."""
 
     title: str
     revid: int
@@ -88,6 +89,7 @@ class PageSnapshot:
     user: str = ""
     protected: bool = False
     pageid: int = 0
+    namespace: int | None = None
 
 
 #: The infobox parameters the summary table shows; a result keeps only these (100,000 results

@@ -26,36 +26,36 @@ SUBPAGE_HEAD = (
 def chunk_rows(rows: Sequence[Row], as_of: dt.datetime, max_bytes: int) -> list[list[Row]]:
     """Rows split into runs whose whole subpage fits ``max_bytes`` (one run when the table fits).
 
-    The subpage's head, the table's header and a counts line are reserved before packing, so a
-    subpage is filled close to the budget; the counts line grows with the rows a chunk holds
-    (invalid values are counted one by one), so each chunk is measured whole afterwards and rows
-    that do not fit move to the next chunk."""
+    Each chunk is packed greedily with the subpage's head, the table's header and room for the
+    counts line reserved, then measured whole; the counts line grows with the rows a chunk holds
+    (invalid values are counted one by one), so a chunk still over budget is cut to its longest
+    prefix that fits (binary search) and packing resumes after it. A single row larger than the
+    budget gets a chunk of its own."""
     if _size(render_table(rows, as_of)) <= max_bytes:
         return [list(rows)]
     overhead = _size(render_subpage([], "x" * 255, 999, as_of)) + min(COUNTS_ROOM, max_bytes // 10)
-    chunks: list[list[Row]] = [[]]
-    used = overhead
-    for row in rows:
-        size = _row_size(row)
-        if chunks[-1] and used + size > max_bytes:
-            chunks.append([])
-            used = overhead
-        chunks[-1].append(row)
-        used += size
+
+    def fits(chunk: Sequence[Row]) -> bool:
+        return _size(render_subpage(chunk, "x" * 255, 999, as_of)) <= max_bytes
+
     out: list[list[Row]] = []
-    while chunks:
-        chunk = chunks.pop(0)
-        spill: list[Row] = []  # in reverse order
-        while len(chunk) > 1 and (excess := _size(render_subpage(chunk, "x" * 255, 999, as_of)) - max_bytes) > 0:
-            while excess > 0 and len(chunk) > 1:
-                spill.append(chunk.pop())
-                excess -= _row_size(spill[-1])
-        if spill:
-            if chunks:
-                chunks[0][:0] = spill[::-1]
-            else:
-                chunks.append(spill[::-1])
-        out.append(chunk)
+    start = 0
+    while start < len(rows):
+        end, used = start + 1, overhead + _row_size(rows[start])
+        while end < len(rows) and used + (size := _row_size(rows[end])) <= max_bytes:
+            used += size
+            end += 1
+        if end - start > 1 and not fits(rows[start:end]):
+            low, high = start + 1, end - 1  # the longest prefix that fits ends in [low, high]
+            while low < high:
+                mid = (low + high + 1) // 2
+                if fits(rows[start:mid]):
+                    low = mid
+                else:
+                    high = mid - 1
+            end = low
+        out.append(list(rows[start:end]))
+        start = end
     return out
 
 

@@ -61,7 +61,8 @@ class Tally:
             setup_requests=setup_requests,
             edits=self.saves,
             seconds=seconds,
-            summary_saved=summary_saved and not any(e.startswith(summary_title + ":") for e in self.errors),
+            summary_saved=summary_saved
+            and not any(e.startswith((summary_title + ":", summary_title + "/")) for e in self.errors),
             status_saved=status_saved,
             kind=kind,
             errors=tuple(self.errors),

@@ -20,6 +20,12 @@ from bot.parse import find_infobox, name_set
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
+def namespace(title: str) -> int:
+    """The fake's namespaces: the main namespace (0) for a title without a prefix; any prefix
+    stands for a namespace the bot is not configured for (118, Draft)."""
+    return 0 if ":" not in title else 118
+
+
 @dataclass(frozen=True)
 class Save:
     title: str
@@ -48,14 +54,14 @@ class FakeWiki:
         revid = next(self._revids)
         old = self.pages.get(title)
         pageid = old.pageid if old else next(self._pageids)
-        self.pages[title] = PageSnapshot(title, revid, when, text.rstrip(), user, protected, pageid)
+        self.pages[title] = PageSnapshot(title, revid, when, text.rstrip(), user, protected, pageid, namespace(title))
         self.created.setdefault(title, when)
         return revid
 
     def move(self, old: str, new: str) -> None:
         """Rename a page; it keeps its page id (the move adds a revision, as on a wiki)."""
         page = self.pages.pop(old)
-        self.pages[new] = replace(page, title=new, revid=next(self._revids))
+        self.pages[new] = replace(page, title=new, revid=next(self._revids), namespace=namespace(new))
 
     def _listed(self, template: str) -> list[str]:
         names = name_set((template, *self.redirects.get(template, ())))
@@ -109,6 +115,6 @@ class FakeWiki:
         self.saves.append(Save(title, text, base.revid if base else None, summary))
         revid = next(self._revids)
         pageid = current.pageid if current else next(self._pageids)
-        snapshot = PageSnapshot(title, revid, T0, text.rstrip(), self.user, pageid=pageid)
+        snapshot = PageSnapshot(title, revid, T0, text.rstrip(), self.user, pageid=pageid, namespace=namespace(title))
         self.pages[title] = replace(snapshot, protected=current.protected if current else False)
         return revid

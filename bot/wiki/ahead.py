@@ -1,10 +1,11 @@
 """Reading one response ahead: while the job parses and validates one batch of 500 pages, the next
 batch is already being fetched.
 
-Still one request in flight at a time (the gateway serialises requests with a lock, and this
-thread waits for its answer to be taken before asking for the next), so the wiki sees the same
-serial requests as before, only without the gaps in between. Errors of the background request
-reach the consumer at the point where it would have made that request itself.
+Still one request in flight at a time (the gateway serialises requests with a process-wide
+lock), so the wiki sees the same serial requests as before, only without the gaps in between.
+With ``depth`` 1 at most two responses wait beside the one in hand: one queued, one being
+fetched. Errors of the background request reach the consumer at the point where it would have
+made that request itself.
 """
 
 from __future__ import annotations

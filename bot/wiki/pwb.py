@@ -45,6 +45,9 @@ log = logging.getLogger("bot.wiki")
 
 #: Pages per content batch: the API's limit for revision content (bots with apihighlimits / others).
 HIGH_LIMIT, LOW_LIMIT = 500, 50
+#: One request in flight per process: Pywikibot's site and HTTP session are shared by every
+#: gateway (the daemon logs in again for each pass), and the read-ahead thread is a second user.
+_ONE_AT_A_TIME = threading.Lock()
 #: Attempts for a request whose connection failed outright (Pywikibot retries 5xx and maxlag itself).
 CONNECT_ATTEMPTS = 3
 
@@ -102,7 +105,6 @@ class PywikibotGateway:
         self._rights = rights
         self._requests = 0
         self._batch = HIGH_LIMIT if "apihighlimits" in rights else LOW_LIMIT
-        self._one_at_a_time = threading.Lock()  # the read-ahead thread and the job share the session
 
     # -- set-up ---------------------------------------------------------------------------------
 
@@ -121,8 +123,10 @@ class PywikibotGateway:
         pywikibot.config.max_retries = cfg.max_retries
         pywikibot.config.retry_wait = cfg.retry_wait
         pywikibot.config.retry_max = 120
-        # Reads are serial and carry maxlag; Pywikibot's 0.1 s pause between them only adds up.
-        pywikibot.config.minthrottle = 0
+        # Reads are serial and carry maxlag; Pywikibot's default 0.1 s pause between them only adds
+        # up. A minthrottle set in user-config.py is kept.
+        if pywikibot.config.minthrottle == 0.1:
+            pywikibot.config.minthrottle = 0
         pywikibot.config.socket_timeout = (6.05, 60)
         _check_password_file(base, str(pywikibot.config.password_file or "user-password.py"))
         counter = RequestCounter()
@@ -336,6 +340,7 @@ class PywikibotGateway:
             user=str(rev.get("user", "")),
             protected=not self._may_edit(page.get("protection", [])),
             pageid=int(page.get("pageid", 0)),
+            namespace=int(page["ns"]) if "ns" in page else None,
         )
 
     def _may_edit(self, protection: list[dict[str, Any]]) -> bool:
@@ -369,7 +374,7 @@ class PywikibotGateway:
         what = f"API {params.get('action')} request"
         for attempt in range(1, CONNECT_ATTEMPTS + 1):
             try:
-                with self._one_at_a_time:
+                with _ONE_AT_A_TIME:
                     result: dict[str, Any] = self._site.simple_request(**params).submit()
                 return result
             except requests.exceptions.ConnectionError as exc:

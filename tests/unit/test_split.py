@@ -9,7 +9,7 @@ import pytest
 from bot.check import check_text
 from bot.config import Config, load_config
 from bot.job import Pass
-from bot.render import build_rows, count_rows, current_inner
+from bot.render import Row, build_rows, count_rows, current_inner
 from bot.split import chunk_rows, render_subpage
 from tests.conftest import ROOT
 from tests.fakes import FakeWiki
@@ -74,3 +74,16 @@ def test_every_subpage_but_the_last_is_filled_close_to_the_budget(config: Config
     assert [r for c in chunks for r in c] == rows
     assert max(sizes) <= budget
     assert min(sizes[:-1]) >= 0.8 * budget, sizes  # not halved: the head is reserved before packing
+
+
+def test_counts_lines_that_grow_with_every_row_still_pack_well() -> None:
+    """Free-text statuses and models are counted one by one, so the counts line grows with each
+    row a chunk holds: chunks are cut to fit, never degenerate into one row each."""
+    rows = [
+        Row(f"Org {i:04}", f"Org {i:04}", f"model {i}", "g", f"status {i}", "2020", "", False, ("goals",), (), None, "")
+        for i in range(600)
+    ]
+    chunks = chunk_rows(rows, NOW, 10_000)
+    sizes = [len(render_subpage(c, MAIN, n, NOW).encode()) for n, c in enumerate(chunks, 1)]
+    assert [r for c in chunks for r in c] == rows
+    assert max(sizes) <= 10_000 and all(len(c) > 1 for c in chunks)
