@@ -45,8 +45,7 @@ log = logging.getLogger("bot.wiki")
 
 #: Pages per content batch: the API's limit for revision content (bots with apihighlimits / others).
 HIGH_LIMIT, LOW_LIMIT = 500, 50
-#: One request in flight per process: Pywikibot's site and HTTP session are shared by every
-#: gateway (the daemon logs in again for each pass), and the read-ahead thread is a second user.
+#: One request in flight per process (Pywikibot's session is shared by gateways and read-ahead).
 _ONE_AT_A_TIME = threading.Lock()
 #: Attempts for a request whose connection failed outright (Pywikibot retries 5xx and maxlag itself).
 CONNECT_ATTEMPTS = 3
@@ -123,8 +122,7 @@ class PywikibotGateway:
         pywikibot.config.max_retries = cfg.max_retries
         pywikibot.config.retry_wait = cfg.retry_wait
         pywikibot.config.retry_max = 120
-        # Reads are serial and carry maxlag; Pywikibot's default 0.1 s pause between them only adds
-        # up. A minthrottle set in user-config.py is kept.
+        # Serial reads carry maxlag: no 0.1 s pause between them, unless user-config.py sets one.
         if pywikibot.config.minthrottle == 0.1:
             pywikibot.config.minthrottle = 0
         pywikibot.config.socket_timeout = (6.05, 60)
@@ -220,15 +218,17 @@ class PywikibotGateway:
                     yield snapshot
 
     def read(self, titles: Sequence[str]) -> dict[str, PageSnapshot | None]:
+        """Continued: an answer holds at most 8 MiB, so several ~2 MB pages (summary subpages)
+        arrive over several responses; a page whose text comes later is not a missing page."""
         out: dict[str, PageSnapshot | None] = {}
         for i in range(0, len(titles), LOW_LIMIT):
             chunk = list(titles[i : i + LOW_LIMIT])
-            data = self._query(titles="|".join(chunk), **self._page_props())
-            query = data.get("query", {})
-            alias = {n["to"]: n["from"] for n in query.get("normalized", [])}
-            found: dict[str, PageSnapshot | None] = {}
-            for page in query.get("pages", []):
-                found[alias.get(page["title"], page["title"])] = self._snapshot(page)
+            alias: dict[str, str] = {}
+            pending: dict[int, dict[str, Any]] = {}
+            for data in self._continued({"titles": "|".join(chunk), **self._page_props()}):
+                alias.update({n["to"]: n["from"] for n in data.get("query", {}).get("normalized", [])})
+                merge_pages(pending, data)
+            found = {alias.get(page["title"], page["title"]): self._snapshot(page) for page in pending.values()}
             for title in chunk:
                 out[title] = found.get(title)
         return out
