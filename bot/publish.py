@@ -110,6 +110,9 @@ def save_summary(
         if fresh is None or inner is None:
             errors.append(f"{write.title}: deleted or changed during the pass; the table was not saved")
             continue
+        current = render.current_inner(fresh.text)
+        if current is not None and not render.differs_beyond_stamp(current, inner):
+            continue  # it already holds this table: only the stamp would change
         try:
             gateway.save(write.title, render.replace_between_markers(fresh.text, inner), fresh, summary)
         except (EditConflict, SafetyStop, PageProtected) as exc:

@@ -87,3 +87,19 @@ def test_counts_lines_that_grow_with_every_row_still_pack_well() -> None:
     sizes = [len(render_subpage(c, MAIN, n, NOW).encode()) for n, c in enumerate(chunks, 1)]
     assert [r for c in chunks for r in c] == rows
     assert max(sizes) <= 10_000 and all(len(c) > 1 for c in chunks)
+
+
+def test_a_subpage_thought_missing_but_holding_the_same_table_is_not_saved_again(config: Config) -> None:
+    """A read that missed a subpage (e.g. an answer cut at the API's size limit) plans to create
+    it; creating fails because it exists; read again, it already holds this table apart from the
+    stamp, so nothing is saved."""
+    from bot.publish import PageWrite, save_summary
+
+    results = [check_text(t, x, config.rules, NOW.date()) for t, x in many(30).items()]
+    chunk = build_rows(results)
+    wiki = FakeWiki()
+    earlier = NOW.replace(hour=NOW.hour - 1)
+    wiki.put(f"{MAIN}/1", render_subpage(chunk, MAIN, 1, earlier))
+    saves = len(wiki.saves)
+    errors = save_summary(wiki, config, [PageWrite(f"{MAIN}/1", render_subpage(chunk, MAIN, 1, NOW), None)], results)
+    assert errors == [] and len(wiki.saves) == saves
