@@ -131,8 +131,8 @@ def load_config(path: Path) -> Config:
         tag_template=r.string(pages_t, "pages", "tag_template", default="Partnership incomplete"),
     )
     for key, title in vars(pages).items():
-        if any(f"key 'pages.{key}'" in p for p in r.problems):
-            continue  # already reported (e.g. not a string): one line per key
+        if r.reported(f"pages.{key}"):
+            continue  # e.g. not a string: one line per key
         if not title.strip() or any(c in title for c in "#<>[]{}|"):
             r.problem(f"pages.{key}", f"{title!r} is not a valid page title", "give a plain page title")
     tagging = TaggingConfig(

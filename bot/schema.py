@@ -44,9 +44,15 @@ class Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.problems: list[str] = []
+        self._reported: set[str] = set()
 
     def problem(self, key: str, what: str, fix: str) -> None:
+        self._reported.add(key)
         self.problems.append(f"{self.path}: key {key!r}: {what}; {fix}")
+
+    def reported(self, key: str) -> bool:
+        """Whether ``key`` already has a problem (so a later check does not add a second line)."""
+        return key in self._reported
 
     def done(self) -> None:
         """Raise one ``ConfigError`` with every recorded problem, if any."""

@@ -18,14 +18,13 @@ import datetime as dt
 import functools
 import json
 import sqlite3
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from bot.errors import ConfigError, StateError
-from bot.model import Finding, PageResult
+from bot.model import Finding, PageResult, table_values
 
 SCHEMA_VERSION = 3
 _SCHEMA = """
@@ -245,4 +244,4 @@ def _result_to_json(result: PageResult) -> str:
 def _result_from_json(text: str) -> PageResult:
     doc = json.loads(text)
     findings = tuple(Finding(field, code, severity, message) for field, code, severity, message in doc["findings"])
-    return PageResult(doc["title"], findings, {k: sys.intern(v) for k, v in doc["values"].items()})
+    return PageResult(doc["title"], findings, table_values(doc["values"]))

@@ -19,12 +19,11 @@ whether a page is complete.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections import Counter
 from collections.abc import Callable, Mapping
 
 from bot import messages as msg
-from bot.model import MULTIPLE_INFOBOXES, TABLE_FIELDS, Finding, Infobox, PageResult, ParseOutcome
+from bot.model import MULTIPLE_INFOBOXES, Finding, Infobox, PageResult, ParseOutcome, table_values
 from bot.rules import ParamRule, Rules
 from bot.values import (
     date_before,
@@ -45,9 +44,7 @@ def check_page(title: str, outcome: ParseOutcome, rules: Rules, as_of: dt.date) 
         message = msg.multiple_infoboxes(rules, outcome.count) if code == MULTIPLE_INFOBOXES else msg.no_infobox(rules)
         return PageResult(title, (Finding(None, code, rules.severities[code], message),))
     findings = validate(outcome.infobox, rules, as_of)
-    values = outcome.infobox.values
-    # interned: the same models, statuses and dates recur on thousands of pages
-    return PageResult(title, findings, {k: sys.intern(values[k]) for k in TABLE_FIELDS if k in values})
+    return PageResult(title, findings, table_values(outcome.infobox.values))
 
 
 def validate(infobox: Infobox, rules: Rules, as_of: dt.date) -> tuple[Finding, ...]:

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from tests.wiki.api import WikiApi
+from tests.wiki.conftest import DevWiki
 
 from . import counters
-from .env import SHUTOFF, SHUTOFF_OFF, BotRunner, RelWiki, proxied_pywikibot_dir, start_relwiki, write_config
+from .env import SHUTOFF, SHUTOFF_OFF, BotRunner, proxied_pywikibot_dir, start_relwiki, write_config
 from .proxy import FaultProxy
 
 HERE = Path(__file__).resolve().parent
@@ -61,7 +62,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(scope="session")
-def relwiki() -> RelWiki:
+def relwiki() -> DevWiki:
     try:
         wiki = start_relwiki()
     except (RuntimeError, OSError) as exc:
@@ -73,7 +74,7 @@ def relwiki() -> RelWiki:
 
 
 @pytest.fixture(scope="session")
-def rel_admin(relwiki: RelWiki) -> Iterator[WikiApi]:
+def rel_admin(relwiki: DevWiki) -> Iterator[WikiApi]:
     """Admin on the reliability wiki, talking to it directly (never through the proxy)."""
     with WikiApi(relwiki.api) as api:
         api.login(relwiki.admin_user, relwiki.admin_password)
@@ -82,7 +83,7 @@ def rel_admin(relwiki: RelWiki) -> Iterator[WikiApi]:
 
 
 @pytest.fixture(scope="session")
-def direct_bot(relwiki: RelWiki, rel_admin: WikiApi, tmp_path_factory: pytest.TempPathFactory) -> BotRunner:
+def direct_bot(relwiki: DevWiki, rel_admin: WikiApi, tmp_path_factory: pytest.TempPathFactory) -> BotRunner:
     """The bot talking to the wiki directly; installs the wiki-side templates once."""
     work = tmp_path_factory.mktemp("direct")
     config = write_config(work, namespace=0, summary="Partnership tracker", status="User:PartnershipBot/Status")
@@ -92,13 +93,13 @@ def direct_bot(relwiki: RelWiki, rel_admin: WikiApi, tmp_path_factory: pytest.Te
 
 
 @pytest.fixture(scope="session")
-def proxy(relwiki: RelWiki) -> Iterator[FaultProxy]:
+def proxy(relwiki: DevWiki) -> Iterator[FaultProxy]:
     with FaultProxy(relwiki.host) as running:
         yield running
 
 
 @pytest.fixture(scope="session")
-def proxied_dir(relwiki: RelWiki, proxy: FaultProxy, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def proxied_dir(relwiki: DevWiki, proxy: FaultProxy, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return proxied_pywikibot_dir(relwiki, proxy.host, tmp_path_factory.mktemp("pwb") / "pywikibot")
 
 

@@ -17,11 +17,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.wiki.botrun import Outcome
+from tests.wiki.conftest import DevWiki, run_devwiki
 
 from . import counters
 
@@ -36,57 +36,17 @@ START = "<!-- partnership-tracker:start -->"
 END = "<!-- partnership-tracker:end -->"
 
 
-@dataclass(frozen=True)
-class RelWiki:
-    data_dir: Path
-    host: str
-    """127.0.0.1:PORT of the wiki itself."""
-    api: str
-    admin_user: str
-    admin_password: str
-    bot_user: str
-    bot_password: str
-    bot_account: str
-    pywikibot_dir: Path
-
-    @property
-    def python(self) -> str:
-        venv = ROOT / ".venv" / "bin" / "python"
-        return str(venv) if venv.exists() else sys.executable
-
-
-def start_relwiki(timeout: float = 1200.0) -> RelWiki:
+def start_relwiki(timeout: float = 1200.0) -> DevWiki:
     """``DEVWIKI_DIR=.devwiki-rel DEVWIKI_PORT=8095 ./scripts/devwiki up`` and its credentials.
     Raises ``RuntimeError`` with the script's output when the wiki cannot start."""
     env = dict(os.environ, DEVWIKI_DIR=str(REL_DIR), DEVWIKI_PORT=str(REL_PORT))
-    proc = subprocess.run(
-        [str(DEVWIKI_SCRIPT), "up"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    proc = run_devwiki("up", timeout=timeout, env=env)
     if proc.returncode != 0:
         raise RuntimeError(f"./scripts/devwiki up (DEVWIKI_DIR={REL_DIR}) failed:\n{proc.stdout}")
-    creds = json.loads((REL_DIR / "credentials.json").read_text(encoding="utf-8"))
-    return RelWiki(
-        data_dir=REL_DIR,
-        host=f"127.0.0.1:{REL_PORT}",
-        api=str(creds["api"]),
-        admin_user=str(creds["admin_user"]),
-        admin_password=str(creds["admin_password"]),
-        bot_user=str(creds["bot_user"]),
-        bot_password=str(creds["bot_password"]),
-        bot_account=str(creds["bot_account"]),
-        pywikibot_dir=Path(creds["pywikibot_dir"]),
-    )
+    return DevWiki.from_credentials(REL_DIR)
 
 
-def proxied_pywikibot_dir(wiki: RelWiki, host: str, dest: Path) -> Path:
+def proxied_pywikibot_dir(wiki: DevWiki, host: str, dest: Path) -> Path:
     """A copy of the wiki's Pywikibot directory whose family file points at ``host`` (the proxy).
     Pywikibot keeps its cookie jar and throttle file there."""
     if dest.exists():
@@ -149,7 +109,7 @@ def write_config(
 class BotRunner:
     """``python -m bot --config CONFIG ...`` in a subprocess, Pywikibot pointed at ``pywikibot_dir``."""
 
-    wiki: RelWiki
+    wiki: DevWiki
     pywikibot_dir: Path
     config: Path
     workdir: Path

@@ -14,9 +14,10 @@ import pytest
 
 from bot.render import END_MARKER, START_MARKER
 from tests.wiki.api import WikiApi
+from tests.wiki.conftest import DevWiki
 
 from . import counters
-from .env import BotRunner, RelWiki, write_config
+from .env import BotRunner, write_config
 from .proxy import FaultProxy
 from .scenario import ensure_page
 
@@ -42,7 +43,7 @@ def one_error_line(stderr: str) -> str:
 
 @pytest.fixture
 def runner(
-    relwiki: RelWiki, direct_bot: BotRunner, proxied_dir: Path, clean_proxy: FaultProxy, tmp_path: Path
+    relwiki: DevWiki, direct_bot: BotRunner, proxied_dir: Path, clean_proxy: FaultProxy, tmp_path: Path
 ) -> BotRunner:
     config = write_config(tmp_path, namespace=4, summary=SUMMARY, status=STATUS)
     return BotRunner(relwiki, proxied_dir, config, tmp_path)

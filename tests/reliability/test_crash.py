@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from tests.wiki.api import WikiApi
+from tests.wiki.conftest import DevWiki
 
 from . import counters
-from .env import BotRunner, RelWiki, forget_dead_processes, write_config
+from .env import BotRunner, forget_dead_processes, write_config
 from .proxy import FaultProxy, Seen
 from .scenario import Harness, Scenario, scenario_bodies
 
@@ -32,7 +33,7 @@ FULL_TRIALS = 64
 
 @pytest.fixture(scope="module")
 def harness(
-    relwiki: RelWiki,
+    relwiki: DevWiki,
     rel_admin: WikiApi,
     direct_bot: BotRunner,
     proxy: FaultProxy,

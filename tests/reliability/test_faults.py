@@ -17,9 +17,10 @@ import pytest
 
 from tests.wiki.api import WikiApi
 from tests.wiki.botrun import Outcome
+from tests.wiki.conftest import DevWiki
 
 from . import counters
-from .env import BotRunner, RelWiki, write_config
+from .env import BotRunner, write_config
 from .proxy import AFTER_FAULTS, ALL_FAULTS, FaultProxy, Hook, RandomFaults, Script, Seen
 from .scenario import Harness, Scenario, scenario_bodies
 
@@ -32,7 +33,7 @@ SHORT_SEEDS = (1, 2)
 
 @pytest.fixture(scope="module")
 def harness(
-    relwiki: RelWiki,
+    relwiki: DevWiki,
     rel_admin: WikiApi,
     direct_bot: BotRunner,
     proxy: FaultProxy,

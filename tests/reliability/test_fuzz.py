@@ -253,14 +253,9 @@ def test_any_value_renders_into_exactly_the_expected_table(parse_api: WikiApi, r
     counters.add("fuzz_cases")
     inner = render_table(rows, NOW)
     page = f"Intro.\n{START_MARKER}{inner}{END_MARKER}\nOutro."
-    data = parse_api.post(
-        action="parse",
-        text=page,
-        title="Partnership tracker",
-        contentmodel="wikitext",
-        prop="text|categories|templates|links|externallinks|images|iwlinks|langlinks",
-        disablelimitreport=True,
-    )["parse"]
+    data = parse_api.parse(
+        page, "Partnership tracker", prop="text|categories|templates|links|externallinks|images|iwlinks|langlinks"
+    )
     assert data["categories"] == [] and data["templates"] == [] and data["images"] == []
     assert data["externallinks"] == [] and data["iwlinks"] == [] and data["langlinks"] == []
     assert sorted(link["title"] for link in data["links"]) == sorted(r.title for r in rows)
@@ -281,13 +276,7 @@ def test_rows_of_the_examples_parse_on_the_wiki(parse_api: WikiApi) -> None:
     ]
     rows = [dataclasses.replace(r, title=f"Example {i}") for i, r in enumerate(build_rows(results))]
     inner = render_table(rows, NOW)
-    data = parse_api.post(
-        action="parse",
-        text=inner,
-        title="Partnership tracker",
-        contentmodel="wikitext",
-        prop="text|categories|templates",
-    )["parse"]
+    data = parse_api.parse(inner, "Partnership tracker")
     reader = TableReader()
     reader.feed(data["text"])
     assert len(reader.rows) == len(rows) + 1 and data["categories"] == [] and data["templates"] == []

@@ -247,14 +247,14 @@ class WikiApi:
             for rev in page.get("revisions", [])
         ]
 
-    def parse(self, text: str, title: str = "API") -> JSON:
-        """Parse wikitext as if on that page: HTML, categories, templates, links."""
+    def parse(self, text: str, title: str = "API", prop: str = "text|categories|templates|links") -> JSON:
+        """Parse wikitext as if on that page: HTML, categories, templates, links (or ``prop``)."""
         data = self.post(
             action="parse",
             text=text,
             title=title,
             contentmodel="wikitext",
-            prop="text|categories|templates|links",
+            prop=prop,
             disablelimitreport=True,
         )
         parsed: JSON = data["parse"]

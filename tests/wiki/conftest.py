@@ -59,6 +59,29 @@ class DevWiki:
         env.pop("PYWIKIBOT_DIR_PWB", None)
         return env
 
+    @classmethod
+    def from_credentials(cls, data_dir: Path) -> DevWiki:
+        """The wiki that ``scripts/devwiki up`` made in ``data_dir`` (its credentials.json).
+        Raises ``OSError`` or ``ValueError`` when that file is missing or unreadable."""
+        creds = json.loads((data_dir / "credentials.json").read_text(encoding="utf-8"))
+        return cls(
+            root=REPO_ROOT,
+            url=str(creds["url"]),
+            api=str(creds["api"]),
+            admin_user=str(creds["admin_user"]),
+            admin_password=str(creds["admin_password"]),
+            bot_user=str(creds["bot_user"]),
+            bot_password=str(creds["bot_password"]),
+            bot_account=str(creds["bot_account"]),
+            pywikibot_dir=Path(creds["pywikibot_dir"]),
+            data_dir=data_dir,
+        )
+
+    @property
+    def host(self) -> str:
+        """127.0.0.1:PORT, the URL without its scheme."""
+        return self.url.split("://", 1)[-1]
+
     @property
     def python(self) -> str:
         """The virtualenv's Python (which has Pywikibot), else the one running pytest."""
@@ -66,11 +89,15 @@ class DevWiki:
         return str(venv_python) if venv_python.exists() else sys.executable
 
 
-def run_devwiki(*args: str, timeout: float = 120.0) -> subprocess.CompletedProcess[str]:
-    """Run scripts/devwiki with stdout and stderr together in .stdout."""
+def run_devwiki(
+    *args: str, timeout: float = 120.0, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run scripts/devwiki with stdout and stderr together in .stdout (``env``: its environment,
+    e.g. DEVWIKI_DIR and DEVWIKI_PORT of a second wiki)."""
     return subprocess.run(
         [str(DEVWIKI_SCRIPT), *args],
         cwd=REPO_ROOT,
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -100,24 +127,12 @@ def devwiki() -> DevWiki:
         )
     data_dir = Path(os.environ.get("DEVWIKI_DIR") or REPO_ROOT / ".devwiki")
     try:
-        creds = json.loads((data_dir / "credentials.json").read_text(encoding="utf-8"))
+        return DevWiki.from_credentials(data_dir)
     except (OSError, ValueError) as exc:
         pytest.fail(
             f"./scripts/devwiki up left no readable .devwiki/credentials.json: {exc}\n{result.stdout}",
             pytrace=False,
         )
-    return DevWiki(
-        root=REPO_ROOT,
-        url=str(creds["url"]),
-        api=str(creds["api"]),
-        admin_user=str(creds["admin_user"]),
-        admin_password=str(creds["admin_password"]),
-        bot_user=str(creds["bot_user"]),
-        bot_password=str(creds["bot_password"]),
-        bot_account=str(creds["bot_account"]),
-        pywikibot_dir=Path(creds["pywikibot_dir"]),
-        data_dir=data_dir,
-    )
 
 
 @pytest.fixture(scope="session")
