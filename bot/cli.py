@@ -124,6 +124,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
                 on_diff=progress.around(lambda d: print(d, end="", flush=True)),
                 on_progress=progress,
                 wait_for_lock=True if args.wait else None,
+                want_rows=args.print_table,
             )
     finally:
         progress.finish()

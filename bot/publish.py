@@ -85,16 +85,13 @@ def plan_summary(
     return rows, writes
 
 
-def save_summary(
-    gateway: Gateway, config: Config, writes: Sequence[PageWrite], results: Sequence[PageResult]
-) -> list[str]:
+def save_summary(gateway: Gateway, config: Config, writes: Sequence[PageWrite], pages: int, complete: int) -> list[str]:
     """Save the summary pages; on an edit conflict, put the same table into the fresh text once.
     Returns an error line per page that could not be saved."""
-    complete = sum(r.complete for r in results)
     errors: list[str] = []
     for write in writes:
         summary = (
-            f"Bot: update partnership table ({_changes(write)}): {len(results)} pages, {complete} complete "
+            f"Bot: update partnership table ({_changes(write)}): {pages} pages, {complete} complete "
             f"([[{config.pages.shutoff}|stop the bot]])"
         )
         try:
@@ -126,7 +123,8 @@ def save_status(
     page: PageSnapshot | None,
     now: dt.datetime,
     *,
-    results: Sequence[PageResult],
+    pages: int,
+    complete: int,
     tagged_pages: int,
     skipped: Sequence[Skip],
     errors: Sequence[str],
@@ -134,10 +132,9 @@ def save_status(
     before_write: Callable[[], None],
 ) -> bool:
     """Save the status page when a figure changed or the heartbeat is due. Returns whether it saved."""
-    complete = sum(r.complete for r in results)
     text = render_status(
         now=now,
-        pages=len(results),
+        pages=pages,
         complete=complete,
         tagged_pages=tagged_pages,
         skipped=[(s.title, s.reason) for s in skipped],
@@ -150,7 +147,7 @@ def save_status(
     if not needs_save(page.text if page else None, text, now, heartbeat):
         return False
     before_write()
-    summary = f"Bot: status: {complete} complete, {len(results) - complete} incomplete, {len(errors)} errors"
+    summary = f"Bot: status: {complete} complete, {pages - complete} incomplete, {len(errors)} errors"
     try:
         gateway.save(config.pages.status, text, page, summary)
     except (EditConflict, PageProtected) as exc:

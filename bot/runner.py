@@ -99,8 +99,10 @@ def run_once(
     next_run: dt.datetime | None = None,
     gateway: Gateway | None = None,
     wait_for_lock: bool | None = None,
+    want_rows: bool = False,
 ) -> Outcome:
-    """Take the lock, log in (unless ``gateway`` is given), run one pass, record it."""
+    """Take the lock, log in (unless ``gateway`` is given), run one pass, record it. ``want_rows``:
+    the outcome must carry the summary table's rows, even when nothing changed."""
     wait = config.schedule.on_lock == "wait" if wait_for_lock is None else wait_for_lock
     what = f"{kind} pass{' (dry run)' if dry_run else ''}"
     with RunLock(lock_path(config), wait=wait, what=what), StateStore(config.run.state_path) as store:
@@ -119,6 +121,7 @@ def run_once(
                 should_stop=should_stop,
                 setup_requests=0 if gateway else gw.requests,
                 next_run=next_run,
+                keep_quiet=not want_rows,
             )
             report = job.run()
         except BotError as exc:

@@ -24,19 +24,21 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from bot.errors import ConfigError, StateError
-from bot.model import Finding, PageResult, table_values
+from bot.model import Finding, PageResult, Skip, table_values
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
     pageid INTEGER PRIMARY KEY,
     title TEXT NOT NULL,
     revid INTEGER NOT NULL,
     result TEXT NOT NULL,             -- the PageResult as JSON
+    complete INTEGER NOT NULL,        -- 1 when the result has no error (counted without the JSON)
     tagged INTEGER NOT NULL,          -- 1 when the bot's tag was on the page at the last look
     removed_at TEXT,                  -- when a person removed the tag (ISO UTC), else NULL
     skip TEXT                         -- why a due edit was not made at the last look, else NULL
 );
+CREATE INDEX IF NOT EXISTS pages_title ON pages (title);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -128,13 +130,37 @@ class StateStore:
 
     @_db_errors
     def pages(self) -> dict[int, PageRecord]:
-        rows = self._db.execute("SELECT pageid, title, revid, result, tagged, removed_at, skip FROM pages").fetchall()
-        return {
-            pid: PageRecord(
-                pid, title, revid, _result_from_json(result), TagMemory(bool(tagged), _parse(removed)), skip
-            )
-            for pid, title, revid, result, tagged, removed, skip in rows
-        }
+        return {row[0]: _from_row(row) for row in self._db.execute(f"SELECT {_COLUMNS} FROM pages")}
+
+    @_db_errors
+    def records(self, pageids: Iterable[int], titles: Iterable[str]) -> dict[int, PageRecord]:
+        """The stored pages with these ids or titles (an incremental pass's touched pages)."""
+        out: dict[int, PageRecord] = {}
+        for column, values in (("pageid", list(pageids)), ("title", list(titles))):
+            for i in range(0, len(values), 500):
+                chunk = values[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT {_COLUMNS} FROM pages WHERE {column} IN ({marks})"
+                out.update((row[0], _from_row(row)) for row in self._db.execute(sql, chunk))
+        return out
+
+    @_db_errors
+    def counts(self) -> tuple[int, int, int]:
+        """Stored pages, how many are complete, how many carry the bot's tag (without loading them)."""
+        row = self._db.execute("SELECT COUNT(*), SUM(complete), SUM(tagged) FROM pages").fetchone()
+        return int(row[0]), int(row[1] or 0), int(row[2] or 0)
+
+    @_db_errors
+    def skips(self) -> list[Skip]:
+        """Stored pages whose due edit was not made at the last look, by title."""
+        rows = self._db.execute("SELECT title, skip FROM pages WHERE skip IS NOT NULL ORDER BY title")
+        return [Skip(title, reason) for title, reason in rows]
+
+    @_db_errors
+    def set_meta(self, key: str, value: str) -> None:
+        """Store one setting at once, outside a pass's final transaction."""
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def tag_memory(self) -> dict[str, TagMemory]:
         """Title → tag memory of every stored page."""
@@ -184,13 +210,15 @@ class StateStore:
         """Rows are made as SQLite takes them (a generator): 100,000 JSON rows at once would
         add ~60 MB to the pass's peak."""
         self._db.executemany(
-            "INSERT OR REPLACE INTO pages (pageid, title, revid, result, tagged, removed_at, skip) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO pages (pageid, title, revid, result, complete, tagged, removed_at, skip) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     r.pageid,
                     r.title,
                     r.revid,
                     _result_to_json(r.result),
+                    int(r.result.complete),
                     int(r.memory.tagged),
                     r.memory.removed_at.isoformat() if r.memory.removed_at else None,
                     r.skip,
@@ -223,6 +251,14 @@ class StateStore:
                 break
             count += 1
         return count
+
+
+_COLUMNS = "pageid, title, revid, result, tagged, removed_at, skip"
+
+
+def _from_row(row: tuple[Any, ...]) -> PageRecord:
+    pid, title, revid, result, tagged, removed, skip = row
+    return PageRecord(pid, title, revid, _result_from_json(result), TagMemory(bool(tagged), _parse(removed)), skip)
 
 
 def _parse(value: str | None) -> dt.datetime | None:

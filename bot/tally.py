@@ -29,13 +29,18 @@ class Tally:
     def results(self) -> list[PageResult]:
         return self.kept + [r.result for r in self.records.values()]
 
+    def summary_failed(self, summary_title: str) -> bool:
+        """Whether a save of the summary page or one of its subpages failed."""
+        return any(e.startswith((summary_title + ":", summary_title + "/")) for e in self.errors)
+
     def report(
         self,
         *,
         started: dt.datetime,
         dry_run: bool,
         kind: str,
-        results: list[PageResult],
+        pages: int,
+        complete: int,
         seconds: float,
         api_requests: int,
         setup_requests: int,
@@ -45,14 +50,13 @@ class Tally:
     ) -> RunReport:
         """The pass's report. The summary counts as saved only when no save of it (or of one of
         its subpages) failed."""
-        complete = sum(r.complete for r in results)
         return RunReport(
             started=started.isoformat(),
             dry_run=dry_run,
-            pages_seen=len(results),
+            pages_seen=pages,
             pages_read=len(self.records),
             complete=complete,
-            incomplete=len(results) - complete,
+            incomplete=pages - complete,
             tagged=self.done["tag"],
             untagged=self.done["untag"],
             updated=self.done["update"],
@@ -61,8 +65,7 @@ class Tally:
             setup_requests=setup_requests,
             edits=self.saves,
             seconds=seconds,
-            summary_saved=summary_saved
-            and not any(e.startswith((summary_title + ":", summary_title + "/")) for e in self.errors),
+            summary_saved=summary_saved and not self.summary_failed(summary_title),
             status_saved=status_saved,
             kind=kind,
             errors=tuple(self.errors),

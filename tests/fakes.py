@@ -4,7 +4,11 @@ saves. Tests of the job use it; the real gateway is tested against the local dev
 It behaves as MediaWiki does where the job depends on it: trailing whitespace is stripped on save,
 every save gets a new revision id, a save whose base is not the current revision raises
 ``EditConflict``, a protected page raises ``PageProtected``. ``before_save`` lets a test act
-"between read and save" (e.g. a person's edit)."""
+"between read and save" (e.g. a person's edit).
+
+Recent changes: every edit, save, move and deletion is logged with the fake's own clock, which
+moves one minute per change (``tick`` moves it further); ``recent_changes`` leaves out the bot's
+own, as ``rcexcludeuser`` does."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from bot.changes import Change, RecentChanges
 from bot.errors import EditConflict, PageProtected
 from bot.model import PageSnapshot
 from bot.parse import find_infobox, name_set
@@ -44,6 +49,9 @@ class FakeWiki:
     requests: int = 0
     before_save: Callable[[str], None] | None = None
     batch: int = 500
+    time: dt.datetime = T0
+    log: list[tuple[dt.datetime, str, Change]] = field(default_factory=list)
+    """(when, by whom, what) of every change, oldest first."""
     _revids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
     _pageids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -56,12 +64,27 @@ class FakeWiki:
         pageid = old.pageid if old else next(self._pageids)
         self.pages[title] = PageSnapshot(title, revid, when, text.rstrip(), user, protected, pageid, namespace(title))
         self.created.setdefault(title, when)
+        self._changed(user, Change("edit", title, namespace(title), pageid))
         return revid
 
-    def move(self, old: str, new: str) -> None:
+    def move(self, old: str, new: str, user: str = "Editor") -> None:
         """Rename a page; it keeps its page id (the move adds a revision, as on a wiki)."""
         page = self.pages.pop(old)
         self.pages[new] = replace(page, title=new, revid=next(self._revids), namespace=namespace(new))
+        self._changed(user, Change("move", old, namespace(old), page.pageid, new, namespace(new)))
+
+    def delete(self, title: str, user: str = "Admin") -> None:
+        """Delete a page (its log entry carries the page id, as in MediaWiki 1.39)."""
+        page = self.pages.pop(title)
+        self._changed(user, Change("delete", title, namespace(title), page.pageid))
+
+    def tick(self, delta: dt.timedelta) -> None:
+        """Let time pass on the wiki."""
+        self.time += delta
+
+    def _changed(self, user: str, change: Change) -> None:
+        self.time += dt.timedelta(minutes=1)
+        self.log.append((self.time, user, change))
 
     def _listed(self, template: str) -> list[str]:
         names = name_set((template, *self.redirects.get(template, ())))
@@ -94,6 +117,22 @@ class FakeWiki:
         self.requests += max(1, (len(titles) + 49) // 50)
         return {t: self.pages.get(t) for t in titles}
 
+    def server_time(self) -> dt.datetime:
+        self.requests += 1
+        return self.time
+
+    def recent_changes(self, since: dt.datetime) -> RecentChanges:
+        found = tuple(c for when, who, c in self.log if when >= since and who != self.user)
+        self.requests += max(1, -(-len(found) // 5000))
+        return RecentChanges(self.time, found)
+
+    def members(
+        self, template: str, namespaces: Sequence[int], pageids: Sequence[int], titles: Sequence[str]
+    ) -> dict[int, tuple[str, int]]:
+        self.requests += -(-len(pageids) // self.batch) + -(-len(titles) // self.batch)
+        listed = [self.pages[t] for t in self._listed(template)]
+        return {p.pageid: (p.title, p.revid) for p in listed if p.pageid in set(pageids) or p.title in titles}
+
     def created_since(self, namespaces: Sequence[int], since: dt.datetime) -> frozenset[str]:
         self.requests += 1
         return frozenset(t for t, when in self.created.items() if when >= since)
@@ -117,4 +156,5 @@ class FakeWiki:
         pageid = current.pageid if current else next(self._pageids)
         snapshot = PageSnapshot(title, revid, T0, text.rstrip(), self.user, pageid=pageid, namespace=namespace(title))
         self.pages[title] = replace(snapshot, protected=current.protected if current else False)
+        self._changed(self.user, Change("edit", title, namespace(title), pageid))
         return revid

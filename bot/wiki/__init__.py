@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from bot.changes import RecentChanges
 from bot.model import PageSnapshot
 
 if TYPE_CHECKING:
@@ -61,6 +62,23 @@ class Gateway(Protocol):
 
     def created_since(self, namespaces: Sequence[int], since: dt.datetime) -> frozenset[str]:
         """Titles of pages created at or after ``since`` (from the creation log)."""
+        ...
+
+    def server_time(self) -> dt.datetime:
+        """The wiki's clock (one request)."""
+        ...
+
+    def recent_changes(self, since: dt.datetime) -> RecentChanges:
+        """Edits, creations and log actions at or after ``since`` by anyone but this account, and
+        the wiki's clock (one request per 5,000 changes for a bot)."""
+        ...
+
+    def members(
+        self, template: str, namespaces: Sequence[int], pageids: Sequence[int], titles: Sequence[str]
+    ) -> dict[int, tuple[str, int]]:
+        """Of the pages given by id or title, those that exist in ``namespaces``, are not
+        redirects and transclude ``template``: page id → (title, latest revision id), without
+        content (one request per 500 pages for a bot)."""
         ...
 
     def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> int:

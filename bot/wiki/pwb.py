@@ -26,19 +26,20 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import stat
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import requests
 
+from bot.changes import RecentChanges
 from bot.config import SiteConfig
-from bot.errors import ConfigError, EditConflict, LoginFailed, WikiError, WikiUnavailable
+from bot.errors import EditConflict, LoginFailed, WikiError, WikiUnavailable
 from bot.model import PageSnapshot
+from bot.wiki import changes
 from bot.wiki.ahead import read_ahead
+from bot.wiki.checks import check_namespaces, check_password_file, check_pywikibot_dir
 from bot.wiki.support import RequestCounter, hide_secrets_in_pywikibot_logs, merge_pages, wiki_error
 
 log = logging.getLogger("bot.wiki")
@@ -49,45 +50,6 @@ HIGH_LIMIT, LOW_LIMIT = 500, 50
 _ONE_AT_A_TIME = threading.Lock()
 #: Attempts for a request whose connection failed outright (Pywikibot retries 5xx and maxlag itself).
 CONNECT_ATTEMPTS = 3
-
-
-def _check_pywikibot_dir() -> Path:
-    """The Pywikibot directory, checked before pywikibot is imported (which would exit the process
-    on a missing user-config.py)."""
-    base = Path(os.environ.get("PYWIKIBOT_DIR") or Path.cwd())
-    if not (base / "user-config.py").is_file():
-        raise LoginFailed(
-            f"no user-config.py in {base}: set PYWIKIBOT_DIR to the directory that holds the bot's "
-            "user-config.py (copy user-config.py.sample there and fill it in)"
-        )
-    return base
-
-
-def _check_password_file(base: Path, name: str) -> None:
-    path = base / name
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        raise LoginFailed(f"password file {path} not found: create it as user-config.py.sample explains") from None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise LoginFailed(
-            f"password file {path} can be read by other users (mode {stat.S_IMODE(mode):o}); run: chmod 600 '{path}'"
-        )
-
-
-def _check_namespaces(cfg: SiteConfig, known: dict[int, str]) -> None:
-    """Every configured namespace must exist on the wiki. Why: the API drops a namespace number it
-    does not know from ``geinamespace`` with only a warning, and an empty filter means *every*
-    namespace, so a typo would let the bot list (and tag) template, user and talk pages."""
-    unknown = [n for n in cfg.namespaces if n not in known]
-    if unknown:
-        have = ", ".join(f"{n} {name}" for n, name in sorted(known.items()) if n >= 0)
-        raise ConfigError(
-            [
-                f"key 'site.namespaces': namespace {', '.join(map(str, unknown))} does not exist on "
-                f"{cfg.family}:{cfg.code} (it has {have}); use numbers from that list, e.g. [0]"
-            ]
-        )
 
 
 def _timestamp(value: str | None) -> dt.datetime | None:
@@ -109,7 +71,7 @@ class PywikibotGateway:
 
     @classmethod
     def connect(cls, cfg: SiteConfig) -> PywikibotGateway:
-        base = _check_pywikibot_dir()
+        base = check_pywikibot_dir()
         os.environ.setdefault("PYWIKIBOT_DIR", str(base))
         try:
             import pywikibot
@@ -126,7 +88,7 @@ class PywikibotGateway:
         if pywikibot.config.minthrottle == 0.1:
             pywikibot.config.minthrottle = 0
         pywikibot.config.socket_timeout = (6.05, 60)
-        _check_password_file(base, str(pywikibot.config.password_file or "user-password.py"))
+        check_password_file(base, str(pywikibot.config.password_file or "user-password.py"))
         counter = RequestCounter()
         http.session.hooks["response"].append(counter)
         try:
@@ -139,7 +101,7 @@ class PywikibotGateway:
             raise
         except Exception as exc:
             raise wiki_error(exc, f"logging in to {cfg.family}:{cfg.code}") from None
-        _check_namespaces(cfg, {int(n): str(ns.custom_name or "(main)") for n, ns in site.namespaces.items()})
+        check_namespaces(cfg, {int(n): str(ns.custom_name or "(main)") for n, ns in site.namespaces.items()})
         if "apihighlimits" not in rights:
             log.warning(
                 "the account lacks apihighlimits (bot flag, or the BotPassword's high-volume grant): reads fetch "
@@ -247,6 +209,17 @@ class PywikibotGateway:
             for data in self._continued(params):
                 titles.update(e["title"] for e in data.get("query", {}).get("logevents", []) if "title" in e)
         return frozenset(titles)
+
+    def server_time(self) -> dt.datetime:
+        return changes.server_time(self._continued)
+
+    def recent_changes(self, since: dt.datetime) -> RecentChanges:
+        return changes.recent_changes(self._continued, since, self.user)
+
+    def members(
+        self, template: str, namespaces: Sequence[int], pageids: Sequence[int], titles: Sequence[str]
+    ) -> dict[int, tuple[str, int]]:
+        return changes.members(self._continued, self._batch, template, namespaces, pageids, titles)
 
     # -- writes ---------------------------------------------------------------------------------
 

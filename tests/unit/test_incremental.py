@@ -5,30 +5,16 @@ stores nothing and the next one completes."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from bot.config import Config, load_config
+from bot.config import Config
 from bot.errors import Interrupted
 from bot.job import Pass
 from bot.model import RunReport
 from bot.state import StateStore
-from tests.conftest import ROOT
 from tests.fakes import FakeWiki
 from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
-
-
-@pytest.fixture
-def config() -> Config:
-    return load_config(ROOT / "config" / "devwiki.toml")
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    with StateStore(tmp_path / "state.sqlite") as s:
-        yield s
 
 
 def run(wiki: FakeWiki, config: Config, store: StateStore, kind: str = "incremental", **kw: object) -> RunReport:
@@ -72,7 +58,7 @@ def test_deleted_page_leaves_the_table(config: Config, store: StateStore) -> Non
     wiki = wiki_with({"Gone": COMPLETE, "Stays": COMPLETE})
     run(wiki, config, store, kind="full")
     assert "[[:Gone]]" in wiki.pages["Partnership tracker"].text
-    del wiki.pages["Gone"]
+    wiki.delete("Gone")
     report = run(wiki, config, store)
     assert report.pages_seen == 1 and report.summary_saved
     assert "[[:Gone]]" not in wiki.pages["Partnership tracker"].text

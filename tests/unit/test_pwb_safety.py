@@ -10,7 +10,8 @@ import pytest
 
 from bot.config import SiteConfig
 from bot.errors import ConfigError
-from bot.wiki.pwb import _check_namespaces, _in_namespaces
+from bot.wiki.checks import check_namespaces
+from bot.wiki.pwb import _in_namespaces
 from bot.wiki.support import hide_secrets_in_pywikibot_logs, redact
 
 SITE = SiteConfig(family="devwiki", code="en", namespaces=(0, 100), maxlag=5, max_retries=2, retry_wait=1)
@@ -53,11 +54,11 @@ def test_pywikibot_log_records_are_redacted_when_made(caplog: pytest.LogCaptureF
 
 def test_a_namespace_the_wiki_lacks_is_a_config_error_naming_key_and_fix() -> None:
     with pytest.raises(ConfigError) as err:
-        _check_namespaces(SITE, {0: "(main)", 1: "Talk", 4: "Project"})
+        check_namespaces(SITE, {0: "(main)", 1: "Talk", 4: "Project"})
     (line,) = err.value.problems
     assert "key 'site.namespaces'" in line and "namespace 100 does not exist" in line
     assert "0 (main), 1 Talk, 4 Project" in line and "e.g. [0]" in line
-    _check_namespaces(SITE, {0: "(main)", 100: "Portal"})
+    check_namespaces(SITE, {0: "(main)", 100: "Portal"})
 
 
 def test_listings_drop_pages_outside_the_namespaces_asked_for() -> None:

@@ -10,20 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, load_config
+from bot.config import Config
 from bot.errors import WikiError
 from bot.job import Pass
 from bot.state import StateStore
-from tests.conftest import ROOT
 from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
 
 TAG = "{{Partnership incomplete|missing=metrics}}\n"
 STALE = "{{Partnership incomplete|missing=goals}}\n" + INCOMPLETE  # a tag whose list is out of date
-
-
-@pytest.fixture
-def config() -> Config:
-    return load_config(ROOT / "config" / "devwiki.toml")
 
 
 def once(action: Callable[[], object]) -> Callable[[int], None]:

@@ -101,5 +101,6 @@ def test_a_subpage_thought_missing_but_holding_the_same_table_is_not_saved_again
     earlier = NOW.replace(hour=NOW.hour - 1)
     wiki.put(f"{MAIN}/1", render_subpage(chunk, MAIN, 1, earlier))
     saves = len(wiki.saves)
-    errors = save_summary(wiki, config, [PageWrite(f"{MAIN}/1", render_subpage(chunk, MAIN, 1, NOW), None)], results)
+    write = PageWrite(f"{MAIN}/1", render_subpage(chunk, MAIN, 1, NOW), None)
+    errors = save_summary(wiki, config, [write], len(results), sum(r.complete for r in results))
     assert errors == [] and len(wiki.saves) == saves

@@ -40,3 +40,41 @@ def test_large_pages_read_together_all_arrive_whole(bot: Bot, admin_api: WikiApi
         assert page.text == text.rstrip()
     assert list(got.values())[-1] is None
     assert gateway.requests - before >= 2, "the answer was expected to need continuation"
+
+
+def test_recent_changes_and_members(bot: Bot, admin_api: WikiApi, devwiki: DevWiki) -> None:
+    """What an incremental pass asks: the changes since a time without the bot's own (a move with
+    its new title, a deletion with its page id), and which pages use the infobox, without content."""
+    from bot.wiki import connect
+
+    from .botrun import INCOMPLETE
+
+    os.environ["PYWIKIBOT_DIR"] = str(devwiki.pywikibot_dir)
+    gateway = connect(load_config(bot.config).site)
+    since = gateway.server_time()
+    moved, plain, doomed, own = (unique(p) for p in ("RC moved", "RC plain", "RC doomed", "RC own"))
+    for title in (moved, doomed):
+        admin_api.edit(title, INCOMPLETE.format(title=title), "tests: partnership page")
+    admin_api.edit(plain, "Prose only.", "tests: plain page")
+    admin_api.edit(f"{plain} redirect", f"#REDIRECT [[{moved}]]", "tests: redirect")
+    own_id = gateway.save(own, INCOMPLETE.format(title=own), None, "tests: the bot's own edit")
+    admin_api.post(action="move", token=admin_api.token(), reason="tests", **{"from": moved, "to": f"{moved} new"})
+    doomed_id = admin_api.get(action="query", titles=doomed)["query"]["pages"][0]["pageid"]
+    admin_api.delete(doomed)
+
+    before = gateway.requests
+    recent = gateway.recent_changes(since)
+    assert gateway.requests - before == 1 and recent.now >= since
+    mine = [c for c in recent.changes if c.title.startswith("RC ")]
+    assert not [c for c in mine if c.title == own], "the bot's own edit is left out"
+    move = next(c for c in mine if c.kind == "move")
+    assert (move.title, move.target, move.target_namespace) == (moved, f"{moved} new", 0) and move.pageid
+    delete = next(c for c in mine if c.kind == "delete")
+    assert (delete.title, delete.pageid) == (doomed, doomed_id)
+
+    own_page = admin_api.get(action="query", titles=own)["query"]["pages"][0]["pageid"]
+    ids = sorted({c.pageid for c in mine if c.pageid} | {own_page})
+    before = gateway.requests
+    found = gateway.members("Template:Partnership infobox", [0], ids, [f"{plain} redirect", plain])
+    assert gateway.requests - before == 2  # one by page id, one by title
+    assert found == {move.pageid: (f"{moved} new", admin_api.read(f"{moved} new")[0]), own_page: (own, own_id)}

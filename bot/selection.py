@@ -1,0 +1,115 @@
+"""Which pages a pass reads, and what it takes from the stored state instead.
+
+Three ways, chosen by :func:`select`:
+
+* **every page** (a full pass, or an incremental pass with nothing stored): every page
+  transcluding the infobox is read, about one request per 500 pages;
+* **recent changes** (an incremental pass with a usable mark, see :mod:`bot.changes`): only the
+  pages the wiki's recent changes touched are looked at, in requests that do not grow with the
+  number of pages; when nothing that matters changed the pass is *quiet*: it reads no page and
+  loads no stored result (the status page's figures come from SQL counts);
+* **listing** (an incremental pass without a usable mark): the latest revision of every page is
+  listed (one request per 5,000) and the changed ones read.
+
+Every way also gives the mark the next incremental pass starts from: the wiki's clock before the
+first page was read, so that nothing changed during this pass is missed next time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from bot import changes
+from bot.config import Config
+from bot.model import PageSnapshot
+from bot.plan import translation_page
+from bot.state import PageRecord, StateStore
+from bot.tally import is_changed
+from bot.wiki import Gateway
+
+log = logging.getLogger("bot.job")
+
+#: State keys (``meta`` table): the next mark, a pass saving tags right now, the summary's state.
+MARK_KEY, SAVING_KEY, SUMMARY_KEY = "changes_mark", "saving_since", "summary_current"
+
+
+@dataclass
+class Selection:
+    """The pages a pass reads (``pages``, a lazy iterator), the stored records it keeps as they are
+    (``kept``), the stored page ids that left (``removed``), every stored record (``stored``,
+    empty in a full pass and a quiet one) and the next mark."""
+
+    kind: str
+    how: str
+    mark: dt.datetime
+    pages: Iterator[PageSnapshot] = field(default_factory=lambda: iter(()))
+    stored: dict[int, PageRecord] = field(default_factory=dict)
+    kept: list[PageRecord] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    quiet: bool = False
+
+
+def select(
+    gw: Gateway, cfg: Config, store: StateStore | None, *, incremental: bool, now: dt.datetime, may_be_quiet: bool
+) -> Selection:
+    """Choose how this pass finds its pages (see the module's text). ``incremental``: pages and
+    the infobox's names are stored and an incremental pass was asked for. ``may_be_quiet``: a
+    pass that changed nothing may skip the summary (not in a dry run, nor when the table is to be
+    printed)."""
+    namespaces, infobox = cfg.site.namespaces, f"Template:{cfg.rules.infobox_name}"
+    if not incremental or store is None:
+        mark = gw.server_time()
+        pages = (p for p in gw.transcluding_pages(infobox, namespaces) if not translation_page(p.title))
+        return Selection("full", "every page", mark, pages, store.pages() if store else {})
+    mark_seen = changes.parse_mark(store.get(MARK_KEY))
+    saving = bool(store.get(SAVING_KEY))
+    recent = gw.recent_changes(mark_seen - changes.OVERLAP) if mark_seen is not None and not saving else None
+    if recent is None or mark_seen is None or not changes.mark_usable(mark_seen, recent.now, saving):
+        why = "the last pass died while saving" if saving else "no mark, or one too old for recent changes"
+        log.info("incremental pass: %s; listing every page's revision", why)
+        mark = recent.now if recent else gw.server_time()
+        stored = store.pages()
+        listing = {
+            pid: item for pid, item in gw.list_revisions(infobox, namespaces).items() if not translation_page(item[0])
+        }
+        return _split(gw, "listing", mark, stored, listing, [pid for pid in stored if pid not in listing])
+    touched = changes.touched(recent.changes, namespaces, cfg.pages.summary)
+    hits = store.records(touched.pageids, touched.titles)
+    ids, titles = sorted(touched.pageids | hits.keys()), sorted(touched.unknown)
+    probe = gw.members(infobox, namespaces, ids, titles) if ids or titles else {}
+    probe = {pid: item for pid, item in probe.items() if not translation_page(item[0])}
+    removed = sorted(pid for pid in hits if pid not in probe)
+    changed = sorted(pid for pid, (title, revid) in probe.items() if is_changed(hits.get(pid), title, revid))
+    log.info(
+        "incremental: %d recent changes, %d pages touched, %d changed, %d gone%s",
+        len(recent.changes),
+        len(probe),
+        len(changed),
+        len(removed),
+        ", the summary page edited" if touched.summary else "",
+    )
+    if not changed and not removed and not touched.summary and may_be_quiet and store.get(SUMMARY_KEY) == "1":
+        return Selection("incremental", "recent changes", recent.now, quiet=True)
+    stored = store.pages()
+    listing = {pid: (r.title, r.revid) for pid, r in stored.items() if pid not in removed}
+    listing.update(probe)
+    return _split(gw, "recent changes", recent.now, stored, listing, removed)
+
+
+def _split(
+    gw: Gateway,
+    how: str,
+    mark: dt.datetime,
+    stored: dict[int, PageRecord],
+    listing: dict[int, tuple[str, int]],
+    removed: list[int],
+) -> Selection:
+    """Read the listed pages whose revision or title changed; keep the stored others."""
+    changed = sorted(pid for pid, (title, revid) in listing.items() if is_changed(stored.get(pid), title, revid))
+    fresh = set(changed)
+    kept = [stored[pid] for pid in sorted(listing) if pid in stored and pid not in fresh]
+    log.info("incremental (%s): %d pages, %d changed, %d gone", how, len(listing), len(changed), len(removed))
+    return Selection("incremental", how, mark, gw.read_pages(changed), stored, kept, sorted(removed))

@@ -1,0 +1,104 @@
+"""The gateway's queries for incremental passes: the wiki's clock, its recent changes, and which of
+some pages use a template. Each takes the gateway's continued query (``PywikibotGateway._continued``)
+so that every request goes through the same counting, retries and one-at-a-time lock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from bot.changes import Change, RecentChanges
+from bot.errors import WikiError
+from bot.wiki.support import merge_pages
+
+log = logging.getLogger("bot.wiki")
+
+Continued = Callable[[dict[str, Any]], Iterator[dict[str, Any]]]
+
+
+def _api_time(value: object) -> dt.datetime:
+    if not isinstance(value, str):
+        raise WikiError("the wiki's answer lacks its clock (curtimestamp): is it MediaWiki 1.24 or later?")
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _api_stamp(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def server_time(continued: Continued) -> dt.datetime:
+    """The wiki's clock (one request)."""
+    for data in continued({"curtimestamp": 1}):
+        return _api_time(data.get("curtimestamp"))
+    raise WikiError("the wiki gave no answer to a query for its clock")  # not reached
+
+
+def recent_changes(continued: Continued, since: dt.datetime, exclude_user: str) -> RecentChanges:
+    """Edits, creations and log actions at or after ``since``, oldest first, except those of
+    ``exclude_user``; one request per 5,000 changes for a bot (500 otherwise). The clock is the
+    wiki's when the first answer was made: later changes may appear too and do no harm."""
+    params: dict[str, Any] = {
+        "list": "recentchanges",
+        "rcdir": "newer",
+        "rcstart": _api_stamp(since),
+        "rcexcludeuser": exclude_user,
+        "rctype": "edit|new|log",
+        "rcprop": "title|ids|loginfo",
+        "rclimit": "max",
+        "curtimestamp": 1,
+    }
+    now: dt.datetime | None = None
+    out: list[Change] = []
+    for data in continued(params):
+        now = now or _api_time(data.get("curtimestamp"))
+        out.extend(_change(entry) for entry in data.get("query", {}).get("recentchanges", []))
+    if now is None:  # not reached: continued() yields at least one answer
+        raise WikiError("the wiki gave no answer to a query for its recent changes")
+    return RecentChanges(now, tuple(out))
+
+
+def _change(entry: dict[str, Any]) -> Change:
+    kind = str(entry.get("type", "edit"))
+    params = entry.get("logparams") or {}
+    target = params.get("target_title") if isinstance(params, dict) else None
+    return Change(
+        kind="edit" if kind in ("edit", "new") else str(entry.get("logtype") or kind),
+        title=str(entry.get("title", "")),
+        namespace=int(entry.get("ns", -1)),
+        pageid=int(entry.get("pageid") or 0),
+        target=str(target) if target else None,
+        target_namespace=int(params["target_ns"]) if target and "target_ns" in params else None,
+    )
+
+
+def members(
+    continued: Continued,
+    batch: int,
+    template: str,
+    namespaces: Sequence[int],
+    pageids: Sequence[int],
+    titles: Sequence[str],
+) -> dict[int, tuple[str, int]]:
+    """Of the pages given by id or title, those that exist, lie in ``namespaces``, are not
+    redirects and transclude ``template``: page id → (title, latest revision id). No content:
+    one request per ``batch`` pages."""
+    pending: dict[int, dict[str, Any]] = {}
+    for key, values in (("pageids", [str(p) for p in pageids]), ("titles", list(titles))):
+        for i in range(0, len(values), batch):
+            params = {
+                key: "|".join(values[i : i + batch]),
+                "prop": "info|templates",
+                "tltemplates": template,
+                "tllimit": "max",
+            }
+            for data in continued(params):
+                merge_pages(pending, data)
+    out: dict[int, tuple[str, int]] = {}
+    for pageid, page in pending.items():
+        if page.get("missing") or page.get("invalid") or page.get("redirect") or not pageid:
+            continue
+        if page.get("templates") and page.get("ns") in namespaces and "lastrevid" in page:
+            out[pageid] = (str(page["title"]), int(page["lastrevid"]))
+    return out

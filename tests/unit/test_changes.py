@@ -1,0 +1,49 @@
+"""Sorting the wiki's recent changes into what an incremental pass looks at (``bot.changes``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.changes import MAX_MARK_AGE, Change, mark_usable, parse_mark, touched
+
+NS = (0,)
+SUMMARY = "Partnership tracker"
+T = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+
+
+def test_edits_touch_their_page_ids_in_the_configured_namespaces_only() -> None:
+    got = touched([Change("edit", "A", 0, 1), Change("edit", "User:B", 2, 2), Change("edit", "C", 0, 0)], NS, SUMMARY)
+    assert got.pageids == {1} and got.titles == set() and got.unknown == set() and not got.summary
+
+
+def test_a_move_touches_the_page_and_both_titles_when_each_is_in_a_namespace() -> None:
+    into = Change("move", "Draft:X", 118, 7, "X", 0)
+    out = Change("move", "Y", 0, 8, "Draft:Y", 118)
+    elsewhere = Change("move", "Draft:Z", 118, 9, "User:Z", 2)
+    got = touched([into, out, elsewhere], NS, SUMMARY)
+    assert got.pageids == {7, 8} and got.titles == {"X", "Y"} and got.unknown == set()
+
+
+def test_log_entries_without_a_page_id_are_looked_up_by_title() -> None:
+    got = touched([Change("delete", "Gone", 0), Change("import", "Draft:Other", 118)], NS, SUMMARY)
+    assert got.pageids == set() and got.titles == {"Gone"} and got.unknown == {"Gone"}
+
+
+def test_changes_to_the_summary_or_its_subpages_are_noticed_in_any_namespace() -> None:
+    assert touched([Change("edit", f"{SUMMARY}/3", 0, 5)], NS, SUMMARY).summary
+    assert touched([Change("delete", SUMMARY, 0, 4)], NS, SUMMARY).summary
+    assert touched([Change("move", "Elsewhere", 4, 6, SUMMARY, 0)], NS, SUMMARY).summary
+    assert not touched([Change("edit", f"{SUMMARY} (old)", 0, 5)], NS, SUMMARY).summary
+
+
+def test_a_mark_is_usable_when_present_young_and_no_pass_died_saving() -> None:
+    assert mark_usable(T, T + MAX_MARK_AGE - dt.timedelta(seconds=1), saving=False)
+    assert not mark_usable(T, T + MAX_MARK_AGE, saving=False)
+    assert not mark_usable(T, T, saving=True)
+    assert not mark_usable(None, T, saving=False)
+
+
+def test_stored_marks_are_read_leniently() -> None:
+    assert parse_mark("2026-11-25T12:00:00+00:00") == T
+    assert parse_mark("2026-11-25T12:00:00") == T  # no zone: UTC
+    assert parse_mark("") is None and parse_mark(None) is None and parse_mark("yesterday") is None

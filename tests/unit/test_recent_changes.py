@@ -1,0 +1,160 @@
+"""Incremental passes that read the wiki's recent changes (``bot.selection``) against the in-memory
+wiki, whose change log has its own clock: quiet passes read nothing and leave the summary alone,
+changes anywhere else cost no page read, and the pass falls back to listing every page when the
+mark cannot be trusted."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+
+import pytest
+
+from bot.config import Config
+from bot.job import Pass
+from bot.model import RunReport
+from bot.selection import MARK_KEY, SAVING_KEY
+from bot.state import StateStore
+from tests.fakes import FakeWiki
+from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
+
+
+def run(
+    wiki: FakeWiki, config: Config, store: StateStore, kind: str = "incremental", now: dt.datetime = NOW, **kw: object
+) -> RunReport:
+    return Pass(wiki, config, lambda: now, store, kind=kind, **kw).run()  # type: ignore[arg-type]
+
+
+def settled(pages: dict[str, str], config: Config, store: StateStore) -> FakeWiki:
+    """A wiki after a completed full pass an hour after its pages were made, and an hour later
+    (each past the overlap)."""
+    wiki = wiki_with(pages)
+    wiki.tick(dt.timedelta(hours=1))
+    run(wiki, config, store, kind="full")
+    wiki.tick(dt.timedelta(hours=1))
+    return wiki
+
+
+def test_a_quiet_pass_reads_no_page_and_saves_nothing(config: Config, store: StateStore) -> None:
+    wiki = settled({f"Org {i:04}": COMPLETE if i % 50 else INCOMPLETE for i in range(3000)}, config, store)
+    saves = len(wiki.saves)
+    report = run(wiki, config, store)
+    assert report.kind == "incremental" and report.pages_read == 0 and report.edits == 0
+    assert report.api_requests == 2  # the special pages, the recent changes
+    assert (report.pages_seen, report.complete, report.incomplete) == (3000, 2940, 60)
+    assert len(wiki.saves) == saves
+
+
+def test_edits_to_other_pages_cost_one_request_and_no_read(config: Config, store: StateStore) -> None:
+    wiki = settled({"A": COMPLETE}, config, store)
+    for n in range(20):
+        wiki.put(f"Unrelated {n}", "Prose without the infobox.")
+    report = run(wiki, config, store)
+    assert report.pages_read == 0 and report.api_requests == 3 and report.edits == 0
+
+
+def test_a_new_partnership_page_is_read_tagged_and_listed(config: Config, store: StateStore) -> None:
+    wiki = settled({"A": COMPLETE}, config, store)
+    wiki.put("Newcomer", INCOMPLETE)
+    report = run(wiki, config, store)
+    assert report.pages_read == 1 and report.tagged == 1 and report.pages_seen == 2
+    assert "[[:Newcomer]]" in wiki.pages["Partnership tracker"].text
+
+
+def test_a_person_editing_the_summary_table_gets_it_rebuilt(config: Config, store: StateStore) -> None:
+    wiki = settled({"A": COMPLETE}, config, store)
+    table = wiki.pages["Partnership tracker"].text
+    wiki.put("Partnership tracker", table.replace("[[:A]]", "[[:Vandalised]]"), "Vandal")
+    report = run(wiki, config, store)
+    assert report.pages_read == 0 and report.summary_saved
+    text = wiki.pages["Partnership tracker"].text
+    assert "[[:Vandalised]]" not in text and "[[:A]]" in text
+
+
+def test_pages_moved_out_and_in_leave_and_join_the_table(config: Config, store: StateStore) -> None:
+    wiki = settled({"Leaves": COMPLETE, "Stays": COMPLETE}, config, store)
+    wiki.put("Draft:Joins", COMPLETE)
+    wiki.move("Leaves", "Draft:Leaves")
+    wiki.move("Draft:Joins", "Joins")
+    report = run(wiki, config, store)
+    text = wiki.pages["Partnership tracker"].text
+    assert "[[:Leaves]]" not in text and "[[:Joins]]" in text and report.pages_seen == 2
+    assert {r.title for r in store.pages().values()} == {"Stays", "Joins"}
+
+
+def test_a_deleted_page_leaves_the_table_without_a_read(config: Config, store: StateStore) -> None:
+    wiki = settled({"Gone": COMPLETE, "Stays": INCOMPLETE}, config, store)
+    wiki.delete("Gone")
+    report = run(wiki, config, store)
+    assert report.pages_read == 0 and report.pages_seen == 1 and report.summary_saved
+    assert "[[:Gone]]" not in wiki.pages["Partnership tracker"].text
+
+
+def test_a_change_just_before_the_last_pass_is_seen_again(config: Config, store: StateStore) -> None:
+    """The overlap: a change stamped before the mark but committed after the pass read the page."""
+    wiki = wiki_with({"A": COMPLETE})
+    run(wiki, config, store, kind="full")
+    mark = dt.datetime.fromisoformat(str(store.get(MARK_KEY)))
+    wiki.pages["A"] = dataclasses.replace(wiki.pages["A"], text=INCOMPLETE, revid=9999)  # no log entry yet
+    wiki.log.append((mark - dt.timedelta(minutes=5), "Late", wiki.log[-1][2]))
+    assert run(wiki, config, store).tagged == 1
+
+
+def test_after_a_pass_died_while_saving_the_next_lists_every_page(
+    config: Config, store: StateStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Its saves are the bot's own edits, which recent changes leave out."""
+    wiki = settled({"A": INCOMPLETE, "B": COMPLETE}, config, store)
+    store.set_meta(SAVING_KEY, NOW.isoformat())  # as a killed pass leaves it
+    with caplog.at_level(logging.INFO, logger="bot.job"):
+        report = run(wiki, config, store)
+    assert "the last pass died while saving" in caplog.text and report.kind == "incremental"
+    assert store.get(SAVING_KEY) == ""
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="bot.job"):
+        run(wiki, config, store)
+    assert "listing every page" not in caplog.text
+
+
+def test_a_mark_older_than_a_week_is_not_trusted(
+    config: Config, store: StateStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    wiki = settled({"A": COMPLETE}, config, store)
+    wiki.tick(dt.timedelta(days=8))
+    with caplog.at_level(logging.INFO, logger="bot.job"):
+        report = run(wiki, config, store)
+    assert "too old" in caplog.text and report.pages_seen == 1
+
+
+def test_a_pass_that_saves_tags_marks_itself_until_it_completes(config: Config, store: StateStore) -> None:
+    wiki = settled({"A": COMPLETE}, config, store)
+    seen: list[str | None] = []
+    wiki.put("A", INCOMPLETE)
+    wiki.before_save = lambda title: seen.append(store.get(SAVING_KEY))
+    run(wiki, config, store)
+    assert seen and seen[0] and store.get(SAVING_KEY) == ""
+
+
+def test_the_quiet_status_heartbeat_counts_what_the_full_pass_counted(config: Config, store: StateStore) -> None:
+    wiki = settled({"A": COMPLETE, "B": INCOMPLETE, "C": "{{nobots}}\n" + INCOMPLETE}, config, store)
+    before = wiki.pages["User:PartnershipBot/Status"].text
+    report = run(wiki, config, store, now=NOW + dt.timedelta(days=2))
+    after = wiki.pages["User:PartnershipBot/Status"].text
+    assert report.status_saved and report.pages_read == 0 and [s.title for s in report.skipped] == ["C"]
+    stamp = NOW.strftime("%Y-%m-%d")
+    assert (
+        before.count(stamp)
+        and after.replace((NOW + dt.timedelta(days=2)).strftime("%Y-%m-%d"), stamp).splitlines()[1:]
+        == before.splitlines()[1:]
+    )
+
+
+def test_a_dry_run_or_a_printed_table_is_never_quiet(config: Config, store: StateStore) -> None:
+    wiki = settled({"A": COMPLETE}, config, store)
+    dry = Pass(wiki, config, lambda: NOW, store, kind="incremental", dry_run=True)
+    dry.run()
+    assert [r.title for r in dry.rows] == ["A"]
+    printed = Pass(wiki, config, lambda: NOW, store, kind="incremental", keep_quiet=False)
+    printed.run()
+    assert [r.title for r in printed.rows] == ["A"]
