@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.check import check_text
 from bot.config import Config, load_config
 from bot.job import Pass
-from bot.render import Row, build_rows, count_rows, current_inner
+from bot.render import Row, build_rows, count_rows, current_inner, render_table
 from bot.split import chunk_rows, render_subpage
 from tests.conftest import ROOT
 from tests.fakes import FakeWiki
@@ -104,3 +106,22 @@ def test_a_subpage_thought_missing_but_holding_the_same_table_is_not_saved_again
     write = PageWrite(f"{MAIN}/1", render_subpage(chunk, MAIN, 1, NOW), None)
     errors = save_summary(wiki, config, [write], len(results), sum(r.complete for r in results))
     assert errors == [] and len(wiki.saves) == saves
+
+
+@given(
+    st.lists(
+        st.tuples(st.text("ab", min_size=0, max_size=2), st.text("xé", min_size=0, max_size=2), st.booleans()),
+        max_size=12,
+    )
+)
+def test_a_table_that_fits_exactly_stays_whole(values: list[tuple[str, str, bool]]) -> None:
+    """Rows are measured before the table is rendered: that shortcut must never split a table
+    that fits, even one whose one-letter statuses make its counts line shorter than "none"."""
+    rows = [
+        Row(f"T{i}", f"P{i}", model, "", status, "", "", complete, (), (), None, "")
+        for i, (status, model, complete) in enumerate(values)
+    ]
+    exact = len(render_table(rows, NOW).encode())
+    assert chunk_rows(rows, NOW, exact) == [rows]
+    if rows:
+        assert len(chunk_rows(rows, NOW, exact - 1)) >= 1
