@@ -17,11 +17,17 @@ The wiki is then asked which touched pages still use the infobox (one request pe
 content). Only those whose revision or title differ from the stored ones are read; stored pages
 that no longer qualify (deleted, moved out of the namespaces, infobox gone) leave the table.
 
-What recent changes cannot show is left to the full sweep, as for the listing it replaces: a date
-passing a ``stale`` limit, the end of a re-tag hold, a page that starts or stops using the infobox
-through another template, a new redirect to the infobox. When the mark is missing, too old for the
-wiki's recent changes (kept 30 days on Wikimedia wikis, 90 by default), or the last pass died while
-saving tags (its edits are the bot's own and would be left out), the pass lists every page instead.
+What recent changes cannot show is left to the daily full sweep: as with the listing, a date
+passing a ``stale`` limit, the end of a re-tag hold, a new redirect to the infobox; unlike the
+listing, a page that starts or stops using the infobox without an edit of its own (a wrapper
+template edited, the infobox deleted), a new page whose links tables were written more than the
+overlap after its edit, and edits made under the bot's own account by anything else than this bot's
+passes (Wikimedia's bot policy keeps a bot account for its bot; ``seed`` and ``install-templates``
+forget the mark, so the pass after them lists). The pass lists every page instead when the mark is
+missing, too old for the wiki's recent changes (kept 30 days on Wikimedia wikis, 90 by default) or
+ahead of the wiki's clock, when more than ``MAX_CHANGES`` changes came since, when the last pass died
+or failed while saving tags (its edits are the bot's own and left out), or when the namespaces, the
+summary's settings or the table's code changed.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ from dataclasses import dataclass
 OVERLAP = dt.timedelta(minutes=10)
 #: A mark older than this is not trusted: the wiki may have dropped older recent changes.
 MAX_MARK_AGE = dt.timedelta(days=7)
+#: More changes than this since the mark: listing every page is cheaper (10 requests for a bot).
+MAX_CHANGES = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +61,12 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class RecentChanges:
-    """The changes since a time, and the wiki's clock when it answered (the next pass's mark)."""
+    """The changes since a time, and the wiki's clock when it answered (the next pass's mark).
+    ``complete`` is false when the answer was cut at a maximum number of changes."""
 
     now: dt.datetime
     changes: tuple[Change, ...]
+    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +83,17 @@ class Touched:
 
 
 def touched(changes: Sequence[Change], namespaces: Sequence[int], summary_title: str) -> Touched:
-    """Sort the changes into what an incremental pass must look at (see the module's text)."""
+    """Sort the changes into what an incremental pass must look at (see the module's text).
+    ``summary_title`` is best given as the wiki spells it; underscores and a lower-case first
+    letter are forgiven here."""
     pageids: set[int] = set()
     titles: set[str] = set()
     unknown: set[str] = set()
     summary = False
-    ours = (summary_title, summary_title + "/")
+    main = _normal(summary_title)
     for change in changes:
         for title in (change.title, change.target):
-            if title is not None and (title == ours[0] or title.startswith(ours[1])):
+            if title is not None and (_normal(title) == main or _normal(title).startswith(main + "/")):
                 summary = True
         if change.kind == "edit":
             if change.namespace in namespaces and change.pageid:
@@ -100,10 +112,16 @@ def touched(changes: Sequence[Change], namespaces: Sequence[int], summary_title:
     return Touched(frozenset(pageids), frozenset(titles), frozenset(unknown), summary)
 
 
+def _normal(title: str) -> str:
+    title = title.replace("_", " ").strip()
+    return title[:1].upper() + title[1:]
+
+
 def mark_usable(mark: dt.datetime | None, now: dt.datetime, saving: bool) -> bool:
     """Whether recent changes since ``mark`` can replace the listing: a mark exists, is younger than
-    ``MAX_MARK_AGE`` by the wiki's clock (``now``), and no pass died while saving tags after it."""
-    return mark is not None and not saving and now - mark < MAX_MARK_AGE
+    ``MAX_MARK_AGE`` by the wiki's clock (``now``) and not ahead of it by more than the overlap (a
+    clock set back, a database restored), and no pass died while saving tags after it."""
+    return mark is not None and not saving and -OVERLAP <= now - mark < MAX_MARK_AGE
 
 
 def parse_mark(value: str | None) -> dt.datetime | None:

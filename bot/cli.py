@@ -163,7 +163,19 @@ def _install(args: argparse.Namespace, config: Config) -> int:
             print(f"{'would be ' if args.dry_run else ''}{item.action}: {item.title}")
     changed = sum(i.action in ("created", "updated") for i in done)
     print(f"install-templates: {len(done)} pages, {changed} {'to change' if args.dry_run else 'changed'}")
+    if changed and not args.dry_run:
+        _forget_mark(config)
     return 0
+
+
+def _forget_mark(config: Config) -> None:
+    """The bot's account just edited pages outside a pass; recent changes leave its edits out, so
+    the next incremental pass must list every page instead."""
+    from bot.selection import MARK_KEY
+    from bot.state import StateStore
+
+    with StateStore(config.run.state_path) as store:
+        store.set_meta(MARK_KEY, "")
 
 
 def _seed(args: argparse.Namespace, config: Config) -> int:
@@ -179,4 +191,6 @@ def _seed(args: argparse.Namespace, config: Config) -> int:
     done = seed(gateway, files)
     created = sum(i.action == "created" for i in done)
     print(f"seed: {len(done)} pages, {created} created, {len(done) - created} already there")
+    if created:
+        _forget_mark(config)
     return 0

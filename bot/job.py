@@ -106,8 +106,15 @@ class Pass(SavePhase):
         else:
             rules = self.cfg.rules
             names = name_set((rules.infobox_name, *rules.aliases, *self.gw.redirects_to(infobox)))
+        summary_page = special[pages.summary]
         sel = selection.select(
-            self.gw, self.cfg, self.store, incremental=incremental, now=now, may_be_quiet=self.may_be_quiet
+            self.gw,
+            self.cfg,
+            self.store,
+            incremental=incremental,
+            now=now,
+            may_be_quiet=self.may_be_quiet,
+            summary_title=summary_page.title if summary_page else pages.summary,
         )
         self.kind = sel.kind
         if sel.quiet:
@@ -195,7 +202,11 @@ class Pass(SavePhase):
                 meta={
                     NAMES_KEY: json.dumps(sorted(names)),
                     selection.MARK_KEY: sel.mark.isoformat(),
-                    selection.SAVING_KEY: "",
+                    selection.FINGERPRINT_KEY: selection.fingerprint(self.cfg),
+                    # kept when a tag save failed: it may have reached the wiki (the next pass lists)
+                    selection.SAVING_KEY: self.store.get(selection.SAVING_KEY) or ""
+                    if tally.page_save_failed(pages.summary)
+                    else "",
                     selection.SUMMARY_KEY: "0" if tally.summary_failed(pages.summary) else "1",
                 },
             )

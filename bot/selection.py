@@ -18,11 +18,14 @@ first page was read, so that nothing changed during this pass is missed next tim
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from bot import changes
+from bot import changes, render, split
 from bot.config import Config
 from bot.model import PageSnapshot
 from bot.plan import translation_page
@@ -34,6 +37,7 @@ log = logging.getLogger("bot.job")
 
 #: State keys (``meta`` table): the next mark, a pass saving tags right now, the summary's state.
 MARK_KEY, SAVING_KEY, SUMMARY_KEY = "changes_mark", "saving_since", "summary_current"
+FINGERPRINT_KEY = "settings_fingerprint"
 
 
 @dataclass
@@ -53,22 +57,33 @@ class Selection:
 
 
 def select(
-    gw: Gateway, cfg: Config, store: StateStore | None, *, incremental: bool, now: dt.datetime, may_be_quiet: bool
+    gw: Gateway,
+    cfg: Config,
+    store: StateStore | None,
+    *,
+    incremental: bool,
+    now: dt.datetime,
+    may_be_quiet: bool,
+    summary_title: str,
+    max_changes: int = changes.MAX_CHANGES,
 ) -> Selection:
     """Choose how this pass finds its pages (see the module's text). ``incremental``: pages and
     the infobox's names are stored and an incremental pass was asked for. ``may_be_quiet``: a
     pass that changed nothing may skip the summary (not in a dry run, nor when the table is to be
-    printed)."""
+    printed). ``summary_title``: the summary page's title as the wiki spells it. More than
+    ``max_changes`` recent changes: the listing is cheaper."""
     namespaces, infobox = cfg.site.namespaces, f"Template:{cfg.rules.infobox_name}"
     if not incremental or store is None:
         mark = gw.server_time()
         pages = (p for p in gw.transcluding_pages(infobox, namespaces) if not translation_page(p.title))
         return Selection("full", "every page", mark, pages, store.pages() if store else {})
-    mark_seen = changes.parse_mark(store.get(MARK_KEY))
-    saving = bool(store.get(SAVING_KEY))
-    recent = gw.recent_changes(mark_seen - changes.OVERLAP) if mark_seen is not None and not saving else None
-    if recent is None or mark_seen is None or not changes.mark_usable(mark_seen, recent.now, saving):
-        why = "the last pass died while saving" if saving else "no mark, or one too old for recent changes"
+    why = _why_list(store, cfg, now)
+    recent = None if why else gw.recent_changes(_mark(store) - changes.OVERLAP, max_changes)
+    if recent is not None and not changes.mark_usable(_mark(store), recent.now, saving=False):
+        why = "its mark is too old for recent changes, or ahead of the wiki's clock"
+    elif recent is not None and not recent.complete:
+        why = f"more than {max_changes:,} recent changes"
+    if recent is None or why:
         log.info("incremental pass: %s; listing every page's revision", why)
         mark = recent.now if recent else gw.server_time()
         stored = store.pages()
@@ -76,7 +91,7 @@ def select(
             pid: item for pid, item in gw.list_revisions(infobox, namespaces).items() if not translation_page(item[0])
         }
         return _split(gw, "listing", mark, stored, listing, [pid for pid in stored if pid not in listing])
-    touched = changes.touched(recent.changes, namespaces, cfg.pages.summary)
+    touched = changes.touched(recent.changes, namespaces, summary_title)
     hits = store.records(touched.pageids, touched.titles)
     ids, titles = sorted(touched.pageids | hits.keys()), sorted(touched.unknown)
     probe = gw.members(infobox, namespaces, ids, titles) if ids or titles else {}
@@ -97,6 +112,35 @@ def select(
     listing = {pid: (r.title, r.revid) for pid, r in stored.items() if pid not in removed}
     listing.update(probe)
     return _split(gw, "recent changes", recent.now, stored, listing, removed)
+
+
+def fingerprint(cfg: Config) -> str:
+    """What the stored pages and table depend on besides the pages: the namespaces, the summary's
+    title and page budget, and the code that renders the table. A change makes the next
+    incremental pass list every page (pages of a dropped namespace leave) and rebuild the table."""
+    code = b"".join(Path(m.__file__ or "").read_bytes() for m in (render, split))
+    text = json.dumps([list(cfg.site.namespaces), cfg.pages.summary, cfg.max_page_bytes, cfg.rules.infobox_name])
+    return hashlib.sha256(text.encode() + code).hexdigest()[:16]
+
+
+def _mark(store: StateStore) -> dt.datetime:
+    mark = changes.parse_mark(store.get(MARK_KEY))
+    assert mark is not None  # checked by _why_list
+    return mark
+
+
+def _why_list(store: StateStore, cfg: Config, now: dt.datetime) -> str:
+    """Why recent changes cannot serve this pass ("" when they can), judged before asking the wiki."""
+    mark = changes.parse_mark(store.get(MARK_KEY))
+    if mark is None:
+        return "no mark from a completed pass"
+    if store.get(SAVING_KEY):
+        return "the last pass died or failed while saving tags"
+    if store.get(FINGERPRINT_KEY) != fingerprint(cfg):
+        return "the namespaces, the summary page's settings or the bot's table code changed"
+    if now - mark >= changes.MAX_MARK_AGE + dt.timedelta(days=1):  # the bot's clock: a rough first look
+        return "its mark is too old for recent changes"
+    return ""
 
 
 def _split(

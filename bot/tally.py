@@ -29,6 +29,10 @@ class Tally:
     def results(self) -> list[PageResult]:
         return self.kept + [r.result for r in self.records.values()]
 
+    def page_save_failed(self, summary_title: str) -> bool:
+        """Whether a save of a partnership page (not of the summary) failed."""
+        return any(not e.startswith((summary_title + ":", summary_title + "/")) for e in self.errors)
+
     def summary_failed(self, summary_title: str) -> bool:
         """Whether a save of the summary page or one of its subpages failed."""
         return any(e.startswith((summary_title + ":", summary_title + "/")) for e in self.errors)

@@ -7,7 +7,7 @@ every save gets a new revision id, a save whose base is not the current revision
 "between read and save" (e.g. a person's edit).
 
 Recent changes: every edit, save, move and deletion is logged with the fake's own clock, which
-moves one minute per change (``tick`` moves it further); ``recent_changes`` leaves out the bot's
+moves one second per change (``tick`` moves it further); ``recent_changes`` leaves out the bot's
 own, as ``rcexcludeuser`` does."""
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ class FakeWiki:
     requests: int = 0
     before_save: Callable[[str], None] | None = None
     batch: int = 500
-    time: dt.datetime = T0
+    time: dt.datetime = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
+    """The wiki's clock (a day before the job tests' ``NOW``)."""
     log: list[tuple[dt.datetime, str, Change]] = field(default_factory=list)
     """(when, by whom, what) of every change, oldest first."""
     _revids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
@@ -83,7 +84,7 @@ class FakeWiki:
         self.time += delta
 
     def _changed(self, user: str, change: Change) -> None:
-        self.time += dt.timedelta(minutes=1)
+        self.time += dt.timedelta(seconds=1)
         self.log.append((self.time, user, change))
 
     def _listed(self, template: str) -> list[str]:
@@ -121,10 +122,10 @@ class FakeWiki:
         self.requests += 1
         return self.time
 
-    def recent_changes(self, since: dt.datetime) -> RecentChanges:
+    def recent_changes(self, since: dt.datetime, limit: int) -> RecentChanges:
         found = tuple(c for when, who, c in self.log if when >= since and who != self.user)
-        self.requests += max(1, -(-len(found) // 5000))
-        return RecentChanges(self.time, found)
+        self.requests += max(1, -(-min(len(found), limit + 1) // 5000))
+        return RecentChanges(self.time, found[: limit + 1], complete=len(found) <= limit)
 
     def members(
         self, template: str, namespaces: Sequence[int], pageids: Sequence[int], titles: Sequence[str]

@@ -68,9 +68,10 @@ class Gateway(Protocol):
         """The wiki's clock (one request)."""
         ...
 
-    def recent_changes(self, since: dt.datetime) -> RecentChanges:
+    def recent_changes(self, since: dt.datetime, limit: int) -> RecentChanges:
         """Edits, creations and log actions at or after ``since`` by anyone but this account, and
-        the wiki's clock (one request per 5,000 changes for a bot)."""
+        the wiki's clock (one request per 5,000 changes for a bot); cut (``complete`` false) after
+        ``limit`` changes."""
         ...
 
     def members(

@@ -35,10 +35,11 @@ def server_time(continued: Continued) -> dt.datetime:
     raise WikiError("the wiki gave no answer to a query for its clock")  # not reached
 
 
-def recent_changes(continued: Continued, since: dt.datetime, exclude_user: str) -> RecentChanges:
+def recent_changes(continued: Continued, since: dt.datetime, exclude_user: str, limit: int) -> RecentChanges:
     """Edits, creations and log actions at or after ``since``, oldest first, except those of
-    ``exclude_user``; one request per 5,000 changes for a bot (500 otherwise). The clock is the
-    wiki's when the first answer was made: later changes may appear too and do no harm."""
+    ``exclude_user``; one request per 5,000 changes for a bot (500 otherwise), no more once
+    ``limit`` changes came (``complete`` false). The clock is the wiki's when the first answer was
+    made: later changes may appear too and do no harm."""
     params: dict[str, Any] = {
         "list": "recentchanges",
         "rcdir": "newer",
@@ -54,6 +55,8 @@ def recent_changes(continued: Continued, since: dt.datetime, exclude_user: str) 
     for data in continued(params):
         now = now or _api_time(data.get("curtimestamp"))
         out.extend(_change(entry) for entry in data.get("query", {}).get("recentchanges", []))
+        if len(out) > limit and "continue" in data:
+            return RecentChanges(now, tuple(out), complete=False)
     if now is None:  # not reached: continued() yields at least one answer
         raise WikiError("the wiki gave no answer to a query for its recent changes")
     return RecentChanges(now, tuple(out))

@@ -213,8 +213,8 @@ class PywikibotGateway:
     def server_time(self) -> dt.datetime:
         return changes.server_time(self._continued)
 
-    def recent_changes(self, since: dt.datetime) -> RecentChanges:
-        return changes.recent_changes(self._continued, since, self.user)
+    def recent_changes(self, since: dt.datetime, limit: int) -> RecentChanges:
+        return changes.recent_changes(self._continued, since, self.user, limit)
 
     def members(
         self, template: str, namespaces: Sequence[int], pageids: Sequence[int], titles: Sequence[str]

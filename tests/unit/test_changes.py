@@ -34,6 +34,7 @@ def test_changes_to_the_summary_or_its_subpages_are_noticed_in_any_namespace() -
     assert touched([Change("delete", SUMMARY, 0, 4)], NS, SUMMARY).summary
     assert touched([Change("move", "Elsewhere", 4, 6, SUMMARY, 0)], NS, SUMMARY).summary
     assert not touched([Change("edit", f"{SUMMARY} (old)", 0, 5)], NS, SUMMARY).summary
+    assert touched([Change("edit", f"{SUMMARY}/2", 0, 5)], NS, "partnership_tracker").summary  # as configured
 
 
 def test_a_mark_is_usable_when_present_young_and_no_pass_died_saving() -> None:
@@ -41,6 +42,8 @@ def test_a_mark_is_usable_when_present_young_and_no_pass_died_saving() -> None:
     assert not mark_usable(T, T + MAX_MARK_AGE, saving=False)
     assert not mark_usable(T, T, saving=True)
     assert not mark_usable(None, T, saving=False)
+    assert mark_usable(T, T - dt.timedelta(minutes=5), saving=False)  # the wiki's clock a little behind
+    assert not mark_usable(T, T - dt.timedelta(hours=1), saving=False)  # a mark from the future
 
 
 def test_stored_marks_are_read_leniently() -> None:

@@ -11,10 +11,12 @@ import logging
 
 import pytest
 
+from bot.changes import Change
 from bot.config import Config
+from bot.errors import Interrupted, WikiError
 from bot.job import Pass
 from bot.model import RunReport
-from bot.selection import MARK_KEY, SAVING_KEY
+from bot.selection import MARK_KEY, SAVING_KEY, SUMMARY_KEY, select
 from bot.state import StateStore
 from tests.fakes import FakeWiki
 from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
@@ -93,12 +95,109 @@ def test_a_deleted_page_leaves_the_table_without_a_read(config: Config, store: S
 
 def test_a_change_just_before_the_last_pass_is_seen_again(config: Config, store: StateStore) -> None:
     """The overlap: a change stamped before the mark but committed after the pass read the page."""
-    wiki = wiki_with({"A": COMPLETE})
-    run(wiki, config, store, kind="full")
+    wiki = settled({"A": COMPLETE}, config, store)
     mark = dt.datetime.fromisoformat(str(store.get(MARK_KEY)))
-    wiki.pages["A"] = dataclasses.replace(wiki.pages["A"], text=INCOMPLETE, revid=9999)  # no log entry yet
-    wiki.log.append((mark - dt.timedelta(minutes=5), "Late", wiki.log[-1][2]))
+    page = wiki.pages["A"]
+    wiki.pages["A"] = dataclasses.replace(page, text=INCOMPLETE, revid=9999)
+    wiki.log.append((mark - dt.timedelta(minutes=5), "Late", Change("edit", "A", 0, page.pageid)))
     assert run(wiki, config, store).tagged == 1
+
+
+def test_the_mark_is_taken_when_the_pass_starts(config: Config, store: StateStore) -> None:
+    """A person's edit during a long pass is seen by the next one."""
+    wiki = settled({"A": INCOMPLETE, "B": COMPLETE}, config, store)
+    wiki.put("A", INCOMPLETE + "\nMore prose.")
+
+    def during(title: str) -> None:
+        wiki.put("B", INCOMPLETE, "Person")
+        wiki.tick(dt.timedelta(hours=1))
+
+    wiki.before_save = during
+    run(wiki, config, store)
+    wiki.tick(dt.timedelta(hours=1))
+    assert run(wiki, config, store).tagged == 1 and wiki.pages["B"].text.startswith("{{Partnership incomplete")
+
+
+def test_a_quiet_pass_moves_the_mark_and_a_dry_run_stores_nothing(config: Config, store: StateStore) -> None:
+    wiki = settled({"A": COMPLETE}, config, store)
+    first = store.get(MARK_KEY)
+    run(wiki, config, store)
+    second = store.get(MARK_KEY)
+    assert first and second and second > first
+    wiki.put("A", INCOMPLETE)
+    wiki.tick(dt.timedelta(hours=1))
+    meta = {k: store.get(k) for k in (MARK_KEY, SAVING_KEY, SUMMARY_KEY)}
+    runs = len(store.runs(100))
+    assert run(wiki, config, store, dry_run=True).pages_read == 1
+    assert {k: store.get(k) for k in meta} == meta and len(store.runs(100)) == runs
+
+
+def test_a_summary_not_saved_last_time_is_not_left_alone(config: Config, store: StateStore) -> None:
+    wiki = settled({"A": COMPLETE}, config, store)
+    page = wiki.pages["Partnership tracker"]
+    wiki.pages[page.title] = dataclasses.replace(page, text=page.text.replace("[[:A]]", "[[:B]]"))  # no log entry
+    store.set_meta(SUMMARY_KEY, "0")  # as after a failed summary save
+    report = run(wiki, config, store)
+    assert report.summary_saved and "[[:A]]" in wiki.pages["Partnership tracker"].text
+
+
+def test_a_deletion_logged_without_a_page_id_finds_the_stored_page_by_title(config: Config, store: StateStore) -> None:
+    wiki = settled({"Gone": COMPLETE, "Stays": COMPLETE}, config, store)
+    del wiki.pages["Gone"]
+    wiki.log.append((wiki.time, "Admin", Change("delete", "Gone", 0)))
+    report = run(wiki, config, store)
+    assert report.pages_seen == 1 and "[[:Gone]]" not in wiki.pages["Partnership tracker"].text
+
+
+def test_translation_subpages_touched_stay_out(config: Config, store: StateStore) -> None:
+    wiki = settled({"Org": COMPLETE}, config, store)
+    wiki.put("Org/de", INCOMPLETE)
+    report = run(wiki, config, store)
+    assert report.pages_seen == 1 and report.tagged == 0 and "Org/de" not in wiki.pages["Partnership tracker"].text
+
+
+def test_too_many_changes_or_a_mark_ahead_of_the_wiki_mean_a_listing(config: Config, store: StateStore) -> None:
+    wiki = settled({"A": COMPLETE}, config, store)
+    for n in range(5):
+        wiki.put(f"Other {n}", "Prose.")
+    kw = {"incremental": True, "now": NOW, "may_be_quiet": True, "summary_title": "Partnership tracker"}
+    assert select(wiki, config, store, max_changes=4, **kw).how == "listing"  # type: ignore[arg-type]
+    assert select(wiki, config, store, max_changes=5, **kw).how == "recent changes"  # type: ignore[arg-type]
+    store.set_meta(MARK_KEY, (wiki.time + dt.timedelta(hours=1)).isoformat())
+    assert select(wiki, config, store, **kw).how == "listing"  # type: ignore[arg-type]
+
+
+def test_changed_settings_mean_a_listing(config: Config, store: StateStore, caplog: pytest.LogCaptureFixture) -> None:
+    wiki = settled({"A": COMPLETE}, config, store)
+    with caplog.at_level(logging.INFO, logger="bot.job"):
+        run(wiki, dataclasses.replace(config, max_page_bytes=1_000_000), store)
+    assert "settings or the bot's table code changed" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="bot.job"):
+        run(wiki, dataclasses.replace(config, max_page_bytes=1_000_000), store)
+    assert "listing" not in caplog.text
+
+
+def test_a_failed_or_stopped_save_phase_leaves_the_next_pass_listing(config: Config, store: StateStore) -> None:
+    wiki = settled({"A": COMPLETE, "B": COMPLETE}, config, store)
+    wiki.put("A", INCOMPLETE)
+    wiki.put("B", INCOMPLETE)
+
+    def refuse(title: str) -> None:
+        raise WikiError(f"saving [[{title}]]: the wiki refused the edit (test)")
+
+    wiki.before_save = refuse
+    report = run(wiki, config, store)
+    assert report.errors and store.get(SAVING_KEY)
+    wiki.put("A", INCOMPLETE + "\nMore.")
+    polls = iter(range(100))
+    with pytest.raises(Interrupted):
+        run(wiki, config, store, should_stop=lambda: next(polls) >= 1)
+    assert store.get(SAVING_KEY)
+    run(wiki, config, store)
+    assert store.get(SAVING_KEY) == "" and all(
+        wiki.pages[t].text.startswith("{{Partnership incomplete") for t in ("A", "B")
+    )
 
 
 def test_after_a_pass_died_while_saving_the_next_lists_every_page(
@@ -109,7 +208,7 @@ def test_after_a_pass_died_while_saving_the_next_lists_every_page(
     store.set_meta(SAVING_KEY, NOW.isoformat())  # as a killed pass leaves it
     with caplog.at_level(logging.INFO, logger="bot.job"):
         report = run(wiki, config, store)
-    assert "the last pass died while saving" in caplog.text and report.kind == "incremental"
+    assert "the last pass died or failed while saving" in caplog.text and report.kind == "incremental"
     assert store.get(SAVING_KEY) == ""
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="bot.job"):

@@ -63,7 +63,7 @@ def test_recent_changes_and_members(bot: Bot, admin_api: WikiApi, devwiki: DevWi
     admin_api.delete(doomed)
 
     before = gateway.requests
-    recent = gateway.recent_changes(since)
+    recent = gateway.recent_changes(since, 100_000)
     assert gateway.requests - before == 1 and recent.now >= since
     mine = [c for c in recent.changes if c.title.startswith("RC ")]
     assert not [c for c in mine if c.title == own], "the bot's own edit is left out"

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -16,8 +17,9 @@ from bot.lock import RunLock
 from bot.runner import lock_path
 
 from .api import WikiApi
-from .botrun import SUMMARY, Bot, bot_fixture, contribs, make_page
+from .botrun import INCOMPLETE, SUMMARY, Bot, bot_fixture, contribs, make_page
 from .conftest import DevWiki
+from .test_devwiki import unique
 
 TAG = "{{Partnership incomplete|missing=metrics}}\n"
 
@@ -135,3 +137,18 @@ def test_second_daemon_refuses_to_start(bot: Bot) -> None:
     finally:
         first.send_signal(signal.SIGTERM)
         assert first.wait(timeout=60) == 0
+
+
+def test_pages_seeded_by_the_bots_account_reach_the_next_incremental_pass(
+    bot: Bot, admin_api: WikiApi, tmp_path: Path
+) -> None:
+    """Recent changes leave the bot's own edits out; ``seed`` therefore forgets the mark, and the
+    next incremental pass lists every page and finds the seeded one."""
+    bot.ok("run")
+    title = unique("Seeded")
+    page = tmp_path / f"{title}.wiki"
+    page.write_text(INCOMPLETE.format(title=title), encoding="utf-8")
+    assert "1 created" in bot.ok("seed", str(page)).stdout
+    out = bot.ok("run", "--incremental")
+    assert out.report["pages_read"] >= 1 and out.report["tagged"] >= 1
+    assert f"[[:{title}]]" in admin_api.read(SUMMARY)[1]
