@@ -190,6 +190,7 @@ class Pass(SavePhase):
             summary_saved=bool(writes) and not self.dry_run,
             status_saved=status_saved,
             summary_title=self.cfg.pages.summary,
+            source=sel.how,
         )
         if self.store and not self.dry_run:
             self.store.save_pass(
@@ -246,6 +247,7 @@ class Pass(SavePhase):
             summary_saved=False,
             status_saved=status_saved,
             summary_title=self.cfg.pages.summary,
+            source=f"{sel.how}, quiet",
         )
         self.store.save_pass(
             (), sel.kind, now, report.as_dict(), replace_all=False, meta={selection.MARK_KEY: sel.mark.isoformat()}

@@ -154,11 +154,15 @@ class RunReport:
     kind: str = "full"
     errors: tuple[str, ...] = ()
     """Pages or pages of the bot's own that could not be saved (the pass went on)."""
+    source: str = ""
+    """How the pass found its pages: ``every page``, ``listing``, ``recent changes`` or
+    ``recent changes, quiet`` (see :mod:`bot.selection`)."""
 
     def as_dict(self) -> dict[str, object]:
         return {
             "started": self.started,
             "kind": self.kind,
+            "source": self.source,
             "dry_run": self.dry_run,
             "pages_seen": self.pages_seen,
             "pages_read": self.pages_read,
@@ -179,7 +183,8 @@ class RunReport:
 
     def line(self) -> str:
         """The one-line summary printed after every pass."""
-        mode = f"{self.kind} {'dry run' if self.dry_run else 'pass'}"
+        how = f" ({self.source})" if self.kind == "incremental" and self.source else ""
+        mode = f"{self.kind} {'dry run' if self.dry_run else 'pass'}{how}"
         return (
             f"{mode}: {self.pages_seen} pages ({self.complete} complete, {self.incomplete} incomplete); "
             f"tagged {self.tagged}, untagged {self.untagged}, updated {self.updated}, skipped {len(self.skipped)}; "

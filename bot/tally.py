@@ -51,6 +51,7 @@ class Tally:
         summary_saved: bool,
         status_saved: bool,
         summary_title: str,
+        source: str = "",
     ) -> RunReport:
         """The pass's report. The summary counts as saved only when no save of it (or of one of
         its subpages) failed."""
@@ -73,6 +74,7 @@ class Tally:
             status_saved=status_saved,
             kind=kind,
             errors=tuple(self.errors),
+            source=source,
         )
 
 

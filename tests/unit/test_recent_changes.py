@@ -44,6 +44,7 @@ def test_a_quiet_pass_reads_no_page_and_saves_nothing(config: Config, store: Sta
     report = run(wiki, config, store)
     assert report.kind == "incremental" and report.pages_read == 0 and report.edits == 0
     assert report.api_requests == 2  # the special pages, the recent changes
+    assert report.source == "recent changes, quiet" and "(recent changes, quiet)" in report.line()
     assert (report.pages_seen, report.complete, report.incomplete) == (3000, 2940, 60)
     assert len(wiki.saves) == saves
 
@@ -61,6 +62,7 @@ def test_a_new_partnership_page_is_read_tagged_and_listed(config: Config, store:
     wiki.put("Newcomer", INCOMPLETE)
     report = run(wiki, config, store)
     assert report.pages_read == 1 and report.tagged == 1 and report.pages_seen == 2
+    assert report.source == "recent changes" and report.as_dict()["source"] == "recent changes"
     assert "[[:Newcomer]]" in wiki.pages["Partnership tracker"].text
 
 
@@ -209,6 +211,7 @@ def test_after_a_pass_died_while_saving_the_next_lists_every_page(
     with caplog.at_level(logging.INFO, logger="bot.job"):
         report = run(wiki, config, store)
     assert "the last pass died or failed while saving" in caplog.text and report.kind == "incremental"
+    assert report.source == "listing"
     assert store.get(SAVING_KEY) == ""
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="bot.job"):
