@@ -26,8 +26,9 @@ passes (Wikimedia's bot policy keeps a bot account for its bot; ``seed`` and ``i
 forget the mark, so the pass after them lists). The pass lists every page instead when the mark is
 missing, too old for the wiki's recent changes (kept 30 days on Wikimedia wikis, 90 by default) or
 ahead of the wiki's clock, when more than ``MAX_CHANGES`` changes came since, when the last pass died
-or failed while saving tags (its edits are the bot's own and left out), or when the namespaces, the
-summary's settings or the table's code changed.
+or failed while saving tags (its edits are the bot's own and left out). When the namespaces, the
+infobox's name or aliases, the summary's settings or the table's code changed, the pass is a full
+sweep.
 """
 
 from __future__ import annotations

@@ -9,11 +9,12 @@ side), ``seed`` (create example pages on a dev wiki)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bot.check import check_paths, expand_paths, render_json, render_text
@@ -157,25 +158,33 @@ def _install(args: argparse.Namespace, config: Config) -> int:
         if args.dry_run:
             print(unified_diff(title, old, new), end="")
 
-    done = install(gateway, wiki_files(), dry_run=args.dry_run, shutoff=config.pages.shutoff, on_diff=show)
+    with _edits_outside_a_pass(config, "install-templates", dry_run=args.dry_run):
+        done = install(gateway, wiki_files(), dry_run=args.dry_run, shutoff=config.pages.shutoff, on_diff=show)
     for item in done:
         if item.action in ("created", "updated"):
             print(f"{'would be ' if args.dry_run else ''}{item.action}: {item.title}")
     changed = sum(i.action in ("created", "updated") for i in done)
     print(f"install-templates: {len(done)} pages, {changed} {'to change' if args.dry_run else 'changed'}")
-    if changed and not args.dry_run:
-        _forget_mark(config)
     return 0
 
 
-def _forget_mark(config: Config) -> None:
-    """The bot's account just edited pages outside a pass; recent changes leave its edits out, so
-    the next incremental pass must list every page instead."""
+@contextlib.contextmanager
+def _edits_outside_a_pass(config: Config, what: str, *, dry_run: bool = False) -> Iterator[None]:
+    """Edits under the bot's account outside a pass: recent changes leave them out, so the next
+    incremental pass must list every page. The mark is forgotten first (a failure here leaves the
+    wiki untouched), under the run lock (a pass running now would store its own mark after)."""
+    if dry_run:
+        yield
+        return
+    from bot.lock import RunLock
+    from bot.runner import lock_path
     from bot.selection import MARK_KEY
     from bot.state import StateStore
 
-    with StateStore(config.run.state_path) as store:
-        store.set_meta(MARK_KEY, "")
+    with RunLock(lock_path(config), wait=True, what=what):
+        with StateStore(config.run.state_path) as store:
+            store.set_meta(MARK_KEY, "")
+        yield
 
 
 def _seed(args: argparse.Namespace, config: Config) -> int:
@@ -188,9 +197,8 @@ def _seed(args: argparse.Namespace, config: Config) -> int:
             raise item
         files.append(item)
     gateway = login(config)
-    done = seed(gateway, files)
+    with _edits_outside_a_pass(config, "seed"):
+        done = seed(gateway, files)
     created = sum(i.action == "created" for i in done)
     print(f"seed: {len(done)} pages, {created} created, {len(done) - created} already there")
-    if created:
-        _forget_mark(config)
     return 0

@@ -91,7 +91,9 @@ class Pass(SavePhase):
         pages = self.cfg.pages
         special = self.gw.read([pages.summary, pages.status, pages.shutoff])
         self._check_shutoff(special[pages.shutoff])
-        cached_names = self.store.get(NAMES_KEY) if self.store else None
+        fingerprint = selection.fingerprint(self.cfg)  # once: a deploy during the pass is seen next time
+        same = self.store is not None and self.store.get(selection.FINGERPRINT_KEY) == fingerprint
+        cached_names = self.store.get(NAMES_KEY) if self.store and same else None
         incremental = (
             self.kind == "incremental"
             and self.store is not None
@@ -99,7 +101,8 @@ class Pass(SavePhase):
             and self.store.counts()[0] > 0
         )
         if self.kind == "incremental" and not incremental:
-            log.info("incremental pass: nothing stored yet: a full sweep instead")
+            why = "the infobox's names or the settings changed" if self.store and not same else "nothing stored yet"
+            log.info("incremental pass: %s: a full sweep instead", why)
         infobox = f"Template:{self.cfg.rules.infobox_name}"
         if incremental and cached_names is not None:
             names = frozenset(json.loads(cached_names))
@@ -203,11 +206,9 @@ class Pass(SavePhase):
                 meta={
                     NAMES_KEY: json.dumps(sorted(names)),
                     selection.MARK_KEY: sel.mark.isoformat(),
-                    selection.FINGERPRINT_KEY: selection.fingerprint(self.cfg),
+                    selection.FINGERPRINT_KEY: fingerprint,
                     # kept when a tag save failed: it may have reached the wiki (the next pass lists)
-                    selection.SAVING_KEY: self.store.get(selection.SAVING_KEY) or ""
-                    if tally.page_save_failed(pages.summary)
-                    else "",
+                    selection.SAVING_KEY: (self.store.get(selection.SAVING_KEY) or "") if tally.tag_save_failed else "",
                     selection.SUMMARY_KEY: "0" if tally.summary_failed(pages.summary) else "1",
                 },
             )

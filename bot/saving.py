@@ -119,6 +119,7 @@ class SavePhase:
                 except (WikiUnavailable, LoginFailed, ShutoffEngaged):
                     raise
                 except WikiError as exc:
+                    tally.tag_save_failed = True  # it may have reached the wiki: the next pass lists
                     tally.errors.append(f"{edit.base.title}: {exc}")
                     log.warning("could not save %s: %s", edit.base.title, exc, extra={"page": edit.base.title})
 

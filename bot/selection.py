@@ -77,9 +77,10 @@ def select(
         mark = gw.server_time()
         pages = (p for p in gw.transcluding_pages(infobox, namespaces) if not translation_page(p.title))
         return Selection("full", "every page", mark, pages, store.pages() if store else {})
-    why = _why_list(store, cfg, now)
-    recent = None if why else gw.recent_changes(_mark(store) - changes.OVERLAP, max_changes)
-    if recent is not None and not changes.mark_usable(_mark(store), recent.now, saving=False):
+    mark_seen = changes.parse_mark(store.get(MARK_KEY))
+    why = _why_list(store, mark_seen, now)
+    recent = None if why or mark_seen is None else gw.recent_changes(mark_seen - changes.OVERLAP, max_changes)
+    if recent is not None and not changes.mark_usable(mark_seen, recent.now, saving=False):
         why = "its mark is too old for recent changes, or ahead of the wiki's clock"
     elif recent is not None and not recent.complete:
         why = f"more than {max_changes:,} recent changes"
@@ -116,28 +117,24 @@ def select(
 
 def fingerprint(cfg: Config) -> str:
     """What the stored pages and table depend on besides the pages: the namespaces, the summary's
-    title and page budget, and the code that renders the table. A change makes the next
-    incremental pass list every page (pages of a dropped namespace leave) and rebuild the table."""
+    title and page budget, the infobox's name and aliases, and the code that renders the table. A
+    change makes the next incremental pass a full sweep (pages of a dropped namespace leave, the
+    names are asked again, the table is rebuilt)."""
     code = b"".join(Path(m.__file__ or "").read_bytes() for m in (render, split))
-    text = json.dumps([list(cfg.site.namespaces), cfg.pages.summary, cfg.max_page_bytes, cfg.rules.infobox_name])
+    site, rules = cfg.site, cfg.rules
+    text = json.dumps(
+        [list(site.namespaces), cfg.pages.summary, cfg.max_page_bytes, rules.infobox_name, list(rules.aliases)]
+    )
     return hashlib.sha256(text.encode() + code).hexdigest()[:16]
 
 
-def _mark(store: StateStore) -> dt.datetime:
-    mark = changes.parse_mark(store.get(MARK_KEY))
-    assert mark is not None  # checked by _why_list
-    return mark
-
-
-def _why_list(store: StateStore, cfg: Config, now: dt.datetime) -> str:
-    """Why recent changes cannot serve this pass ("" when they can), judged before asking the wiki."""
-    mark = changes.parse_mark(store.get(MARK_KEY))
+def _why_list(store: StateStore, mark: dt.datetime | None, now: dt.datetime) -> str:
+    """Why recent changes cannot serve this pass ("" when they can), judged before asking the wiki.
+    (Changed settings make the pass a full sweep: see :meth:`bot.job.Pass.run`.)"""
     if mark is None:
         return "no mark from a completed pass"
     if store.get(SAVING_KEY):
         return "the last pass died or failed while saving tags"
-    if store.get(FINGERPRINT_KEY) != fingerprint(cfg):
-        return "the namespaces, the summary page's settings or the bot's table code changed"
     if now - mark >= changes.MAX_MARK_AGE + dt.timedelta(days=1):  # the bot's clock: a rough first look
         return "its mark is too old for recent changes"
     return ""

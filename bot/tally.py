@@ -25,13 +25,11 @@ class Tally:
     saves: int = 0
     saved: list[int] = field(default_factory=list)
     """Page ids whose tag edit was saved in this pass."""
+    tag_save_failed: bool = False
+    """A tag save raised an error (the edit may still have reached the wiki)."""
 
     def results(self) -> list[PageResult]:
         return self.kept + [r.result for r in self.records.values()]
-
-    def page_save_failed(self, summary_title: str) -> bool:
-        """Whether a save of a partnership page (not of the summary) failed."""
-        return any(not e.startswith((summary_title + ":", summary_title + "/")) for e in self.errors)
 
     def summary_failed(self, summary_title: str) -> bool:
         """Whether a save of the summary page or one of its subpages failed."""

@@ -49,6 +49,7 @@ class FakeWiki:
     requests: int = 0
     before_save: Callable[[str], None] | None = None
     batch: int = 500
+    rc_batch: int = 5000
     time: dt.datetime = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
     """The wiki's clock (a day before the job tests' ``NOW``)."""
     log: list[tuple[dt.datetime, str, Change]] = field(default_factory=list)
@@ -123,9 +124,16 @@ class FakeWiki:
         return self.time
 
     def recent_changes(self, since: dt.datetime, limit: int) -> RecentChanges:
-        found = tuple(c for when, who, c in self.log if when >= since and who != self.user)
-        self.requests += max(1, -(-min(len(found), limit + 1) // 5000))
-        return RecentChanges(self.time, found[: limit + 1], complete=len(found) <= limit)
+        """In answers of ``rc_batch`` changes, cut as the real gateway cuts: once more than
+        ``limit`` came and more remain."""
+        found = [c for when, who, c in self.log if when >= since and who != self.user]
+        out: list[Change] = []
+        for i in range(0, max(1, len(found)), self.rc_batch):
+            self.requests += 1
+            out += found[i : i + self.rc_batch]
+            if len(out) > limit and i + self.rc_batch < len(found):
+                return RecentChanges(self.time, tuple(out), complete=False)
+        return RecentChanges(self.time, tuple(out))
 
     def members(
         self, template: str, namespaces: Sequence[int], pageids: Sequence[int], titles: Sequence[str]

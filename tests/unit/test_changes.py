@@ -50,3 +50,46 @@ def test_stored_marks_are_read_leniently() -> None:
     assert parse_mark("2026-11-25T12:00:00+00:00") == T
     assert parse_mark("2026-11-25T12:00:00") == T  # no zone: UTC
     assert parse_mark("") is None and parse_mark(None) is None and parse_mark("yesterday") is None
+
+
+def test_the_gateways_answers_become_changes_and_are_cut_only_when_more_remain() -> None:
+    """``bot.wiki.changes.recent_changes`` over canned API answers (formatversion 2, as MediaWiki
+    1.39 gives them on the dev wiki): edits, a move with its target, a deletion with its page id."""
+    from collections.abc import Iterator
+    from typing import Any
+
+    from bot.wiki.changes import recent_changes
+
+    entries = [
+        {"type": "new", "ns": 0, "title": "A", "pageid": 1, "revid": 10},
+        {
+            "type": "log",
+            "ns": 0,
+            "title": "B",
+            "pageid": 2,
+            "logtype": "move",
+            "logparams": {"target_ns": 118, "target_title": "Draft:B"},
+        },
+        {"type": "log", "ns": 0, "title": "C", "pageid": 3, "logtype": "delete", "logparams": {}},
+        {"type": "edit", "ns": 0, "title": "D", "pageid": 4, "revid": 11},
+    ]
+    asked: list[dict[str, Any]] = []
+
+    def continued(params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        asked.append(params)
+        for i in range(0, len(entries), 2):
+            more = {"continue": {"rccontinue": str(i + 2)}} if i + 2 < len(entries) else {}
+            yield {"curtimestamp": "2026-11-25T12:00:00Z", "query": {"recentchanges": entries[i : i + 2]}, **more}
+
+    got = recent_changes(continued, T, "PartnershipBot", 10)
+    assert got.complete and got.now == T and asked[0]["rcexcludeuser"] == "PartnershipBot"
+    assert asked[0]["rcstart"] == "2026-11-25T12:00:00Z" and asked[0]["rcdir"] == "newer"
+    assert got.changes == (
+        Change("edit", "A", 0, 1),
+        Change("move", "B", 0, 2, "Draft:B", 118),
+        Change("delete", "C", 0, 3),
+        Change("edit", "D", 0, 4),
+    )
+    cut = recent_changes(continued, T, "PartnershipBot", 1)
+    assert not cut.complete and len(cut.changes) == 2
+    assert recent_changes(continued, T, "PartnershipBot", 3).complete  # the last answer: nothing remains

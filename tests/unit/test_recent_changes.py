@@ -160,24 +160,31 @@ def test_translation_subpages_touched_stay_out(config: Config, store: StateStore
 
 def test_too_many_changes_or_a_mark_ahead_of_the_wiki_mean_a_listing(config: Config, store: StateStore) -> None:
     wiki = settled({"A": COMPLETE}, config, store)
-    for n in range(5):
+    wiki.rc_batch = 2
+    for n in range(7):
         wiki.put(f"Other {n}", "Prose.")
     kw = {"incremental": True, "now": NOW, "may_be_quiet": True, "summary_title": "Partnership tracker"}
     assert select(wiki, config, store, max_changes=4, **kw).how == "listing"  # type: ignore[arg-type]
-    assert select(wiki, config, store, max_changes=5, **kw).how == "recent changes"  # type: ignore[arg-type]
+    assert select(wiki, config, store, max_changes=7, **kw).how == "recent changes"  # type: ignore[arg-type]
     store.set_meta(MARK_KEY, (wiki.time + dt.timedelta(hours=1)).isoformat())
     assert select(wiki, config, store, **kw).how == "listing"  # type: ignore[arg-type]
 
 
-def test_changed_settings_mean_a_listing(config: Config, store: StateStore, caplog: pytest.LogCaptureFixture) -> None:
+def test_changed_settings_mean_a_full_sweep(
+    config: Config, store: StateStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The namespaces, the infobox's name or aliases, the summary's settings or the table's code:
+    the stored names and results may not hold, so the pass reads every page and asks the names."""
     wiki = settled({"A": COMPLETE}, config, store)
-    with caplog.at_level(logging.INFO, logger="bot.job"):
-        run(wiki, dataclasses.replace(config, max_page_bytes=1_000_000), store)
-    assert "settings or the bot's table code changed" in caplog.text
-    caplog.clear()
-    with caplog.at_level(logging.INFO, logger="bot.job"):
-        run(wiki, dataclasses.replace(config, max_page_bytes=1_000_000), store)
-    assert "listing" not in caplog.text
+    for changed in (
+        dataclasses.replace(config, max_page_bytes=1_000_000),
+        dataclasses.replace(config, rules=dataclasses.replace(config.rules, aliases=("Partnership box",))),
+    ):
+        with caplog.at_level(logging.INFO, logger="bot.job"):
+            report = run(wiki, changed, store)
+        assert report.kind == "full" and "the infobox's names or the settings changed" in caplog.text
+        caplog.clear()
+        assert run(wiki, changed, store).source == "recent changes, quiet"
 
 
 def test_a_failed_or_stopped_save_phase_leaves_the_next_pass_listing(config: Config, store: StateStore) -> None:
