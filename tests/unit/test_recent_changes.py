@@ -191,13 +191,7 @@ def test_a_failed_or_stopped_save_phase_leaves_the_next_pass_listing(config: Con
     wiki = settled({"A": COMPLETE, "B": COMPLETE}, config, store)
     wiki.put("A", INCOMPLETE)
     wiki.put("B", INCOMPLETE)
-
-    def refuse(title: str) -> None:
-        raise WikiError(f"saving [[{title}]]: the wiki refused the edit (test)")
-
-    wiki.before_save = refuse
-    report = run(wiki, config, store)
-    assert report.errors and store.get(SAVING_KEY)
+    assert_failed_save_keeps_the_marker(wiki, config, store)
     wiki.put("A", INCOMPLETE + "\nMore.")
     polls = iter(range(100))
     with pytest.raises(Interrupted):
@@ -267,3 +261,21 @@ def test_a_dry_run_or_a_printed_table_is_never_quiet(config: Config, store: Stat
     printed = Pass(wiki, config, lambda: NOW, store, kind="incremental", keep_quiet=False)
     printed.run()
     assert [r.title for r in printed.rows] == ["A"]
+
+
+def test_a_failed_tag_save_on_a_page_named_like_the_summary_still_counts(config: Config, store: StateStore) -> None:
+    """Tag saves that fail are flagged where they fail, not told apart from the summary's by title."""
+    wiki = settled({"Partnership tracker/Archive partner": COMPLETE}, config, store)
+    wiki.put("Partnership tracker/Archive partner", INCOMPLETE)
+    assert_failed_save_keeps_the_marker(wiki, config, store)
+
+
+def assert_failed_save_keeps_the_marker(wiki: FakeWiki, config: Config, store: StateStore) -> None:
+    """The next save is refused; the pass completes with an error and leaves ``saving_since`` set."""
+
+    def refuse(title: str) -> None:
+        raise WikiError(f"saving [[{title}]]: the wiki refused the edit (test)")
+
+    wiki.before_save = refuse
+    report = run(wiki, config, store)
+    assert report.errors and store.get(SAVING_KEY)
