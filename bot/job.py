@@ -37,7 +37,7 @@ from bot.errors import (
     SafetyStop,
     WikiError,
 )
-from bot.model import PageResult, PageSnapshot, RunReport, Skip
+from bot.model import PageSnapshot, RunReport, Skip
 from bot.parse import name_set
 from bot.plan import Policy
 from bot.render import Row
@@ -136,6 +136,7 @@ class Pass(SavePhase):
             if self.should_stop():
                 raise Interrupted(f"stopped after reading {len(tally.records)} pages; nothing was saved")
         results = tally.results()
+        seen, complete = len(results), sum(r.complete for r in results)
         summary_page, status_page = special[pages.summary], special[pages.status]
         try:
             self.rows, writes = publish.plan_summary(self.cfg, summary_page, results, now, self.gw.read)
@@ -147,7 +148,7 @@ class Pass(SavePhase):
                         "unprotect it or give the bot the right, then run again"
                     )
         except SafetyStop as exc:
-            self._publish_stop(exc, status_page, results, tally, now)
+            self._publish_stop(exc, status_page, seen, complete, tally, now)
             raise
         if self.dry_run:
             self._show(tally, writes)
@@ -159,43 +160,23 @@ class Pass(SavePhase):
                 self._save_edits(tally, names, policy, memory, now)
                 if writes:
                     self._recheck_shutoff()
-                    errors = publish.save_summary(
-                        self.gw, self.cfg, writes, len(results), sum(r.complete for r in results)
-                    )
+                    errors = publish.save_summary(self.gw, self.cfg, writes, seen, complete)
                     tally.errors += errors
                     tally.saves += len(writes) - len(errors)
             except BaseException:
                 self._remember_saved(tally)
                 raise
-        status_saved = not self.dry_run and publish.save_status(
-            self.gw,
-            self.cfg,
-            status_page,
-            now,
-            pages=len(results),
-            complete=sum(r.complete for r in results),
-            tagged_pages=self._tagged_pages(tally, stored),
-            skipped=tally.skipped,
-            errors=tally.errors,
-            next_run=self.next_run,
-            before_write=self._recheck_shutoff,
-        )
-        tally.saves += status_saved
-        report = tally.report(
-            started=now,
-            dry_run=self.dry_run,
-            kind=self.kind,
-            pages=len(results),
-            complete=sum(r.complete for r in results),
-            seconds=time.monotonic() - t0,
-            api_requests=self.gw.requests - req0,
-            setup_requests=self.setup_requests,
-            summary_saved=bool(writes) and not self.dry_run,
-            status_saved=status_saved,
-            summary_title=self.cfg.pages.summary,
-            source=sel.how,
-        )
+        figures = (seen, complete, self._tagged_pages(tally, stored))
+        report = self._status_and_report(tally, status_page, now, (t0, req0), figures, sel.how, bool(writes))
         if self.store and not self.dry_run:
+            meta = {
+                NAMES_KEY: json.dumps(sorted(names)),
+                selection.MARK_KEY: sel.mark.isoformat(),
+                selection.FINGERPRINT_KEY: fingerprint,
+                selection.SUMMARY_KEY: "0" if tally.summary_failed(pages.summary) else "1",
+            }
+            if not tally.tag_save_failed:  # else kept: a failed save may have reached the wiki (the next pass lists)
+                meta[selection.SAVING_KEY] = ""
             self.store.save_pass(
                 tally.records.values(),
                 self.kind,
@@ -203,14 +184,7 @@ class Pass(SavePhase):
                 report.as_dict(),
                 replace_all=sel.kind == "full",
                 removed=tally.removed,
-                meta={
-                    NAMES_KEY: json.dumps(sorted(names)),
-                    selection.MARK_KEY: sel.mark.isoformat(),
-                    selection.FINGERPRINT_KEY: fingerprint,
-                    # kept when a tag save failed: it may have reached the wiki (the next pass lists)
-                    selection.SAVING_KEY: (self.store.get(selection.SAVING_KEY) or "") if tally.tag_save_failed else "",
-                    selection.SUMMARY_KEY: "0" if tally.summary_failed(pages.summary) else "1",
-                },
+                meta=meta,
             )
         return report
 
@@ -220,9 +194,29 @@ class Pass(SavePhase):
         """Nothing changed since the last pass: no page is read and the summary stays as it is; the
         status page (its heartbeat) gets the stored figures, counted in SQL."""
         assert self.store is not None
-        pages, complete, tagged = self.store.counts()
         tally = Tally(skipped=self.store.skips())
-        status_saved = publish.save_status(
+        figures = self.store.counts()
+        report = self._status_and_report(tally, status_page, now, (t0, req0), figures, f"{sel.how}, quiet", False)
+        self.store.save_pass(
+            (), sel.kind, now, report.as_dict(), replace_all=False, meta={selection.MARK_KEY: sel.mark.isoformat()}
+        )
+        return report
+
+    def _status_and_report(
+        self,
+        tally: Tally,
+        status_page: PageSnapshot | None,
+        now: dt.datetime,
+        started: tuple[float, int],
+        figures: tuple[int, int, int],
+        source: str,
+        summary_written: bool,
+    ) -> RunReport:
+        """Save the status page (not in a dry run) with ``figures`` (pages, complete, tagged) and
+        make the pass's report; ``started`` is (monotonic time, request count) at the start;
+        ``summary_written``: summary pages were to be saved."""
+        pages, complete, tagged = figures
+        status_saved = not self.dry_run and publish.save_status(
             self.gw,
             self.cfg,
             status_page,
@@ -231,29 +225,25 @@ class Pass(SavePhase):
             complete=complete,
             tagged_pages=tagged,
             skipped=tally.skipped,
-            errors=[],
+            errors=tally.errors,
             next_run=self.next_run,
             before_write=self._recheck_shutoff,
         )
         tally.saves += status_saved
-        report = tally.report(
+        return tally.report(
             started=now,
-            dry_run=False,
-            kind=sel.kind,
+            dry_run=self.dry_run,
+            kind=self.kind,
             pages=pages,
             complete=complete,
-            seconds=time.monotonic() - t0,
-            api_requests=self.gw.requests - req0,
+            seconds=time.monotonic() - started[0],
+            api_requests=self.gw.requests - started[1],
             setup_requests=self.setup_requests,
-            summary_saved=False,
+            summary_saved=summary_written and not self.dry_run,
             status_saved=status_saved,
             summary_title=self.cfg.pages.summary,
-            source=f"{sel.how}, quiet",
+            source=source,
         )
-        self.store.save_pass(
-            (), sel.kind, now, report.as_dict(), replace_all=False, meta={selection.MARK_KEY: sel.mark.isoformat()}
-        )
-        return report
 
     def _tagged_pages(self, tally: Tally, stored: dict[int, PageRecord]) -> int:
         kept = (r for pid, r in stored.items() if pid not in tally.records and pid not in tally.removed)
@@ -266,7 +256,7 @@ class Pass(SavePhase):
             self.store.save_pages([tally.records[pid] for pid in tally.saved if pid in tally.records])
 
     def _publish_stop(
-        self, exc: SafetyStop, page: PageSnapshot | None, results: list[PageResult], tally: Tally, now: dt.datetime
+        self, exc: SafetyStop, page: PageSnapshot | None, seen: int, complete: int, tally: Tally, now: dt.datetime
     ) -> None:
         """Say on the status page that a safety check stopped the pass (best effort; no write in a
         dry run)."""
@@ -278,8 +268,8 @@ class Pass(SavePhase):
                 self.cfg,
                 page,
                 now,
-                pages=len(results),
-                complete=sum(r.complete for r in results),
+                pages=seen,
+                complete=complete,
                 tagged_pages=sum(r.memory.tagged for r in tally.records.values()),
                 skipped=tally.skipped,
                 errors=[f"the last pass stopped before writing: {exc}"],

@@ -43,8 +43,8 @@ FINGERPRINT_KEY = "settings_fingerprint"
 @dataclass
 class Selection:
     """The pages a pass reads (``pages``, a lazy iterator), the stored records it keeps as they are
-    (``kept``), the stored page ids that left (``removed``), every stored record (``stored``,
-    empty in a full pass and a quiet one) and the next mark."""
+    (``kept``), the stored page ids that left (``removed``), every stored record (``stored``, empty
+    in a quiet pass; a full pass needs their tag memories) and the next mark."""
 
     kind: str
     how: str
@@ -91,7 +91,10 @@ def select(
         listing = {
             pid: item for pid, item in gw.list_revisions(infobox, namespaces).items() if not translation_page(item[0])
         }
-        return _split(gw, "listing", mark, stored, listing, [pid for pid in stored if pid not in listing])
+        changed = sorted(pid for pid, (title, revid) in listing.items() if is_changed(stored.get(pid), title, revid))
+        removed = [pid for pid in stored if pid not in listing]
+        log.info("incremental (listing): %d pages, %d changed, %d gone", len(listing), len(changed), len(removed))
+        return _split(gw, "listing", mark, stored, changed, removed)
     touched = changes.touched(recent.changes, namespaces, summary_title)
     hits = store.records(touched.pageids, touched.titles)
     ids, titles = sorted(touched.pageids | hits.keys()), sorted(touched.unknown)
@@ -110,9 +113,8 @@ def select(
     if not changed and not removed and not touched.summary and may_be_quiet and store.get(SUMMARY_KEY) == "1":
         return Selection("incremental", "recent changes", recent.now, quiet=True)
     stored = store.pages()
-    listing = {pid: (r.title, r.revid) for pid, r in stored.items() if pid not in removed}
-    listing.update(probe)
-    return _split(gw, "recent changes", recent.now, stored, listing, removed)
+    changed = sorted(pid for pid, (title, revid) in probe.items() if is_changed(stored.get(pid), title, revid))
+    return _split(gw, "recent changes", recent.now, stored, changed, removed)
 
 
 def fingerprint(cfg: Config) -> str:
@@ -145,12 +147,10 @@ def _split(
     how: str,
     mark: dt.datetime,
     stored: dict[int, PageRecord],
-    listing: dict[int, tuple[str, int]],
+    changed: list[int],
     removed: list[int],
 ) -> Selection:
-    """Read the listed pages whose revision or title changed; keep the stored others."""
-    changed = sorted(pid for pid, (title, revid) in listing.items() if is_changed(stored.get(pid), title, revid))
-    fresh = set(changed)
-    kept = [stored[pid] for pid in sorted(listing) if pid in stored and pid not in fresh]
-    log.info("incremental (%s): %d pages, %d changed, %d gone", how, len(listing), len(changed), len(removed))
+    """Read the changed pages; keep the other stored ones, less those removed."""
+    skip = set(changed) | set(removed)
+    kept = [stored[pid] for pid in sorted(stored) if pid not in skip]
     return Selection("incremental", how, mark, gw.read_pages(changed), stored, kept, sorted(removed))

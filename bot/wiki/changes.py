@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.changes import Change, RecentChanges
 from bot.errors import WikiError
-from bot.wiki.support import merge_pages
+from bot.wiki.support import api_stamp, api_time, merge_pages
 
 log = logging.getLogger("bot.wiki")
 
@@ -19,13 +19,11 @@ Continued = Callable[[dict[str, Any]], Iterator[dict[str, Any]]]
 
 
 def _api_time(value: object) -> dt.datetime:
-    if not isinstance(value, str):
+    """The wiki's clock from an answer's ``curtimestamp``."""
+    when = api_time(value) if isinstance(value, str) else None
+    if when is None:
         raise WikiError("the wiki's answer lacks its clock (curtimestamp): is it MediaWiki 1.24 or later?")
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def _api_stamp(when: dt.datetime) -> str:
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when
 
 
 def server_time(continued: Continued) -> dt.datetime:
@@ -43,7 +41,7 @@ def recent_changes(continued: Continued, since: dt.datetime, exclude_user: str, 
     params: dict[str, Any] = {
         "list": "recentchanges",
         "rcdir": "newer",
-        "rcstart": _api_stamp(since),
+        "rcstart": api_stamp(since),
         "rcexcludeuser": exclude_user,
         "rctype": "edit|new|log",
         "rcprop": "title|ids|loginfo",

@@ -40,7 +40,14 @@ from bot.model import PageSnapshot
 from bot.wiki import changes
 from bot.wiki.ahead import read_ahead
 from bot.wiki.checks import check_namespaces, check_password_file, check_pywikibot_dir
-from bot.wiki.support import RequestCounter, hide_secrets_in_pywikibot_logs, merge_pages, wiki_error
+from bot.wiki.support import (
+    RequestCounter,
+    api_stamp,
+    api_time,
+    hide_secrets_in_pywikibot_logs,
+    merge_pages,
+    wiki_error,
+)
 
 log = logging.getLogger("bot.wiki")
 
@@ -50,12 +57,6 @@ HIGH_LIMIT, LOW_LIMIT = 500, 50
 _ONE_AT_A_TIME = threading.Lock()
 #: Attempts for a request whose connection failed outright (Pywikibot retries 5xx and maxlag itself).
 CONNECT_ATTEMPTS = 3
-
-
-def _timestamp(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 class PywikibotGateway:
@@ -202,7 +203,7 @@ class PywikibotGateway:
                 "list": "logevents",
                 "letype": "create",
                 "lenamespace": ns,
-                "leend": since.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "leend": api_stamp(since),
                 "lelimit": "max",
                 "leprop": "title",
             }
@@ -308,7 +309,7 @@ class PywikibotGateway:
         return PageSnapshot(
             title=page["title"],
             revid=int(rev["revid"]),
-            timestamp=_timestamp(rev.get("timestamp")),
+            timestamp=api_time(rev.get("timestamp")),
             text=text,
             user=str(rev.get("user", "")),
             protected=not self._may_edit(page.get("protection", [])),

@@ -4,6 +4,7 @@ requests exceptions into ``bot.errors``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from typing import Any
@@ -14,6 +15,16 @@ from bot.errors import EditConflict, LoginFailed, PageProtected, WikiError, Wiki
 
 _PROTECTION_CODES = {"protectedpage", "cascadeprotected", "protectednamespace", "protectedtitle", "permissiondenied"}
 _CONFLICT_CODES = {"editconflict", "articleexists", "pagedeleted"}
+
+
+def api_time(value: str | None) -> dt.datetime | None:
+    """An API timestamp (``2026-11-25T12:00:00Z``) as an aware datetime; None when absent."""
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def api_stamp(when: dt.datetime) -> str:
+    """A datetime as the API takes it (UTC, seconds, ``Z``)."""
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def merge_pages(pending: dict[int, dict[str, Any]], data: dict[str, Any]) -> None:
