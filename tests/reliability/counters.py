@@ -18,9 +18,32 @@ KEYS = (
     "pages_damaged",
     "human_edits_overwritten",
     "duplicate_edits",
+    # issue 11: tampering probes and random edit sequences
+    "probes",
+    "edit_sequences",
+    "human_text_lost",
+    "wrong_tags",
+    "lost_rows",
+    "pages_over_limit",
+    "secrets_found",
+    "shutoff_max_edits_after",
+    "shutoff_max_seconds_after",
 )
 #: Figures that must be zero.
-MUST_BE_ZERO = ("pages_damaged", "human_edits_overwritten", "duplicate_edits")
+MUST_BE_ZERO = (
+    "pages_damaged",
+    "human_edits_overwritten",
+    "duplicate_edits",
+    "human_text_lost",
+    "wrong_tags",
+    "lost_rows",
+    "pages_over_limit",
+    "secrets_found",
+)
+#: Figures that must stay within a bound (the shutoff is honoured within 10 edits or 10 seconds).
+BOUNDS = {"shutoff_max_edits_after": 10, "shutoff_max_seconds_after": 10}
+#: Figures recorded as the largest value seen, not as a sum.
+MAXIMA = frozenset(BOUNDS)
 
 _counts: Counter[str] = Counter()
 SECRETS: list[str] = []
@@ -28,8 +51,14 @@ outputs_checked = 0
 
 
 def add(key: str, n: int = 1) -> None:
-    assert key in KEYS or key.startswith("extra_"), key
+    assert (key in KEYS and key not in MAXIMA) or key.startswith("extra_"), key
     _counts[key] += n
+
+
+def record_max(key: str, value: float) -> None:
+    """Keep the largest ``value`` seen for ``key`` (one of :data:`MAXIMA`), rounded up to an int."""
+    assert key in MAXIMA, key
+    _counts[key] = max(_counts[key], int(-(-value // 1)))
 
 
 def snapshot() -> dict[str, int]:

@@ -4,12 +4,15 @@
 figures, one per line:
 
     faults injected, passes survived, kill points tried, fuzz cases run,
-    pages damaged (must be 0), human edits overwritten (0), duplicate edits (0)
+    pages damaged (must be 0), human edits overwritten (0), duplicate edits (0),
+    tampering probes, random edit sequences, human text lost (0), wrong or missing tags (0),
+    rows lost (0), pages over the size limit (0), secrets in written files (0),
+    edits after shutoff (max, at most 10), seconds after shutoff (max, at most 10)
 
-``--json PATH`` writes them with the keys faults_injected, passes_survived, kill_points,
-fuzz_cases, pages_damaged, human_edits_overwritten, duplicate_edits. Exit status 0 when every test
-passed, the three figures that must be zero are zero and faults, kill points and fuzz cases were
-actually exercised; 1 otherwise."""
+``--json PATH`` writes them with the keys of :data:`tests.reliability.counters.KEYS`. Exit status 0
+when every test passed, the figures that must be zero are zero, the bounded ones within their
+bound, and faults, kill points, fuzz cases, probes and edit sequences were actually exercised; 1
+otherwise."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.reliability.counters import KEYS, MUST_BE_ZERO
+from tests.reliability.counters import BOUNDS, KEYS, MUST_BE_ZERO
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITE = ["tests/reliability", "tests/unit/test_config_malformed.py"]
@@ -34,8 +37,17 @@ LABELS = {
     "pages_damaged": "pages damaged",
     "human_edits_overwritten": "human edits overwritten",
     "duplicate_edits": "duplicate edits",
+    "probes": "tampering probes",
+    "edit_sequences": "random edit sequences",
+    "human_text_lost": "human text lost",
+    "wrong_tags": "wrong or missing tags",
+    "lost_rows": "rows lost",
+    "pages_over_limit": "pages over the size limit",
+    "secrets_found": "secrets in written files",
+    "shutoff_max_edits_after": "edits after shutoff (max)",
+    "shutoff_max_seconds_after": "seconds after shutoff (max)",
 }
-MUST_BE_POSITIVE = ("faults_injected", "passes_survived", "kill_points", "fuzz_cases")
+MUST_BE_POSITIVE = ("faults_injected", "passes_survived", "kill_points", "fuzz_cases", "probes", "edit_sequences")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"== reliability ({'short subset' if args.short else 'full suite'}, {seconds:.0f} s)")
     width = max(len(label) for label in LABELS.values())
     for key in KEYS:
-        due = "  (must be 0)" if key in MUST_BE_ZERO else ""
+        due = "  (must be 0)" if key in MUST_BE_ZERO else f"  (at most {BOUNDS[key]})" if key in BOUNDS else ""
         print(f"{LABELS[key]:<{width}}  {values[key]:>7}{due}")
     for key, value in sorted(figures.items()):
         if key not in KEYS:
@@ -68,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     if result.returncode != 0:
         problems.append(f"pytest exited with {result.returncode}")
     problems += [f"{LABELS[k]} is {values[k]}, must be 0" for k in MUST_BE_ZERO if values[k]]
+    problems += [f"{LABELS[k]} is {values[k]}, at most {b}" for k, b in BOUNDS.items() if values[k] > b]
     if not pytest_args:
         problems += [f"no {LABELS[k]}: the suite did not exercise it" for k in MUST_BE_POSITIVE if not values[k]]
     for problem in problems:
