@@ -10,7 +10,7 @@ import pytest
 from bot.rules import Rules, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "wikipedia-sample"
+CORPUS = ROOT / "tests" / "data" / "corpus" / "wikipedia-sample"
 EXAMPLES = ROOT / "templates_wiki" / "examples"
 AS_OF = dt.date(2026, 11, 25)
 
@@ -21,7 +21,8 @@ def rules() -> Rules:
 
 
 def corpus_pages() -> list[Path]:
-    """The 70 real Wikipedia articles of ``../shared/corpus``; a missing corpus fails loudly."""
+    """The 70 real Wikipedia articles of ``tests/data/corpus`` (CC BY-SA 4.0, see its README); a
+    missing corpus fails loudly."""
     pages = sorted(CORPUS.glob("*.wiki"))
-    assert pages, f"corpus not found at {CORPUS}: the shared/ folder must sit beside the checkout"
+    assert pages, f"corpus not found at {CORPUS}: restore tests/data/corpus from git"
     return pages

@@ -1,5 +1,5 @@
 """Realistic partnership pages, generated deterministically from real Wikipedia wikitext
-(``../shared/corpus``): balanced runs of real paragraphs, sections, references, tables and templates
+(``tests/data/corpus``): balanced runs of real paragraphs, sections, references, tables and templates
 around a ``{{Partnership infobox}}`` whose values mix complete pages (~70%) with the defects of
 the example corpus. Used by benchmarks and large-wiki fixtures; streams, never holds the corpus."""
 
@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "wikipedia-sample"
+CORPUS = Path(__file__).resolve().parent / "data" / "corpus" / "wikipedia-sample"
 
 COMPLETE = {
     "partner": "Example Library", "partner_url": "https://library.example.org/", "model": "cultural",
