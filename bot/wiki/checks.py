@@ -6,15 +6,14 @@ own reader, before the login), and the configured namespaces against the wiki's.
 The bot never lets Pywikibot prompt: a run is unattended (cron, systemd, Toolforge), where a prompt
 without a terminal ends in a traceback and with one waits for ever. Pywikibot prompts for a
 password when the password file has no entry for the user, and again after a failed login it may
-retry (a throttled or unknown error); :func:`check_login_entry` catches the first before login,
-:func:`no_prompts` turns the second into a one-line ``LoginFailed``."""
+retry (a throttled or unknown error), also when it logs in again in the middle of a pass;
+:func:`check_login_entry` catches the first before the login, :func:`forbid_prompts` turns any
+other into a one-line ``LoginFailed``."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -89,27 +88,22 @@ MAIN_PASSWORD_WARNING = (
 )
 
 
-@contextlib.contextmanager
-def no_prompts(ui: Any, user: str, path: Path) -> Iterator[None]:
-    """While logging in, Pywikibot's user interface refuses to ask anything (a password after a
-    failed login, a second factor): it raises ``LoginFailed`` instead, which ends the login."""
+def forbid_prompts(ui: Any, user: str, path: Path) -> None:
+    """Make Pywikibot's user interface (``pywikibot.bot.ui``) refuse to ask anything for the rest of
+    the process: a question raises ``LoginFailed`` (which ends the login, or the request that logged
+    in again) instead of waiting for an answer; a question asked with ``force`` gets its default,
+    as before. The bot itself never asks Pywikibot to prompt."""
 
-    def refuse(question: str, *args: Any, **kwargs: Any) -> str:
+    def refuse(question: str, password: bool = False, default: str | None = "", force: bool = False) -> str:
+        if force:
+            return default or ""
         raise LoginFailed(
-            f"the login as {user!r} failed and Pywikibot wanted to ask for a password, which the bot never "
-            f"does: check the entry for {user!r} in {path} (a bot password from Special:BotPasswords) "
-            "and run again; if the wiki throttled logins, wait a few minutes first"
+            f"Pywikibot wanted to ask {question.strip()!r} after a failed login as {user!r}, and the bot never "
+            f"prompts: check the entry for {user!r} in {path} (a bot password from Special:BotPasswords) and run "
+            "again; if the wiki throttled logins, wait a few minutes first"
         )
 
-    own = vars(ui).get("input") if hasattr(ui, "__dict__") else None
     ui.input = refuse
-    try:
-        yield
-    finally:
-        if own is None:
-            del ui.input
-        else:
-            ui.input = own
 
 
 def check_namespaces(cfg: SiteConfig, known: dict[int, str]) -> None:

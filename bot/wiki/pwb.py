@@ -45,7 +45,7 @@ from bot.wiki.checks import (
     check_namespaces,
     check_password_file,
     check_pywikibot_dir,
-    no_prompts,
+    forbid_prompts,
     password_path,
 )
 from bot.wiki.support import (
@@ -106,8 +106,8 @@ class PywikibotGateway:
             site = pywikibot.Site(cfg.code, cfg.family)
             if check_login_entry(site, passwords):  # before the login: never a password prompt
                 log.warning(MAIN_PASSWORD_WARNING.format(user=site.username(), path=passwords))
-            with no_prompts(pywikibot.bot.ui, str(site.username()), passwords):
-                site.login()
+            forbid_prompts(pywikibot.bot.ui, str(site.username()), passwords)
+            site.login()
             rights = frozenset(site.userinfo.get("rights", ()))
             if "anon" in site.userinfo or not site.user():
                 raise LoginFailed(f"not logged in to {site}: check the user name and password file in {base}")
