@@ -3,12 +3,18 @@
 Every problem (unknown key, wrong type, bad value, unreadable rules file) is collected and raised
 as one ``ConfigError`` whose lines name the file, the key and the fix. The config file is chosen by
 ``--config``, else ``$PARTNERSHIP_BOT_CONFIG``, else ``config/bot.toml`` next to the package.
+
+Paths (``rules``, ``[run] state``) are relative to the config file and may name environment
+variables as ``${NAME}`` or ``${NAME:-default}`` (the default when NAME is unset or empty): the dev
+wiki's state follows ``DEVWIKI_DIR`` that way. An unset variable without a default is a problem
+line like any other (a path never silently becomes ``/bot-state.sqlite``).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,11 +96,13 @@ def config_path(explicit: str | None = None) -> Path:
     return Path(chosen) if chosen else DEFAULT_CONFIG
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    """Read and check ``path``; ``environ`` (default ``os.environ``) expands ``${NAME}`` in paths."""
+    env = os.environ if environ is None else environ
     data = load_toml(path)
     r = Reader(path)
     r.keys(data, "", ["rules", "site", "pages", "tagging", "summary", "run", "schedule"])
-    rules_path = path.parent / r.string(data, "", "rules", default="rules.toml")
+    rules_path = _path(r, path, "rules", r.string(data, "", "rules", default="rules.toml"), env)
     site_t, pages_t = r.table(data, "", "site"), r.table(data, "", "pages")
     tag_t, sum_t = r.table(data, "", "tagging"), r.table(data, "", "summary")
     run_t = r.table(data, "", "run")
@@ -142,20 +150,61 @@ def load_config(path: Path) -> Config:
     )
     max_row_drop = r.integer(sum_t, "summary", "max_row_drop", default=20, minimum=1)
     max_page_bytes = r.integer(sum_t, "summary", "max_page_bytes", default=1_900_000, minimum=10_000)
+    state = _path(r, path, "run.state", r.string(run_t, "run", "state", default="../state/tracker.sqlite"), env)
     run = RunConfig(
-        state_path=path.parent / r.string(run_t, "run", "state", default="../state/tracker.sqlite"),
+        state_path=state or path.parent,
         shutoff_check_seconds=r.integer(run_t, "run", "shutoff_check_seconds", default=60, minimum=1),
         status_heartbeat_hours=r.integer(run_t, "run", "status_heartbeat_hours", default=24, minimum=1),
     )
     schedule = _schedule(r, sched_t)
     rules: Rules | None = None
     try:
-        rules = load_rules(rules_path)
+        rules = load_rules(rules_path) if rules_path else None
     except ConfigError as exc:
         r.problems.extend(exc.problems)
     r.done()
     assert rules is not None
     return Config(path, rules, site, pages, tagging, max_row_drop, run, schedule, max_page_bytes)
+
+
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def expand_variables(value: str, environ: Mapping[str, str]) -> tuple[str, tuple[str, str] | None]:
+    """``value`` with ``${NAME}`` and ``${NAME:-default}`` replaced from ``environ`` (an empty
+    variable counts as unset, as ``:-`` does in a shell), and what is wrong with it and the fix, if
+    anything: an unset variable without a default, or a ``${`` that is not a well-formed reference.
+    Nothing else is expanded (no ``$NAME``, no ``~``)."""
+    missing: list[str] = []
+
+    def one(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if environ.get(name):
+            return environ[name]
+        if default is not None:
+            return default
+        missing.append(name)
+        return ""
+
+    expanded = _VARIABLE.sub(one, value)
+    if "${" in _VARIABLE.sub("", value):
+        return expanded, (f"{value!r} has a malformed ${{...}}", "write ${NAME} or ${NAME:-default}")
+    if missing:
+        return expanded, (
+            f"environment variable {missing[0]} (in {value!r}) is not set",
+            f"set it, or give a default: ${{{missing[0]}:-path}}",
+        )
+    return expanded, None
+
+
+def _path(r: Reader, config: Path, key: str, value: str, environ: Mapping[str, str]) -> Path | None:
+    """A path setting: variables expanded, relative to the config file's directory; None (and a
+    problem recorded) when a variable cannot be expanded."""
+    expanded, problem = expand_variables(value, environ)
+    if problem:
+        r.problem(key, *problem)
+        return None
+    return config.parent / expanded
 
 
 def _schedule(r: Reader, t: dict[str, object]) -> ScheduleConfig:

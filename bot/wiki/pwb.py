@@ -39,7 +39,15 @@ from bot.errors import EditConflict, LoginFailed, WikiError, WikiUnavailable
 from bot.model import PageSnapshot
 from bot.wiki import changes
 from bot.wiki.ahead import read_ahead
-from bot.wiki.checks import check_namespaces, check_password_file, check_pywikibot_dir
+from bot.wiki.checks import (
+    MAIN_PASSWORD_WARNING,
+    check_login_entry,
+    check_namespaces,
+    check_password_file,
+    check_pywikibot_dir,
+    forbid_prompts,
+    password_path,
+)
 from bot.wiki.support import (
     RequestCounter,
     api_stamp,
@@ -89,11 +97,16 @@ class PywikibotGateway:
         if pywikibot.config.minthrottle == 0.1:
             pywikibot.config.minthrottle = 0
         pywikibot.config.socket_timeout = (6.05, 60)
-        check_password_file(base, str(pywikibot.config.password_file or "user-password.py"))
+        password_name = str(pywikibot.config.password_file or "user-password.py")
+        check_password_file(base, password_name)
+        passwords = password_path(base, password_name)
         counter = RequestCounter()
         http.session.hooks["response"].append(counter)
         try:
             site = pywikibot.Site(cfg.code, cfg.family)
+            if check_login_entry(site, passwords):  # before the login: never a password prompt
+                log.warning(MAIN_PASSWORD_WARNING.format(user=site.username(), path=passwords))
+            forbid_prompts(pywikibot.bot.ui, str(site.username()), passwords)
             site.login()
             rights = frozenset(site.userinfo.get("rights", ()))
             if "anon" in site.userinfo or not site.user():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.config import DEFAULT_CONFIG, load_config
+from bot.config import DEFAULT_CONFIG, expand_variables, load_config
 from bot.errors import ConfigError
 from bot.rules import DEFAULT_RULES, load_rules
 
@@ -91,3 +91,47 @@ def test_cli_reports_config_error_with_exit_2(tmp_path: Path, capsys: pytest.Cap
     assert main(["--config", str(bad), "check", str(page)]) == 2
     err = capsys.readouterr().err
     assert "bot.toml: TOML syntax error" in err
+
+
+DEVWIKI_CONFIG = DEFAULT_CONFIG.parent / "devwiki.toml"
+
+
+@pytest.mark.parametrize(
+    ("environ", "state"),
+    [
+        ({"DEVWIKI_DIR": "/srv/wiki-2"}, Path("/srv/wiki-2/bot-state.sqlite")),
+        ({}, DEVWIKI_CONFIG.parent / "../.devwiki/bot-state.sqlite"),
+        ({"DEVWIKI_DIR": ""}, DEVWIKI_CONFIG.parent / "../.devwiki/bot-state.sqlite"),
+        ({"DEVWIKI_DIR": "relative/wiki"}, DEVWIKI_CONFIG.parent / "relative/wiki/bot-state.sqlite"),
+    ],
+)
+def test_the_dev_wiki_state_follows_devwiki_dir(environ: dict[str, str], state: Path) -> None:
+    """Two dev wikis (DEVWIKI_DIR) never share a state database or its lock; without DEVWIKI_DIR
+    the state is in the checkout's .devwiki/, as before."""
+    assert load_config(DEVWIKI_CONFIG, environ).run.state_path == state
+
+
+@pytest.mark.parametrize(
+    ("value", "environ", "expanded", "problem"),
+    [
+        ("plain/path", {}, "plain/path", None),
+        ("${A}/x", {"A": "/a"}, "/a/x", None),
+        ("${A:-d}/x", {}, "d/x", None),
+        ("${A:-d}/x", {"A": ""}, "d/x", None),
+        ("${A:-}x", {}, "x", None),
+        ("${A}/${B:-b}", {"A": "a", "B": "bb"}, "a/bb", None),
+        ("$A/x", {"A": "a"}, "$A/x", None),
+        ("~/x", {}, "~/x", None),
+        ("${A}/x", {}, "/x", "environment variable A"),
+        ("${A}/x", {"A": ""}, "/x", "environment variable A"),
+        ("${A/x", {"A": "a"}, "${A/x", "malformed"),
+        ("${1A}", {}, "${1A}", "malformed"),
+    ],
+)  # fmt: skip
+def test_expand_variables(value: str, environ: dict[str, str], expanded: str, problem: str | None) -> None:
+    got, what = expand_variables(value, environ)
+    assert got == expanded
+    if problem is None:
+        assert what is None
+    else:
+        assert what is not None and problem in what[0]

@@ -43,6 +43,9 @@ CASES = [
     ("bad cron", "'schedule.full'", "five fields", r'^full = ".*?"', 'full = "61 * * * *"'),
     ("bad choice", "'schedule.on_lock'", '"exit" or "wait"', r'^on_lock = ".*?"', 'on_lock = "maybe"'),
     ("bad log format", "'schedule.log_format'", '"text" or "json"', r'^log_format = ".*?"', 'log_format = "xml"'),
+    ("unset variable in a path", "'run.state'", "${PARTNERSHIP_TEST_UNSET:-path}", r'^state = ".*?"', 'state = "${PARTNERSHIP_TEST_UNSET}/t.sqlite"'),
+    ("malformed variable in a path", "'run.state'", "${NAME:-default}", r'^state = ".*?"', 'state = "${DEVWIKI_DIR/t.sqlite"'),
+    ("unset variable in the rules path", "'rules'", "set it, or give a default", r"^rules = .*$", 'rules = "${PARTNERSHIP_TEST_UNSET}/rules.toml"'),
 ]  # fmt: skip
 
 

@@ -183,6 +183,30 @@ def test_secret_files_are_private(devwiki: DevWiki) -> None:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
 
+#: What Pywikibot itself writes in the Pywikibot directory, under the umask of whoever runs it.
+PYWIKIBOT_RUNTIME = ("apicache", "logs", "throttle.ctrl")
+
+
+def test_the_wiki_is_private_and_its_logs_hold_no_password(devwiki: DevWiki) -> None:
+    """``up`` leaves everything it and the wiki write readable by their owner only (600/700, also
+    in a wiki an older devwiki made), and no log holds a password: the BotPassword that
+    createBotPassword.php prints is hidden in the install log."""
+    data = devwiki.data_dir
+    runtime = [devwiki.pywikibot_dir / name for name in PYWIKIBOT_RUNTIME]
+    exposed = [
+        str(path)
+        for path in (data, *data.rglob("*"))
+        if not path.is_symlink()
+        and not any(path == r or path.is_relative_to(r) for r in runtime)
+        and path.stat().st_mode & 0o077
+    ]
+    assert not exposed, f"readable by others: {exposed}"
+    secrets = [devwiki.admin_password, devwiki.bot_password]
+    logs = [path for path in (data / "logs").rglob("*") if path.is_file()]
+    assert [str(p) for p in logs if any(s.encode() in p.read_bytes() for s in secrets)] == []
+    assert "password:'<hidden>'" in (data / "logs" / "install.log").read_text(encoding="utf-8")
+
+
 PYWIKIBOT_SCRIPT = """
 import sys
 import pywikibot
