@@ -23,7 +23,7 @@ no braces, brackets or tags (comments are fine); a call that is not still counts
 **What retag does** with the wanted tag ``T`` and the real tags found:
 
 * ``T`` given, no real tag outside other templates: a new line ``{{template|…}}`` goes on top (its
-  line break is ``\r\n`` when the page's first line ends so), and every nested tag is removed.
+  line break is ``\\r\\n`` when the page's first line ends so), and every nested tag is removed.
   A nested tag is never the one kept: MediaWiki shows it only if the outer template shows that
   argument (a missing template or one that ignores it shows nothing), a top-level call always.
 * ``T`` given and one or more top-level tags: the first of them in page order is kept. It is
@@ -33,16 +33,17 @@ no braces, brackets or tags (comments are fine); a call that is not still counts
 * ``T`` is ``None``: every tag is removed.
 * Removing a tag removes its line and line break when nothing but blanks and removed tags is on
   the line(s) it spans; otherwise only the call's bytes. Where the bytes on either side would
-  join into markup (``{`` + ``{``, ``[`` + ``[``, ``'`` + ``'``, ``~`` + ``~``, …: the same
-  punctuation character) or the result would read differently (checked by scanning it again), a
-  ``<nowiki/>`` stands between them.
+  join into markup (``{`` + ``{``, ``'`` + ``'``, ``~`` + ``~``: the same punctuation character;
+  ``[``, ``<`` or ``&`` before text; a blank or ``*#:;=`` left at the start of a line, …) or the
+  result would read differently (checked by scanning it again), a ``<nowiki/>`` stands there.
 
 So ``retag`` is idempotent, ``retag(retag(t, T), None) == t`` for a page without a real tag, and
 nothing outside tag calls changes. Blind spots (the bot's view, not MediaWiki's): a tag in a
 ``<gallery>`` caption or another tag body :func:`~bot.wikitext.mask` blanks is not seen; a nested
 tag in an argument its template never shows still counts (and is removed); a name built by other
 templates (``{{Partnership {{x}}}}``) is not recognised; ``{{:Foo}}`` matches a redirect ``Foo``
-in the main namespace only when the wiki names it without a namespace prefix.
+in the main namespace only when the wiki names it without a namespace prefix; a substituted notice
+(``{{subst:…}}`` saves the template's expansion, ``{{#invoke:…}}``, not a call) is not a tag.
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ _BLANK = frozenset(" \t\r")
 _UNREADABLE = frozenset("{}[]<")
 #: What stands between two bytes that a removal would join into markup.
 SEPARATOR = "<nowiki/>"
+#: What MediaWiki reads as markup at the start of a line.
+_LINE_START_MARKUP = re.compile(r"[ \t*#:;=!|]|-{4}|\{\|")
 
 
 def _clean_items(items: Iterable[str]) -> tuple[str, ...]:
@@ -293,11 +296,24 @@ def find_tag(text: str, template: str, names: frozenset[str] = frozenset()) -> T
     return TagLine(call.start, call.end, call.tag)
 
 
+def _joins(text: str, a: int, b: int, glue_all: bool) -> bool:
+    """Whether removing ``text[a:b]`` from the middle of its line would join the bytes around it
+    into markup: the same punctuation character twice (``{{``, ``]]``, ``''``, ``~~``, ``||``, …),
+    ``[``/``<``/``&`` before anything (a link, a tag, an entity), or, at the start of the line,
+    what MediaWiki reads there (a leading blank makes preformatted text; ``*#:;=!|``, ``----``,
+    ``{|``). With ``glue_all``: any two non-blank bytes."""
+    before, after = text[a - 1 : a], text[b : b + 1]
+    if a == 0 or before == "\n":
+        return bool(_LINE_START_MARKUP.match(text, b))
+    if not before.strip() or not after.strip():
+        return False
+    return glue_all or (before == after and not before.isalnum()) or before in "[<&"
+
+
 def _removals(text: str, cuts: list[tuple[int, int]], glue_all: bool) -> list[tuple[int, int, str]]:
-    """Edits removing the calls ``cuts`` (sorted, disjoint, none touching the kept call's line
-    unless that line holds more): whole lines where only blanks would remain, else the calls'
-    bytes, with :data:`SEPARATOR` where the bytes around would join (always, with ``glue_all``,
-    between two non-blank bytes)."""
+    """Edits removing the calls ``cuts`` (sorted, disjoint): whole lines where only blanks would
+    remain, else the calls' bytes, with :data:`SEPARATOR` where the bytes around would join
+    (:func:`_joins`)."""
     edits: list[tuple[int, int, str]] = []
     i = 0
     while i < len(cuts):
@@ -316,11 +332,7 @@ def _removals(text: str, cuts: list[tuple[int, int]], glue_all: bool) -> list[tu
                     merged[-1] = (merged[-1][0], b)
                 else:
                     merged.append((a, b))
-            for a, b in merged:
-                before, after = text[a - 1 : a], text[b : b + 1]
-                joins = bool(before.strip()) and bool(after.strip())
-                risky = before == after and not before.isalnum()
-                edits.append((a, b, SEPARATOR if joins and (glue_all or risky) else ""))
+            edits += [(a, b, SEPARATOR if _joins(text, a, b, glue_all) else "") for a, b in merged]
         i = j
     return edits
 

@@ -299,7 +299,7 @@ def test_retag_last_line_without_newline() -> None:
         (  # trailing text on the tag's line: only the call's bytes change
             "{{Partnership incomplete|missing=x}} Note.\nBody\n",
             NEW_A + " Note.\nBody\n",
-            " Note.\nBody\n",
+            SEPARATOR + " Note.\nBody\n",  # " Note." at the start of a line would be preformatted
         ),
         (
             "Intro: {{Partnership incomplete|missing=x}}\nBody\n",
@@ -370,6 +370,16 @@ def test_retag_leaves_exactly_one_tag(text: str, tagged: str, untagged: str) -> 
         ("''{{Partnership incomplete}}'' x\n", "''" + SEPARATOR + "'' x\n"),
         ("a{{Partnership incomplete}}b\n", "ab\n"),
         ("~~{{Partnership incomplete}}~~\n", "~~" + SEPARATOR + "~~\n"),  # no signature on save
+        ("[{{Partnership incomplete}}http://x.org y]\n", "[" + SEPARATOR + "http://x.org y]\n"),
+        (
+            "&{{Partnership incomplete}}amp; <{{Partnership incomplete}}b>\n",
+            "&" + SEPARATOR + "amp; <" + SEPARATOR + "b>\n",
+        ),
+        ("{{Partnership incomplete}}* x\n", SEPARATOR + "* x\n"),
+        ("{{Partnership incomplete}}{| class=x\n|}\n", SEPARATOR + "{| class=x\n|}\n"),
+        ("{{Partnership incomplete}}{{Partnership infobox}}\n", "{{Partnership infobox}}\n"),
+        ("{{Partnership incomplete}}x\n", "x\n"),
+        ("Text {{Partnership incomplete}} more\n", "Text  more\n"),
     ],
 )
 def test_removal_never_joins_bytes_into_markup(text: str, untagged: str) -> None:
