@@ -43,6 +43,7 @@ from bot.plan import Policy
 from bot.render import Row
 from bot.saving import SavePhase
 from bot.state import PageRecord, StateStore
+from bot.tagging import tag_names
 from bot.tally import Tally
 from bot.wiki import Gateway
 
@@ -50,6 +51,7 @@ log = logging.getLogger("bot.job")
 
 Clock = Callable[[], dt.datetime]
 NAMES_KEY = "infobox_names"
+TAG_NAMES_KEY = "tag_names"
 
 
 class Pass(SavePhase):
@@ -123,7 +125,12 @@ class Pass(SavePhase):
         if sel.quiet:
             return self._quiet(sel, special[pages.status], now, t0, req0)
         stored = sel.stored
-        policy = Policy(pages.tag_template, self.gw.user, self.cfg.tagging.retag_after_days, pages.shutoff)
+        cached_tag = json.loads(self.store.get(TAG_NAMES_KEY) or "{}") if incremental and self.store else {}
+        tag_template = f"Template:{pages.tag_template}"  # redirects asked once per full pass, like the infobox's
+        tags = cached_tag.get(tag_template) or tag_names(pages.tag_template, self.gw.redirects_to(tag_template))
+        policy = Policy(
+            pages.tag_template, self.gw.user, self.cfg.tagging.retag_after_days, pages.shutoff, frozenset(tags)
+        )
         memory = {pid: r.memory for pid, r in stored.items()}
         tally = Tally(kept=[r.result for r in sel.kept], removed=sel.removed)
         tally.skipped += [Skip(r.title, r.skip) for r in sel.kept if r.skip]
@@ -171,6 +178,7 @@ class Pass(SavePhase):
         if self.store and not self.dry_run:
             meta = {
                 NAMES_KEY: json.dumps(sorted(names)),
+                TAG_NAMES_KEY: json.dumps({tag_template: sorted(policy.tag_names)}),
                 selection.MARK_KEY: sel.mark.isoformat(),
                 selection.FINGERPRINT_KEY: fingerprint,
                 selection.SUMMARY_KEY: "0" if tally.summary_failed(pages.summary) else "1",

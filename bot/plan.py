@@ -4,6 +4,10 @@ findings, and what the bot remembers of its tag. No I/O; the clock comes in as `
 Rules (contract §4 and the tagging settings):
 
 * the wanted tag follows the findings (:func:`bot.tagging.tag_for`); a complete page loses its tag;
+* the page's tag is every real tag on it (:func:`bot.tagging.find_tags`: any call MediaWiki would
+  show as the notice, through a redirect, nested, or beside other text); the edit leaves exactly
+  one (:func:`bot.tagging.retag`) — two notices are never left, even when the first says the right
+  thing;
 * an existing tag is updated only when its lists change (a person's harmless respacing stays);
 * a new tag is not added to a page created within ``grace_days`` (it is listed, not tagged), nor
   for ``retag_after_days`` after a person removed the bot's tag (seen as: the store says the tag
@@ -42,6 +46,9 @@ class Policy:
     """The bot's user name, for ``{{bots}}`` and to recognise its own edits."""
     retag_after_days: int
     shutoff_page: str
+    tag_names: frozenset[str] = frozenset()
+    """More names the tag template answers to: the redirects to it, asked of the wiki once per pass
+    (:func:`bot.tagging.tag_names`); the template's own name always counts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +101,7 @@ def decide(
     young: bool,
     now: dt.datetime,
 ) -> Decision:
-    current = find_tag(page.text, policy.template)
+    current = find_tag(page.text, policy.template, policy.tag_names)
     old = current.tag if current else None
     wanted = tag_for(result)
     keep = TagMemory(tagged=old is not None, removed_at=None)
@@ -106,9 +113,8 @@ def decide(
         return Decision(
             None, "the infobox is not in the page's own text (transcluded through another page?): not tagged", keep
         )
-    if wanted is None and old is None:
-        return Decision(None, None, keep)
-    if wanted is not None and old is not None and old == wanted:
+    text = retag(page.text, wanted, policy.template, policy.tag_names)
+    if text == page.text:
         return Decision(None, None, keep)
     if wanted is not None and old is None:
         if young:
@@ -125,9 +131,7 @@ def decide(
         return Decision(None, "excluded by {{bots}}/{{nobots}}", keep)
     if page.protected:
         return Decision(None, "protected: the bot may not edit it", keep)
-    text = retag(page.text, wanted, policy.template)
-    if text == page.text:
-        return Decision(None, None, keep)
-    summary = f"Bot: {tag_summary(old, wanted)} ([[{policy.shutoff_page}|stop the bot]])"
+    what = tag_summary(old, wanted) or "one incomplete tag: the others removed"
+    summary = f"Bot: {what} ([[{policy.shutoff_page}|stop the bot]])"
     edit = Edit(page, text, old, wanted, summary)
     return Decision(edit, None, TagMemory(tagged=wanted is not None, removed_at=None))

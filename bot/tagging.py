@@ -1,31 +1,62 @@
-"""The ``{{Partnership incomplete}}`` tag line (contract §4 "Tag"): findings → :class:`Tag` → page text.
+"""The ``{{Partnership incomplete}}`` notice (contract §4 "Tag"): findings → :class:`Tag` → page text.
 
 Pure: no wiki, no I/O, no clock. Three steps, each usable alone:
 
 * :func:`tag_for` turns a :class:`~bot.model.PageResult` into the tag it deserves (``None`` when
   the page is complete);
-* :func:`find_tag` finds the tag line already on a page, if any;
-* :func:`retag` adds, updates or removes that line and touches nothing else, byte for byte.
+* :func:`find_tags` finds every *real tag* already on a page (:func:`find_tag`: the one that counts);
+* :func:`retag` leaves exactly one real tag saying what it should (or none) and touches nothing
+  else, byte for byte.
 
-What counts as *the tag line*: a line holding only one call of the tag template, optionally
-surrounded by spaces or tabs (and a ``\\r`` before the newline), anywhere on the page but not
-inside an HTML comment, ``<nowiki>``, ``<pre>`` or another unparsed tag. The template name is
-compared as MediaWiki does (:func:`bot.parse.normalize_name`: first letter case-insensitive,
-``_`` = space, whitespace folded, optional ``Template:`` prefix). A comment *inside* the call is
-allowed; nested templates, links or a line break outside a comment are not (such a line is left
-alone and a fresh tag goes on top). When several lines qualify, the first one wins and the others
-are never touched.
+**A real tag** is every call of the tag template that MediaWiki would expand on the page as viewed:
+anywhere outside HTML comments, ``<nowiki>``, ``<pre>`` and the other unparsed tags
+(:func:`bot.wikitext.mask`) and ``<includeonly>`` sections (an unclosed one hides the rest of the
+page, as in MediaWiki); alone on its line or not, on the infobox's line, spread over several
+lines, or nested in another template's (or parser function's) argument. Its name is compared as
+MediaWiki resolves it (:func:`call_name`): first letter case-insensitive, ``_`` = space,
+whitespace folded, comments ignored, an optional ``Template:`` prefix (also ``:Template:``), the
+modifiers ``safesubst:``, ``msg:`` and ``raw:`` (``subst:`` and ``msgnw:`` show no notice and do
+not count); and it may be the template's name or the title of any redirect to it
+(:func:`tag_names`, from the wiki once per pass). A call's parameters are *readable* when they hold
+no braces, brackets or tags (comments are fine); a call that is not still counts as a tag.
+
+**What retag does** with the wanted tag ``T`` and the real tags found:
+
+* ``T`` given, no real tag outside other templates: a new line ``{{template|…}}`` goes on top (its
+  line break is ``\\r\\n`` when the page's first line ends so), and every nested tag is removed.
+  A nested tag is never the one kept: MediaWiki shows it only if the outer template shows that
+  argument (a missing template or one that ignores it shows nothing), a top-level call always.
+* ``T`` given and one or more top-level tags: the first of them in page order is kept. It is
+  rewritten in place (only the call's own bytes) when what it says differs from ``T`` or its
+  parameters are not readable (then the whole call is replaced); a person's harmless respacing
+  or item order stays. Every other tag is removed.
+* ``T`` is ``None``: every tag is removed.
+* Removing a tag removes its line and line break when nothing but blanks and removed tags is on
+  the line(s) it spans; otherwise only the call's bytes. Where the bytes on either side would
+  join into markup (``{`` + ``{``, ``'`` + ``'``, ``~`` + ``~``: the same punctuation character;
+  ``[``, ``<`` or ``&`` before text; a blank or ``*#:;=`` left at the start of a line, …) or the
+  result would read differently (checked by scanning it again), a ``<nowiki/>`` stands there.
+
+So ``retag`` is idempotent, ``retag(retag(t, T), None) == t`` for a page without a real tag, and
+nothing outside tag calls changes. Blind spots (the bot's view, not MediaWiki's): a tag in a
+``<gallery>`` caption or another tag body :func:`~bot.wikitext.mask` blanks is not seen; a nested
+tag in an argument its template never shows still counts (and is removed); a name built by other
+templates (``{{Partnership {{x}}}}``) is not recognised; ``{{:Foo}}`` matches a redirect ``Foo``
+in the main namespace only when the wiki names it without a namespace prefix; a substituted notice
+(``{{subst:…}}`` saves the template's expansion, ``{{#invoke:…}}``, not a call) is not a tag.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.exclusion import mask_includeonly
 from bot.model import PageResult
 from bot.parse import normalize_name
-from bot.wikitext import MASK, mask
+from bot.wikitext import MASK, mask, template_spans
 
 #: Finding codes that put a field in ``missing=``; every other *error* with a field goes in ``invalid=``
 #: (by the contract: ``invalid``, ``date_order``, ``nonfree_license``; also any code a rules file
@@ -36,10 +67,21 @@ INVALID_CODES = frozenset({"invalid", "date_order", "nonfree_license"})
 #: Characters a field name may not hold to be written into the tag (they would break the call).
 _UNSAFE_FIELD = re.compile(r"[|{}\[\]=,<>\n\r]")
 
-#: A candidate tag line in *masked* text: optional blanks, ``{{name`` then optional ``|params``,
-#: ``}}``, optional blanks (``\r`` included) up to the end of the line. Masked regions (comments)
-#: may sit inside the call only. Linear: one attempt per line start, no nested quantifiers.
-_LINE = re.compile(r"^[ \t]*\{\{([^{}|\n]*)((?:\|[^{}\n]*)?)\}\}[ \t\r]*$", re.MULTILINE)
+#: A template's name: up to the first ``|`` or the closing ``}}`` (no braces in it).
+_NAME_HEAD = re.compile(r"[^|{}]{0,300}(?=\||\}\})")
+#: Where a template's name may start: after ``{{`` not followed by another ``{``.
+_OPENING = re.compile(r"\{\{(?!\{)")
+#: Modifiers MediaWiki strips before resolving a transclusion (``safesubst:`` transcludes on view;
+#: ``msg:``/``raw:`` only force a template). Case-insensitive, no space before the colon.
+_MODIFIERS = re.compile(r"^(?:safesubst:\s*)?(?:(?:msg|raw):\s*)*", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_BLANK = frozenset(" \t\r")
+#: Characters that make a call's parameters unreadable (nested templates, links, tags).
+_UNREADABLE = frozenset("{}[]<")
+#: What stands between two bytes that a removal would join into markup.
+SEPARATOR = "<nowiki/>"
+#: What MediaWiki reads as markup at the start of a line.
+_LINE_START_MARKUP = re.compile(r"[ \t*#:;=!|]|-{4}|\{\|")
 
 
 def _clean_items(items: Iterable[str]) -> tuple[str, ...]:
@@ -108,17 +150,57 @@ def tag_for(result: PageResult) -> Tag | None:
 
 
 @dataclass(frozen=True, slots=True)
+class TagCall:
+    """One real tag on a page: ``text[start:end]`` is the call, ``{{`` to ``}}``. ``tag`` is what
+    it says (read as well as can be when not ``readable``); ``nested``: inside another template's
+    or parser function's braces."""
+
+    start: int
+    end: int
+    tag: Tag
+    readable: bool
+    nested: bool
+
+
+@dataclass(frozen=True, slots=True)
 class TagLine:
-    """A tag line found on a page: ``text[start:end]`` is the whole line, including its trailing
-    ``\\n`` when it has one (the last line of a page may not). ``tag`` is what the line says."""
+    """The tag that counts on a page (:func:`find_tag`): ``text[start:end]`` is what removing it
+    alone would remove — its whole line with the line break when nothing else is on it (the last
+    line of a page may have none), else the call's bytes. ``tag`` is what it says."""
 
     start: int
     end: int
     tag: Tag
 
 
+@functools.lru_cache(maxsize=1024)
+def call_name(name: str) -> str:
+    """The name of a ``{{name|…}}`` call as a page title, compared with :func:`tag_names`:
+    comments and masked text dropped, modifiers (``safesubst:``, ``msg:``, ``raw:``) stripped, then
+    :func:`bot.parse.normalize_name`; ``{{:Foo}}`` (a main-namespace page) gives ``":Foo"``,
+    ``{{:Template:Foo}}`` gives ``"Foo"``."""
+    name = _COMMENT.sub("", name).replace(MASK, "").strip()
+    name = _MODIFIERS.sub("", name, count=1)
+    if name.startswith(":"):
+        rest = name[1:].strip()
+        return normalize_name(rest) if ":" in rest else ":" + normalize_name(rest)
+    return normalize_name(name)
+
+
+def tag_names(template: str, redirects: Iterable[str] = ()) -> frozenset[str]:
+    """Every name under which a call shows the tag template: its own and those of the wiki's
+    redirects to it (titles as the wiki gives them: ``Template:X`` is called ``{{X}}``, a
+    main-namespace ``Foo`` only ``{{:Foo}}``, ``User:Y`` as ``{{User:Y}}``)."""
+    names = {normalize_name(template)}
+    for title in redirects:
+        if title.strip():
+            names.add(normalize_name(title) if ":" in title else ":" + normalize_name(title))
+    return frozenset(names)
+
+
 def parse_params(params: str) -> Tag:
-    """Read ``|missing=a, b|invalid=c|problem=x`` (masked characters already removed) into a Tag.
+    """Read ``|missing=a, b|invalid=c|problem=x`` (comments and masked characters already removed)
+    into a Tag.
 
     Parameter names are trimmed and case-sensitive (as in MediaWiki); a repeated parameter keeps its
     last value (as MediaWiki shows it); list items are comma-separated, trimmed, empty and repeated
@@ -135,53 +217,178 @@ def parse_params(params: str) -> Tag:
     )
 
 
-def find_tag(text: str, template: str) -> TagLine | None:
-    """The first tag line of ``text`` outside comments and unparsed tags, or ``None``.
+def _masked(text: str) -> str:
+    """``text`` as MediaWiki's preprocessor sees it on the page as viewed: comments, unparsed tag
+    bodies and ``<includeonly>`` sections blanked, offsets kept."""
+    return mask_includeonly(mask(text), unclosed_to_end=True)
 
-    Linear in the size of the page (one masking pass, one line scan)."""
-    wanted = normalize_name(template)
-    masked = mask(text)
-    for m in _LINE.finditer(masked):
-        if normalize_name(m.group(1)) != wanted:
+
+def find_tags(text: str, template: str, names: frozenset[str] = frozenset()) -> tuple[TagCall, ...]:
+    """Every real tag of ``text`` in page order (see the module's docstring). ``names``: more names
+    the template answers to (:func:`tag_names`); the template's own always counts.
+
+    Linear in the size of the page: one masking pass, one look at each ``{{``'s name, then one
+    bracket scan — of the whole page, or only of the one call when it is the page's only candidate
+    and no ``{{`` comes before it (the bot's own tag on top). Nesting is found with a stack of the
+    templates closed so far (each pushed and popped once)."""
+    wanted = names | {normalize_name(template)}
+    masked = _masked(text)
+    heads = [m.start() for m in _OPENING.finditer(masked) if _named(masked, m.end(), wanted)]
+    if not heads:
+        return ()
+    run = heads[0]
+    while run > 0 and masked[run - 1] == "{":
+        run -= 1
+    alone = len(heads) == 1 and "{{" not in masked[:run]
+    calls: dict[int, TagCall] = {}
+    closed: list[int] = []  # starts of templates closed so far and not known to be nested
+    for span in template_spans(masked, run, single=True) if alone else template_spans(masked):
+        while closed and closed[-1] > span.start:  # closed inside this one: nested
+            inner = calls.get(closed.pop())
+            if inner is not None:
+                calls[inner.start] = TagCall(inner.start, inner.end, inner.tag, inner.readable, True)
+        closed.append(span.start)
+        head = _named(masked, span.start + 2, wanted, span.end)
+        if head is None:
             continue
-        end = m.end()
-        if end < len(masked) and masked[end] == "\n":
-            end += 1
-        return TagLine(m.start(), end, parse_params(m.group(2).replace(MASK, "")))
-    return None
+        readable = not _UNREADABLE.intersection(_COMMENT.sub("", text[head.end() : span.end - 2]))
+        tag = parse_params(masked[head.end() : span.end - 2].replace(MASK, ""))
+        calls[span.start] = TagCall(span.start, span.end, tag, readable, False)
+    return tuple(calls[start] for start in sorted(calls))
 
 
-def _line_break(line: str) -> str:
-    """The line ending of ``line``: ``"\\r\\n"``, ``"\\n"`` or ``""`` (last line without one)."""
-    if line.endswith("\r\n"):
-        return "\r\n"
-    return "\n" if line.endswith("\n") else ""
+def _named(masked: str, pos: int, wanted: frozenset[str], end: int | None = None) -> re.Match[str] | None:
+    """The name of the call whose name starts at ``pos``, when it is one of ``wanted``."""
+    head = _NAME_HEAD.match(masked, pos, len(masked) if end is None else end)
+    return head if head is not None and call_name(head.group(0)) in wanted else None
 
 
-def retag(text: str, tag: Tag | None, template: str) -> str:
-    """``text`` with its tag line made to say ``tag``; nothing else changes, byte for byte.
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
 
-    * ``tag`` is ``None``: the first tag line is removed together with its line break; a page
-      without one is returned unchanged.
-    * no tag line yet: ``tag.render(template)`` and a line break go in front of the page. The
-      break is ``\\r\\n`` when the page's first line ends that way, else ``\\n`` (so an empty page
-      becomes just the tag and ``\\n``).
-    * a tag line exists: it is rewritten (keeping its own line break) only when what it says
-      differs from ``tag``; a human's harmless spacing or item order is left alone.
 
-    So ``retag(retag(t, tag), None) == t`` for a page without a tag line, and
-    ``retag`` is idempotent."""
-    found = find_tag(text, template)
-    if tag is None:
-        return text if found is None else text[: found.start] + text[found.end :]
-    if found is None:
+def _line_end(text: str, pos: int) -> int:
+    """The index of the ``\\n`` ending the line that holds ``pos`` (``len(text)`` on the last line)."""
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _blank(text: str, start: int, end: int, holes: list[tuple[int, int]]) -> bool:
+    """Whether ``text[start:end]`` holds nothing but blanks outside ``holes`` (sorted, inside it)."""
+    pos = start
+    for a, b in [*holes, (end, end)]:
+        if not _BLANK.issuperset(text[pos:a]):
+            return False
+        pos = b
+    return True
+
+
+def find_tag(text: str, template: str, names: frozenset[str] = frozenset()) -> TagLine | None:
+    """The tag that counts: the first real tag outside other templates, else the first nested one,
+    else ``None``. Its ``start``/``end`` span what removing it alone removes (see :class:`TagLine`)."""
+    calls = find_tags(text, template, names)
+    if not calls:
+        return None
+    call = next((c for c in calls if not c.nested), calls[0])
+    start, end = _line_start(text, call.start), _line_end(text, call.end)
+    if _blank(text, start, end, [(call.start, call.end)]):
+        return TagLine(start, min(end + 1, len(text)), call.tag)
+    return TagLine(call.start, call.end, call.tag)
+
+
+def _joins(text: str, a: int, b: int, glue_all: bool) -> bool:
+    """Whether removing ``text[a:b]`` from the middle of its line would join the bytes around it
+    into markup: the same punctuation character twice (``{{``, ``]]``, ``''``, ``~~``, ``||``, …),
+    ``[``/``<``/``&`` before anything (a link, a tag, an entity), or, at the start of the line,
+    what MediaWiki reads there (a leading blank makes preformatted text; ``*#:;=!|``, ``----``,
+    ``{|``). With ``glue_all``: any two non-blank bytes."""
+    before, after = text[a - 1 : a], text[b : b + 1]
+    if a == 0 or before == "\n":
+        return bool(_LINE_START_MARKUP.match(text, b))
+    if not before.strip() or not after.strip():
+        return False
+    return glue_all or (before == after and not before.isalnum()) or before in "[<&"
+
+
+def _removals(text: str, cuts: list[tuple[int, int]], glue_all: bool) -> list[tuple[int, int, str]]:
+    """Edits removing the calls ``cuts`` (sorted, disjoint): whole lines where only blanks would
+    remain, else the calls' bytes, with :data:`SEPARATOR` where the bytes around would join
+    (:func:`_joins`)."""
+    edits: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(cuts):
+        start, end = _line_start(text, cuts[i][0]), _line_end(text, cuts[i][1])
+        j = i + 1
+        while j < len(cuts) and cuts[j][0] <= end:
+            end = _line_end(text, cuts[j][1])
+            j += 1
+        group = cuts[i:j]
+        if _blank(text, start, end, group):
+            edits.append((start, min(end + 1, len(text)), ""))
+        else:
+            merged: list[tuple[int, int]] = []
+            for a, b in group:
+                if merged and merged[-1][1] == a:
+                    merged[-1] = (merged[-1][0], b)
+                else:
+                    merged.append((a, b))
+            edits += [(a, b, SEPARATOR if _joins(text, a, b, glue_all) else "") for a, b in merged]
+        i = j
+    return edits
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    out, pos = [], 0
+    for a, b, new in sorted(edits):
+        out += [text[pos:a], new]
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def retag(text: str, tag: Tag | None, template: str, names: frozenset[str] = frozenset()) -> str:
+    """``text`` with exactly one real tag saying ``tag`` (none for ``None``); nothing else changes,
+    byte for byte. The rules are in the module's docstring; ``names`` as for :func:`find_tags`.
+
+    Linear in the size of the page; a page whose removals join bytes in the middle of a line is
+    scanned once more to check that it reads as intended."""
+    calls = find_tags(text, template, names)
+    keep = None if tag is None else next((c for c in calls if not c.nested), None)
+    edits: list[tuple[int, int, str]] = []
+    if keep is not None and tag is not None and (not keep.readable or keep.tag != tag):
+        edits.append((keep.start, keep.end, tag.render(template)))
+    cuts: list[tuple[int, int]] = []
+    covered = -1
+    for call in calls:  # a call inside another one goes with it
+        if call.start >= covered:
+            covered = call.end
+            if call is not keep:
+                cuts.append((call.start, call.end))
+    removals = _removals(text, cuts, glue_all=False)
+    out = _apply(text, edits + removals)
+    joined = any(not new and a != _line_start(text, a) for a, _b, new in removals)
+    if joined and not _reads_as(text, out, edits + removals, keep is not None, (tag, template, names)):
+        out = _apply(text, edits + _removals(text, cuts, glue_all=True))
+    if tag is not None and keep is None:
         first_break = text.find("\n")
         newline = "\r\n" if first_break > 0 and text[first_break - 1] == "\r" else "\n"
-        return tag.render(template) + newline + text
-    if found.tag == tag:
-        return text
-    newline = _line_break(text[found.start : found.end])
-    return text[: found.start] + tag.render(template) + newline + text[found.end :]
+        out = tag.render(template) + newline + out
+    return out
+
+
+def _reads_as(
+    text: str, out: str, edits: list[tuple[int, int, str]], kept: bool, wanted: tuple[Tag | None, str, frozenset[str]]
+) -> bool:
+    """Whether ``out`` (``text`` with ``edits``, before a new top line is added) reads as intended:
+    comments and unparsed tags where they were, and either no real tag or, when one was ``kept``,
+    that one alone, readable, top-level, saying the wanted tag."""
+    tag, template, names = wanted
+    if _masked(out) != _apply(_masked(text), edits):
+        return False
+    calls = find_tags(out, template, names)
+    if not kept:
+        return not calls
+    return len(calls) == 1 and calls[0].readable and not calls[0].nested and calls[0].tag == tag
 
 
 def _describe(tag: Tag) -> str:

@@ -226,9 +226,10 @@ def test_reads_are_batched(config: Config) -> None:
     wiki = wiki_with({f"Org {i}": COMPLETE for i in range(1200)})
     wiki.put("Partnership tracker", SUMMARY, "Admin")
     report = run(wiki, dataclasses.replace(config, max_row_drop=10_000), dry_run=True)
-    # 3 content batches (500 each) + special pages + redirects + the wiki's clock (the next
-    # incremental pass's mark); grace_days = 0: no creation log. Issue 5's bound: 3 + 1 + 3.
-    assert report.api_requests == 3 + 3
+    # 3 content batches (500 each) + special pages + redirects to the infobox + redirects to the
+    # tag template + the wiki's clock (the next incremental pass's mark); grace_days = 0: no
+    # creation log. Issue 5's bound: 3 + 1 + 3.
+    assert report.api_requests == 3 + 4
 
 
 def test_redirects_and_translation_subpages_are_never_tagged(config: Config) -> None:
