@@ -26,3 +26,12 @@ def corpus_pages() -> list[Path]:
     pages = sorted(CORPUS.glob("*.wiki"))
     assert pages, f"corpus not found at {CORPUS}: restore tests/data/corpus from git"
     return pages
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop every dev wiki this session started (the tests' own, the reliability suite's, scratch
+    wikis); the demo's wiki is never started or stopped by tests."""
+    from tests.wiki.conftest import stop_started
+
+    for problem in stop_started():
+        print(f"\nwarning: a test wiki did not stop: {problem}")

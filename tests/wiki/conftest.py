@@ -1,9 +1,11 @@
 """Fixtures for tests against the local dev wiki (scripts/devwiki).
 
-``devwiki`` (session) runs ``./scripts/devwiki up`` once: it installs MediaWiki on the first
-run (apt, a minute or so) and is a fast no-op when the wiki already runs. It fails, never
-skips, when the wiki cannot start, with the script's output as the reason. The wiki is left
-running after the session; ``./scripts/devwiki down`` stops it.
+``devwiki`` (session) runs ``./scripts/devwiki up`` once for the tests' own wiki — never the
+demo's: ``.devwiki-test/`` on port 8081 (``DEVWIKI_TEST_DIR``, ``DEVWIKI_TEST_PORT`` to change) —
+which installs MediaWiki on the first run (apt, a minute or so) and is a fast no-op when the wiki
+already runs. It fails, never skips, when the wiki cannot start, with the script's output as the
+reason. Every wiki a test session starts through :func:`run_devwiki` (this one, the reliability
+suite's, scratch wikis) is stopped when the session ends; the demo's wiki is never touched.
 
 Every test under tests/wiki gets the ``wiki`` marker, so ``pytest -m 'not wiki'`` leaves them
 out.
@@ -28,6 +30,16 @@ REPO_ROOT = WIKI_TESTS.parents[1]
 DEVWIKI_SCRIPT = REPO_ROOT / "scripts" / "devwiki"
 # The first `up` installs Debian packages; allow for a slow mirror.
 UP_TIMEOUT = 1200.0
+#: The tests' own wiki (never the demo's ``.devwiki/`` on 8080).
+TEST_DIR = Path(os.environ.get("DEVWIKI_TEST_DIR") or REPO_ROOT / ".devwiki-test")
+TEST_PORT = int(os.environ.get("DEVWIKI_TEST_PORT") or 8081)
+#: Environments of the wikis this session started (``up``): stopped at the session's end.
+STARTED: list[dict[str, str]] = []
+
+
+def test_wiki_env() -> dict[str, str]:
+    """The environment that points ``scripts/devwiki`` at the tests' own wiki."""
+    return dict(os.environ, DEVWIKI_DIR=str(TEST_DIR), DEVWIKI_PORT=str(TEST_PORT))
 
 
 @dataclass(frozen=True)
@@ -93,7 +105,11 @@ def run_devwiki(
     *args: str, timeout: float = 120.0, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run scripts/devwiki with stdout and stderr together in .stdout (``env``: its environment,
-    e.g. DEVWIKI_DIR and DEVWIKI_PORT of a second wiki)."""
+    e.g. DEVWIKI_DIR and DEVWIKI_PORT of a second wiki; by default the tests' own wiki). A wiki
+    brought ``up`` here is remembered and stopped when the test session ends (:func:`stop_started`)."""
+    env = test_wiki_env() if env is None else env
+    if args[:1] == ("up",) and not any(e.get("DEVWIKI_DIR") == env.get("DEVWIKI_DIR") for e in STARTED):
+        STARTED.append(env)
     return subprocess.run(
         [str(DEVWIKI_SCRIPT), *args],
         cwd=REPO_ROOT,
@@ -105,6 +121,18 @@ def run_devwiki(
         timeout=timeout,
         check=False,
     )
+
+
+def stop_started() -> list[str]:
+    """``./scripts/devwiki down`` for every wiki this session brought up; returns a line per wiki
+    that would not stop."""
+    problems = []
+    while STARTED:
+        env = STARTED.pop()
+        proc = run_devwiki("down", env=env)
+        if proc.returncode != 0:
+            problems.append(f"{env.get('DEVWIKI_DIR')}: {proc.stdout.strip()}")
+    return problems
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -125,7 +153,7 @@ def devwiki() -> DevWiki:
             f"./scripts/devwiki up failed (exit {result.returncode}):\n{result.stdout}",
             pytrace=False,
         )
-    data_dir = Path(os.environ.get("DEVWIKI_DIR") or REPO_ROOT / ".devwiki")
+    data_dir = TEST_DIR
     try:
         return DevWiki.from_credentials(data_dir)
     except (OSError, ValueError) as exc:
