@@ -42,7 +42,7 @@ HEAD = (
 MAX_ERRORS = 20
 MAX_REASONS = 20
 TITLES_SHOWN = 10
-LINE_CHARS = 300
+LINE_CHARS = 1_000
 #: Fewer lines listed, in this order, until the text fits its budget: (errors, reasons, titles).
 _DETAIL = ((MAX_ERRORS, MAX_REASONS, TITLES_SHOWN), (5, 10, 3), (0, 0, 0))
 

@@ -141,7 +141,7 @@ PIECES = [
 ]  # fmt: skip
 pages = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 #: Texts the bot puts between markers: no ``<``, braces, or marker text (escaped tables, figures).
-inners = st.text(st.characters(blacklist_characters="<>{}[]|", blacklist_categories=("Cs",)), max_size=40)
+inners = st.text(st.characters(exclude_characters="<>{}[]|", exclude_categories=["Cs"]), max_size=40)
 
 
 @SETTINGS
