@@ -131,7 +131,9 @@ def find(text: str) -> Markers:
         kept = pos + len(_SENTINEL)
     parts.append(text[kept:])
     masked = mask("".join(parts), _TAGS, _TO_END)
-    spans = _outermost(list(template_spans(masked, arguments=True)))
+    # a span holding a candidate opens before it: with no "{{" before the last one, there is none
+    braces = "{{" in masked[: candidates[-1]]
+    spans = _outermost(list(template_spans(masked, arguments=True))) if braces else []
     real: set[int] = set()
     i = 0
     for pos in candidates:

@@ -63,49 +63,34 @@ def render_status(
     """The text between the status page's markers (starts and ends with a line break).
     ``skipped`` holds (title, reason); ``errors`` one line each. With ``max_bytes``, fewer error
     lines and titles are listed when the full list would not fit (the counts stay)."""
-    text = ""
-    for detail in _DETAIL:
-        text = _render(
-            now, pages, complete, tagged_pages, skipped, errors, shutoff_page, summary_page, next_run, detail
-        )
-        if max_bytes is None or len(text.encode("utf-8")) <= max_bytes:
-            break
-    return text
-
-
-def _render(
-    now: dt.datetime,
-    pages: int,
-    complete: int,
-    tagged_pages: int,
-    skipped: Sequence[tuple[str, str]],
-    errors: Sequence[str],
-    shutoff_page: str,
-    summary_page: str,
-    next_run: dt.datetime | None,
-    detail: tuple[int, int, int],
-) -> str:
-    max_errors, max_reasons, titles = detail
-    reasons = Counter(_reason(reason) for _, reason in skipped)
-    skip_lines = [_skip_line(r, n, skipped, titles) for r, n in sorted(reasons.items())[:max_reasons]]
-    if len(reasons) > max_reasons:
-        skip_lines.append(f"\n* and {len(reasons) - max_reasons} more reasons")
-    error_lines = [f"\n* <nowiki>{_cut(_plain(redact_paths(e)))}</nowiki>" for e in errors[:max_errors]]
-    if len(errors) > max_errors:
-        error_lines.append(f"\n* and {len(errors) - max_errors} more (in the bot's log and run report)")
-    lines = [
-        "",
+    head = [
         f"{STAMP_PREFIX}{now.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
         + (f"; next run: {next_run.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if next_run else "")
         + " (this page is saved when a figure below changes, and at least daily)",
         f"; Pages: {pages} ({complete} complete, {pages - complete} incomplete) — see [[{summary_page}]]",
         f"; Tagged as incomplete: {tagged_pages}",
-        f"; Skipped: {len(skipped)}" + "".join(skip_lines),
-        f"; Errors: {len(errors)}" + "".join(error_lines),
-        shutoff_line(shutoff_page),
-        "",
     ]
-    return "\n".join(lines)
+    reasons = sorted(Counter(_reason(reason) for _, reason in skipped).items())
+    text = ""
+    for max_errors, max_reasons, titles in _DETAIL:
+        skip_lines = [_skip_line(r, n, skipped, titles) for r, n in reasons[:max_reasons]]
+        if len(reasons) > max_reasons:
+            skip_lines.append(f"\n* and {len(reasons) - max_reasons} more reasons")
+        error_lines = [f"\n* <nowiki>{_cut(_plain(redact_paths(e)))}</nowiki>" for e in errors[:max_errors]]
+        if len(errors) > max_errors:
+            error_lines.append(f"\n* and {len(errors) - max_errors} more (in the bot's log and run report)")
+        lines = [
+            "",
+            *head,
+            f"; Skipped: {len(skipped)}" + "".join(skip_lines),
+            f"; Errors: {len(errors)}" + "".join(error_lines),
+            shutoff_line(shutoff_page),
+            "",
+        ]
+        text = "\n".join(lines)
+        if max_bytes is None or len(text.encode("utf-8")) <= max_bytes:
+            break
+    return text
 
 
 def shutoff_line(shutoff_page: str) -> str:
