@@ -310,7 +310,9 @@ def save_status(
     if old is not None and not needs_save(old, inner, now, heartbeat):
         return Outcome()
     text = status_page(inner) if old is None or page is None else markers.replace(page.text, inner)
-    if text is None or size(text) > budget:
+    if text is None:  # the figures would change which markers are real (they never should)
+        return _not_saved(title, "the new figures would disturb its markers")
+    if size(text) > budget:
         return _not_saved(
             title, f"it would be over max_page_bytes = {budget} bytes; shorten the text outside the markers"
         )
