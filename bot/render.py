@@ -5,7 +5,9 @@ Three steps, as in openzim/wp1's ``tables.py``: :func:`build_rows` (data), :func
 (wikitext), and :func:`replace_between_markers` (the page around it). Every value taken from a
 partnership page is escaped by :func:`escape` so that no value can end the table or a cell,
 transclude a template, add a link or category, inject HTML, expand a signature, trigger a magic
-word or a magic link, or start a list, heading or indentation.
+word or a magic link, or start a list, heading or indentation. A cell shows at most
+:data:`CELL_CHARS` (500) characters of a value, cut before escaping, then "… (see the page)"
+linking the partnership page; so a row has a bounded size whatever the page holds.
 
 The rendered text between the markers looks like::
 

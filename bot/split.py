@@ -5,7 +5,8 @@ MediaWiki refuses pages over ``$wgMaxArticleSize`` (2 MiB by default; the limit 
 UTF-8). Rows are packed greedily, in table order, into chunks whose whole subpage stays within
 ``max_bytes``; the main page's table must fit what its own text outside the markers leaves
 (``single_bytes``). Cells are bounded (:data:`bot.render.CELL_CHARS`), so a row is at most about
-35 KB and any budget of 50,000 bytes or more holds every row; a row larger than the budget would
+45 KB (nine cells of 500 escaped characters and a link, each at most 6 bytes a character) and any
+budget of 50,000 bytes or more holds every row; a row larger than the budget would
 still get a chunk of its own, and :mod:`bot.publish` then saves nothing over the limit. Each
 subpage holds a complete sortable table of its rows between the same markers; the main page's
 markers then hold the stamp, the overall counts and a list linking each subpage with the partners

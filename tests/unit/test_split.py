@@ -13,7 +13,7 @@ from bot.check import check_text
 from bot.config import Config, load_config
 from bot.errors import WikiError
 from bot.job import Pass
-from bot.render import END_MARKER, START_MARKER, Row, build_rows, count_rows, current_inner, render_table
+from bot.render import END_MARKER, START_MARKER, Row, build_rows, count_rows, current_inner, render_row, render_table
 from bot.split import chunk_rows, render_subpage
 from tests.conftest import ROOT
 from tests.fakes import FakeWiki
@@ -303,3 +303,12 @@ def test_every_page_written_fits(config: Config, n: int, budget: int, outside: i
     wiki.put(MAIN, "y" * outside + wiki.pages[MAIN].text, "Editor")
     Pass(wiki, small, lambda: NOW).run()
     assert max(written_sizes(wiki).values()) <= budget
+
+
+def test_the_largest_possible_row_fits_a_part_of_50000_bytes() -> None:
+    """Every value and the title at their worst: characters that escape to 5-6 bytes."""
+    worst = "~" * 1000
+    row = Row("'" * 255, worst, worst, worst, worst, worst, worst, False, (worst,), (worst,), worst, worst)
+    part = render_subpage([row], MAIN, 999, NOW)
+    assert len("\n".join(render_row(row)).encode()) <= 45_000
+    assert len(part.encode()) <= 50_000 and chunk_rows([row, row], NOW, 50_000) == [[row], [row]]
