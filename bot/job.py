@@ -146,7 +146,9 @@ class Pass(SavePhase):
         seen, complete = len(results), sum(r.complete for r in results)
         summary_page, status_page = special[pages.summary], special[pages.status]
         try:
-            self.rows, writes = publish.plan_summary(self.cfg, summary_page, results, now, self.gw.read)
+            plan = publish.plan_summary(self.cfg, summary_page, results, now, self.gw.read, self.gw.user)
+            self.rows, writes = plan.rows, plan.writes
+            tally.errors += plan.errors
             if not self.dry_run:
                 safety.check_caps(tally.edits, self.cfg)
                 if summary_page is not None and summary_page.protected:
@@ -167,9 +169,9 @@ class Pass(SavePhase):
                 self._save_edits(tally, names, policy, memory, now)
                 if writes:
                     self._recheck_shutoff()
-                    errors = publish.save_summary(self.gw, self.cfg, writes, seen, complete)
-                    tally.errors += errors
-                    tally.saves += len(writes) - len(errors)
+                    saved = publish.save_summary(self.gw, self.cfg, writes, seen, complete)
+                    tally.errors += saved.errors
+                    tally.saves += saved.saved
             except BaseException:
                 self._remember_saved(tally)
                 raise
@@ -224,19 +226,25 @@ class Pass(SavePhase):
         make the pass's report; ``started`` is (monotonic time, request count) at the start;
         ``summary_written``: summary pages were to be saved."""
         pages, complete, tagged = figures
-        status_saved = not self.dry_run and publish.save_status(
-            self.gw,
-            self.cfg,
-            status_page,
-            now,
-            pages=pages,
-            complete=complete,
-            tagged_pages=tagged,
-            skipped=tally.skipped,
-            errors=tally.errors,
-            next_run=self.next_run,
-            before_write=self._recheck_shutoff,
+        status = (
+            publish.Outcome()
+            if self.dry_run
+            else publish.save_status(
+                self.gw,
+                self.cfg,
+                status_page,
+                now,
+                pages=pages,
+                complete=complete,
+                tagged_pages=tagged,
+                skipped=tally.skipped,
+                errors=tally.errors,
+                next_run=self.next_run,
+                before_write=self._recheck_shutoff,
+            )
         )
+        tally.errors += status.errors  # the status page's own problem: in the run report and log
+        status_saved = status.saved > 0
         tally.saves += status_saved
         return tally.report(
             started=now,

@@ -1,33 +1,80 @@
-"""The two pages a pass publishes: the summary table (between its markers) and the status page.
-Both are planned before any write (so their safety checks can stop the pass first) and saved only
-when more than a timestamp changed."""
+"""The bot's own pages: the summary table (the main page and its numbered parts) and the status
+page. Both are planned before any write (so their checks can stop the pass first) and saved only
+when more than a timestamp changed. They are treated like any other page:
+
+* the bot writes only between its real markers (:mod:`bot.markers`); it creates a page that does
+  not exist whole, and leaves alone (with an error line saying which page and what to do) a page
+  without usable markers, one whose ``{{bots}}``/``{{nobots}}`` excludes it, and a protected one;
+* the summary is all or nothing: when a part the table needs cannot be written, no page of it is
+  saved in that pass, so the index never points at a missing or stale part; parts are saved
+  first, the main page next, retired parts last;
+* every page fits ``max_page_bytes`` (bytes of UTF-8, text outside the markers included); a page
+  that would not is not saved, with an error line. The edit is POSTed urlencoded, at most 3 bytes
+  per byte of text, so a page of 2 MiB at most (MediaWiki's default ``$wgMaxArticleSize``) makes a
+  request of at most about 6.3 MB, within PHP's default ``post_max_size`` of 8 MB;
+* a save the wiki refuses (``contenttoobig``, protection, a second edit conflict, …) is an error
+  line of the pass (on the status page and in the run report), and the pass goes on; only an
+  unreachable wiki, a failed login or the shutoff end it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot import render, split
+from bot import markers, render, split
 from bot.config import Config
-from bot.errors import EditConflict, PageProtected, SafetyStop
+from bot.errors import EditConflict, LoginFailed, SafetyStop, ShutoffEngaged, WikiError, WikiUnavailable
+from bot.exclusion import bots_allowed
 from bot.model import PageResult, PageSnapshot, Skip
-from bot.status import needs_save, render_status
+from bot.split import size
+from bot.status import STAMP_PREFIX, is_old_format, needs_save, render_status, status_page
 from bot.wiki import Gateway
 from bot.wikitext import has_text_outside_comments
 
 log = logging.getLogger("bot.job")
 
+#: Errors that end the pass: anything else a save raises is reported and the pass goes on.
+FATAL = (WikiUnavailable, LoginFailed, ShutoffEngaged)
+MARKERS_FIX = markers.MARKERS_FIX
+
 
 @dataclass(frozen=True)
 class PageWrite:
     """A summary page (the main one or a numbered part) to save: ``text`` based on ``base``
-    (None: create it)."""
+    (None: create it). ``kind``: ``main``, ``part`` (a part the table needs) or ``retired``."""
 
     title: str
     text: str
     base: PageSnapshot | None
+    kind: str = "main"
+
+
+@dataclass(frozen=True)
+class SummaryPlan:
+    """The table's rows, the pages to save (parts, main, retired parts, in saving order) and the
+    error lines of pages that cannot be written."""
+
+    rows: list[render.Row]
+    writes: list[PageWrite]
+    errors: list[str] = field(default_factory=list)
+
+
+def refusal(page: PageSnapshot, user: str) -> str | None:
+    """Why the bot may not write ``page`` at all (exclusion, protection), with the fix; or None."""
+    if not bots_allowed(page.text, user):
+        return f"{{{{bots}}}}/{{{{nobots}}}} on the page excludes {user}; remove it or allow {user} there"
+    if page.protected:
+        return "the page is protected and the bot may not edit it; unprotect it or give the bot the right"
+    return None
+
+
+def _writable(page: PageSnapshot, user: str) -> str | None:
+    """Why the bot may not write between the markers of ``page``, with the fix; or None."""
+    found = markers.find(page.text)
+    return refusal(page, user) or (None if found.span else f"{found.problem}; {MARKERS_FIX}")
 
 
 def plan_summary(
@@ -36,10 +83,12 @@ def plan_summary(
     results: Sequence[PageResult],
     now: dt.datetime,
     read: Callable[[Sequence[str]], Mapping[str, PageSnapshot | None]],
-) -> tuple[list[render.Row], list[PageWrite]]:
+    user: str,
+) -> SummaryPlan:
     """The rows and the summary pages to save (none when only stamps would change): the main page,
-    and when the table exceeds ``max_page_bytes``, its numbered parts (read with one request).
-    Raises ``SafetyStop`` when the page or its markers are missing or too many rows would go."""
+    and when the table does not fit one page, its numbered parts (read with one request). Raises
+    ``SafetyStop`` when the main page or its markers are missing or too many rows would go; a page
+    the bot may not write is an error line and then no page of the table is saved."""
     title = config.pages.summary
     if page is None:
         raise SafetyStop(
@@ -47,18 +96,18 @@ def plan_summary(
             "(it needs the two partnership-tracker markers), then run again"
         )
     rows = render.build_rows(results)
-    chunks = split.chunk_rows(rows, now, config.max_page_bytes)
-    parts = len(chunks) if len(chunks) > 1 else 0
-    try:
-        render.replace_between_markers(page.text, "")
-    except SafetyStop as exc:
-        raise SafetyStop(f"summary page [[{title}]]: {exc}") from None
-    current = render.current_inner(page.text) or ""
+    if not bots_allowed(page.text, user):  # (protection is the job's safety stop)
+        return SummaryPlan(rows, [], [f"{title}: the table was not saved: {refusal(page, user)}, then run again"])
+    found = markers.find(page.text)
+    if found.span is None:
+        raise SafetyStop(f"summary page [[{title}]]: {found.problem}; nothing was saved; {MARKERS_FIX}; run again")
+    (a, b), budget = found.span, config.max_page_bytes
+    current = page.text[a:b]
+    room = budget - (size(page.text) - size(current))  # what the page's own text leaves for the table
     previous = current.count(f"[[{split.subpage_title(title, 1)[:-1]}")
-    sub_titles = [split.subpage_title(title, n) for n in range(1, max(parts, previous) + 1)]
-    subs = read(sub_titles) if sub_titles else {}
+    chunks, subs, parts = _chunks(rows, now, budget, room, previous, title, read)
     before = render.count_rows(current) + sum(
-        render.count_rows(render.current_inner(p.text) or "") for p in subs.values() if p is not None
+        render.count_rows(markers.between(p.text) or "") for p in subs.values() if p is not None
     )
     if before - len(rows) > config.max_row_drop:
         raise SafetyStop(
@@ -67,54 +116,153 @@ def plan_summary(
             "cap for one run; otherwise check why the wiki lists fewer pages."
         )
     writes: list[PageWrite] = []
-    inner = render.render_table(rows, now) if not parts else split.render_index(chunks, title, now)
+    blocking: list[str] = []
+    for n, chunk in enumerate(chunks if parts else [], 1):
+        sub_title, table = split.subpage_title(title, n), render.render_table(chunk, now)
+        sub = subs.get(sub_title)
+        if sub is None:
+            writes.append(PageWrite(sub_title, split.render_subpage(chunk, title, n, now), None, "part"))
+        elif problem := _writable(sub, user):
+            blocking.append(
+                f"{sub_title}: part {n} of the table cannot be written, so no page of it was saved: {problem}"
+            )
+        elif render.differs_beyond_stamp(markers.between(sub.text) or "", table):
+            writes.append(PageWrite(sub_title, render.replace_between_markers(sub.text, table), sub, "part"))
+    inner = render.render_table(rows, now) if not parts else _index(chunks, title, now, room, blocking)
     if render.differs_beyond_stamp(current, inner):
         writes.append(PageWrite(title, render.replace_between_markers(page.text, inner), page))
-    for n, chunk in enumerate(chunks if parts else [], 1):
-        sub = subs.get(split.subpage_title(title, n))
-        old = render.current_inner(sub.text) if sub else None
-        if old is None or render.differs_beyond_stamp(old, render.render_table(chunk, now)):
-            text = split.render_subpage(chunk, title, n, now)
-            if sub is not None and old is not None:
-                text = render.replace_between_markers(sub.text, render.render_table(chunk, now))
-            writes.append(PageWrite(split.subpage_title(title, n), text, sub))
+    errors = []
     for n in range(parts + 1, previous + 1):
         sub = subs.get(split.subpage_title(title, n))
-        if sub is not None and sub.text != split.retired_subpage(title, n):
-            writes.append(PageWrite(sub.title, split.retired_subpage(title, n), sub))
-    return rows, writes
+        if sub is None:
+            continue
+        if problem := _writable(sub, user):
+            errors.append(f"{sub.title}: no longer part of the table, left as it is: {problem}")
+        elif markers.between(sub.text) != split.retired_inner(title):
+            writes.append(
+                PageWrite(
+                    sub.title, render.replace_between_markers(sub.text, split.retired_inner(title)), sub, "retired"
+                )
+            )
+    blocking += [
+        f"{w.title}: would be {size(w.text)} bytes, more than max_page_bytes = {budget}: no page of the table "
+        "was saved; shorten the text outside the markers or raise max_page_bytes"
+        for w in writes
+        if size(w.text) > budget
+    ]
+    return SummaryPlan(rows, [] if blocking else writes, blocking + errors)
 
 
-def save_summary(gateway: Gateway, config: Config, writes: Sequence[PageWrite], pages: int, complete: int) -> list[str]:
-    """Save the summary pages; on an edit conflict, put the same table into the fresh text once.
-    Returns an error line per page that could not be saved."""
-    errors: list[str] = []
+def _chunks(
+    rows: list[render.Row],
+    now: dt.datetime,
+    budget: int,
+    room: int,
+    previous: int,
+    title: str,
+    read: Callable[[Sequence[str]], Mapping[str, PageSnapshot | None]],
+) -> tuple[list[list[render.Row]], dict[str, PageSnapshot | None], int]:
+    """(chunks, the subpages read, number of parts or 0). A part whose person-written text outside
+    the markers is longer than the bot's own head leaves less room: the rows are chunked again
+    with that much less per part (and any further part read)."""
+    subs: dict[str, PageSnapshot | None] = {}
+    less = 0
+    for _ in range(2):
+        chunks = split.chunk_rows(rows, now, budget - less, room)
+        parts = len(chunks)  # one part when the table fits a subpage, not the main page
+        if parts == 1 and size(render.render_table(rows, now)) <= room:
+            parts = 0
+        wanted = [split.subpage_title(title, n) for n in range(1, max(parts, previous) + 1)]
+        missing = [t for t in wanted if t not in subs]
+        subs.update(read(missing) if missing else {})
+        pages = [subs[t] for t in wanted[:parts]]
+        extra = max((_outside(p) - split.HEAD_ROOM for p in pages if p is not None), default=0)
+        if extra <= less or not parts:
+            break
+        less = extra
+    return chunks, subs, parts
+
+
+def _outside(page: PageSnapshot) -> int:
+    inner = markers.between(page.text)
+    return size(page.text) - size(inner) if inner is not None else 0
+
+
+def _index(chunks: list[list[render.Row]], title: str, now: dt.datetime, room: int, blocking: list[str]) -> str:
+    """The index for the main page: with the parts' labels when they fit ``room``, else without;
+    when even that does not fit, an error line in ``blocking``."""
+    inner = split.render_index(chunks, title, now)
+    if size(inner) > room:
+        inner = split.render_index(chunks, title, now, labels=False)
+    if size(inner) > room:
+        blocking.append(
+            f"{title}: the index of {len(chunks)} parts does not fit max_page_bytes: no page of the table was saved; "
+            "raise max_page_bytes or shorten the text outside the markers"
+        )
+    return inner
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What saving did: pages saved, and an error line per page that could not be saved."""
+
+    saved: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def save_summary(gateway: Gateway, config: Config, writes: Sequence[PageWrite], pages: int, complete: int) -> Outcome:
+    """Save the summary pages in order; on an edit conflict, put the same table between the
+    markers of the fresh text once. When a part the table needs is not saved, neither is the main
+    page nor a retired part (the index keeps pointing at the parts as they are)."""
+    saved, errors = 0, []
     for write in writes:
         summary = (
             f"Bot: update partnership table ({_changes(write)}): {pages} pages, {complete} complete "
             f"([[{config.pages.shutoff}|stop the bot]])"
         )
-        try:
-            gateway.save(write.title, write.text, write.base, summary)
+        error = _save_one(gateway, config, write, summary)
+        if not error:
+            saved += error is None
             continue
-        except PageProtected as exc:
-            errors.append(f"{write.title}: {exc}")
-            continue
-        except EditConflict:
-            pass
-        fresh = gateway.read([write.title])[write.title]
-        inner = render.current_inner(write.text)
-        if fresh is None or inner is None:
-            errors.append(f"{write.title}: deleted or changed during the pass; the table was not saved")
-            continue
-        current = render.current_inner(fresh.text)
-        if current is not None and not render.differs_beyond_stamp(current, inner):
-            continue  # it already holds this table: only the stamp would change
-        try:
-            gateway.save(write.title, render.replace_between_markers(fresh.text, inner), fresh, summary)
-        except (EditConflict, SafetyStop, PageProtected) as exc:
-            errors.append(f"{write.title}: not saved after an edit conflict: {exc}")
-    return errors
+        errors.append(f"{write.title}: {error}")
+        if write.kind == "part":
+            errors.append(f"{config.pages.summary}: not saved, because its part {write.title} was not saved")
+        if write.kind != "retired":
+            break
+    return Outcome(saved, errors)
+
+
+def _save_one(gateway: Gateway, config: Config, write: PageWrite, summary: str) -> str | None:
+    """Save one page (one retry after an edit conflict): None when saved, "" when the page
+    already held this table, else why it was not saved."""
+    try:
+        gateway.save(write.title, write.text, write.base, summary)
+        return None
+    except FATAL:
+        raise
+    except EditConflict:
+        pass
+    except WikiError as exc:
+        return f"the table was not saved: {exc}"
+    fresh = gateway.read([write.title])[write.title]
+    inner = markers.between(write.text)
+    if fresh is None or inner is None:
+        return "deleted or changed during the pass; the table was not saved"
+    if problem := _writable(fresh, gateway.user):
+        return f"changed during the pass; the table was not saved: {problem}"
+    current = markers.between(fresh.text)
+    if current is not None and not render.differs_beyond_stamp(current, inner):
+        return ""  # it already holds this table: only the stamp would change
+    text = markers.replace(fresh.text, inner)
+    if text is None or size(text) > config.max_page_bytes:
+        return "changed during the pass; the table no longer fits on it and was not saved"
+    try:
+        gateway.save(write.title, text, fresh, summary)
+    except FATAL:
+        raise
+    except WikiError as exc:
+        return f"not saved after an edit conflict: {exc}"
+    return None
 
 
 def save_status(
@@ -130,9 +278,23 @@ def save_status(
     errors: Sequence[str],
     next_run: dt.datetime | None,
     before_write: Callable[[], None],
-) -> bool:
-    """Save the status page when a figure changed or the heartbeat is due. Returns whether it saved."""
-    text = render_status(
+) -> Outcome:
+    """Save the status page between its markers when a figure changed or the heartbeat is due
+    (create it whole when missing; replace it whole once in the old format). ``saved`` is 1 when
+    it saved; ``errors`` holds why the page could not be saved (logged too)."""
+    title, budget = config.pages.status, config.max_page_bytes
+    old: str | None = None
+    if page is not None:
+        found = markers.find(page.text)
+        problem = refusal(page, gateway.user)
+        if problem is None and found.span is None and not is_old_format(page.text):
+            problem = f"{found.problem}; {MARKERS_FIX}"
+        if problem:
+            return _not_saved(title, problem)
+        if found.span is not None:
+            old = page.text[found.span[0] : found.span[1]]
+    outside = size(status_page("")) if old is None or page is None else size(page.text) - size(old)
+    inner = render_status(
         now=now,
         pages=pages,
         complete=complete,
@@ -142,23 +304,37 @@ def save_status(
         shutoff_page=config.pages.shutoff,
         summary_page=config.pages.summary,
         next_run=next_run,
+        max_bytes=budget - outside,
     )
     heartbeat = dt.timedelta(hours=config.run.status_heartbeat_hours)
-    if not needs_save(page.text if page else None, text, now, heartbeat):
-        return False
+    if old is not None and not needs_save(old, inner, now, heartbeat):
+        return Outcome()
+    text = status_page(inner) if old is None or page is None else markers.replace(page.text, inner)
+    if text is None:  # the figures would change which markers are real (they never should)
+        return _not_saved(title, "the new figures would disturb its markers")
+    if size(text) > budget:
+        return _not_saved(
+            title, f"it would be over max_page_bytes = {budget} bytes; shorten the text outside the markers"
+        )
     before_write()
     summary = f"Bot: status: {complete} complete, {pages - complete} incomplete, {len(errors)} errors"
     try:
-        gateway.save(config.pages.status, text, page, summary)
-    except (EditConflict, PageProtected) as exc:
-        log.warning("status page not saved: %s", exc)
-        return False
-    return True
+        gateway.save(title, text, page, summary)
+    except FATAL:
+        raise
+    except WikiError as exc:
+        return _not_saved(title, str(exc))
+    return Outcome(1)
+
+
+def _not_saved(title: str, why: str) -> Outcome:
+    log.warning("status page not saved: %s", why, extra={"page": title})
+    return Outcome(0, [f"{title}: the status page was not saved: {why}"])
 
 
 def _rows(text: str) -> set[str]:
     """The data rows of a summary text, each as its block of lines."""
-    inner = render.current_inner(text) or ""
+    inner = markers.between(text) or ""
     return {"|-" + block.split("\n|}")[0] for block in inner.split("\n|-")[1:]}
 
 
@@ -178,24 +354,33 @@ BACKOFF_PREFIX = "; Back-off: "
 
 
 def save_backoff_notice(gateway: Gateway, config: Config, notice: str | None) -> bool:
-    """Put (or, with None, remove) the back-off line on the status page, leaving its other lines as
-    they are. Not while the shutoff is engaged. Returns whether it saved."""
+    """Put (or, with None, remove) the back-off line between the status page's markers, after the
+    stamp line, leaving its other lines as they are (creating the page when missing). Not while
+    the shutoff is engaged, nor on a page the bot may not write. Returns whether it saved."""
     pages = gateway.read([config.pages.status, config.pages.shutoff])
     shutoff, status = pages[config.pages.shutoff], pages[config.pages.status]
     if shutoff is not None and has_text_outside_comments(shutoff.text):
         return False
-    lines = [line for line in (status.text if status else "").splitlines() if not line.startswith(BACKOFF_PREFIX)]
+    if status is not None and (problem := _writable(status, gateway.user)):
+        log.warning("back-off notice not saved on %s: %s", config.pages.status, problem)
+        return False
+    inner = (markers.between(status.text) if status else None) or "\n"
+    lines = [line for line in inner.split("\n") if not line.startswith(BACKOFF_PREFIX)]
     if notice:
-        lines.insert(min(2, len(lines)), BACKOFF_PREFIX + "<nowiki>" + notice.replace("<", "&lt;") + "</nowiki>")
-    text = "\n".join(lines)
-    if status is not None and text == status.text:
+        at = next((i + 1 for i, line in enumerate(lines) if line.startswith(STAMP_PREFIX)), 1)
+        lines.insert(at, BACKOFF_PREFIX + "<nowiki>" + notice.replace("<", "&lt;")[:300] + "</nowiki>")
+    inner = "\n".join(lines)
+    text = markers.replace(status.text, inner) if status else status_page(inner)
+    if text is None or (status is not None and text == status.text) or (status is None and not notice):
         return False
     summary = (
         f"Bot: {'back-off: ' + notice if notice else 'passes succeed again'} ([[{config.pages.shutoff}|stop the bot]])"
     )
     try:
         gateway.save(config.pages.status, text, status, summary[:490])
-    except (EditConflict, PageProtected) as exc:
+    except FATAL:
+        raise
+    except WikiError as exc:
         log.warning("back-off notice not saved: %s", exc)
         return False
     return True

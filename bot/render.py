@@ -5,7 +5,9 @@ Three steps, as in openzim/wp1's ``tables.py``: :func:`build_rows` (data), :func
 (wikitext), and :func:`replace_between_markers` (the page around it). Every value taken from a
 partnership page is escaped by :func:`escape` so that no value can end the table or a cell,
 transclude a template, add a link or category, inject HTML, expand a signature, trigger a magic
-word or a magic link, or start a list, heading or indentation.
+word or a magic link, or start a list, heading or indentation. A cell shows at most
+:data:`CELL_CHARS` (500) characters of a value, cut before escaping, then "… (see the page)"
+linking the partnership page; so a row has a bounded size whatever the page holds.
 
 The rendered text between the markers looks like::
 
@@ -30,17 +32,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot import markers
 from bot.errors import SafetyStop
+from bot.markers import END_MARKER as END_MARKER  # re-exported for this module's callers
+from bot.markers import START_MARKER as START_MARKER
 from bot.model import PageResult
 from bot.tagging import tag_for
 from bot.values import fold_enum
-
-START_MARKER = "<!-- partnership-tracker:start -->"
-END_MARKER = "<!-- partnership-tracker:end -->"
 
 COLUMNS = (
     "Partner", "Model", "Goals", "Status", "Start", "End", "Complete", "Missing fields", "Invalid fields",
@@ -133,16 +136,49 @@ def escape(value: str) -> str:
     return out
 
 
-def _link(title: str) -> str:
-    """``[[:Title]]`` with the title escaped (MediaWiki decodes entities in link targets; a title
-    that cannot exist then shows as plain text). ``:`` stays so namespaces still resolve."""
+#: A table cell shows at most this many characters (code points) of a value, counted before
+#: escaping; a longer value is cut and ends in "… (see the page)", a link to its page. Escaping
+#: turns a character into at most 6 bytes (``&#123;``), so a cell holds at most about 3 KB.
+CELL_CHARS = 500
+#: The same bound for a value named in a counts line or a part's label in the index.
+LABEL_CHARS = 100
+ELLIPSIS = "…"
+
+
+def shorten(value: str, limit: int) -> tuple[str, bool]:
+    """``value`` (control characters as spaces, trimmed) cut to at most ``limit`` characters, and
+    whether it was cut. The cut falls on a character boundary and keeps combining marks with their
+    base character (both go); entities are produced only afterwards, by :func:`escape`."""
+    value = _CONTROL.sub(" ", value).strip()
+    if len(value) <= limit:
+        return value, False
+    cut = limit
+    while cut > 0 and unicodedata.combining(value[cut]):
+        cut -= 1
+    return value[:cut].rstrip(), True
+
+
+def label(value: str, limit: int = LABEL_CHARS) -> str:
+    """``value`` shortened to ``limit`` characters and escaped, with an ellipsis when cut."""
+    text, cut = shorten(value, limit)
+    return escape(text) + (ELLIPSIS if cut else "")
+
+
+def _link(title: str, label: str = "") -> str:
+    """``[[:Title]]`` (``[[:Title|label]]``) with the title escaped (MediaWiki decodes entities in
+    link targets; a title that cannot exist then shows as plain text). ``:`` stays so namespaces
+    still resolve."""
     target = _CONTROL.sub(" ", title).strip()
     target = _SPECIAL.sub(lambda m: m.group(0) if m.group(0) == ":" else _entity(m), target)
-    return f"[[:{target}]]"
+    return f"[[:{target}|{label}]]" if label else f"[[:{target}]]"
 
 
-def _cell(value: str) -> str:
-    text = escape(value)
+def _cell(value: str, title: str) -> str:
+    """One cell: the value escaped, cut to :data:`CELL_CHARS` with a link to the page ``title``."""
+    short, cut = shorten(value, CELL_CHARS)
+    text = escape(short)
+    if cut:
+        text += f"{ELLIPSIS} (see {_link(title, 'the page')})"
     return f"| {text}" if text else "|"
 
 
@@ -162,7 +198,7 @@ def _utc(as_of: dt.datetime) -> dt.datetime:
 def _tally(values: Iterable[str]) -> str:
     counts = Counter(fold_enum(v) or NOT_GIVEN for v in values)
     order = sorted(counts, key=lambda k: (k in (NOT_GIVEN, fold_enum(INVALID)), k))
-    return ", ".join(f"{escape(k)} {counts[k]}" for k in order) or "none"
+    return ", ".join(f"{label(k)} {counts[k]}" for k in order) or "none"
 
 
 def _valid(row: Row, field: str) -> str:
@@ -182,21 +218,23 @@ def summary_lines(rows: Sequence[Row], as_of: dt.datetime) -> list[str]:
 
 
 def render_row(row: Row) -> list[str]:
-    """The lines of one data row, starting with ``|-``; one cell per line."""
+    """The lines of one data row, starting with ``|-``; one cell per line, each value cut to
+    :data:`CELL_CHARS` characters (:func:`shorten`)."""
     yes = 'data-sort-value="1" | yes' if row.complete else 'data-sort-value="0" | no'
+    t = row.title
     return [
         "|-",
-        _cell(row.partner),
-        _cell(row.model),
-        _cell(row.goals),
-        _cell(row.status),
-        _cell(row.start),
-        _cell(row.end),
+        _cell(row.partner, t),
+        _cell(row.model, t),
+        _cell(row.goals, t),
+        _cell(row.status, t),
+        _cell(row.start, t),
+        _cell(row.end, t),
         f"| {yes}",
-        _cell(_fields(row.missing)),
-        _cell(_fields(row.invalid, row.problem)),
-        _cell(row.last_reviewed),
-        f"| {_link(row.title)}",
+        _cell(_fields(row.missing), t),
+        _cell(_fields(row.invalid, row.problem), t),
+        _cell(row.last_reviewed, t),
+        f"| {_link(t)}",
     ]
 
 
@@ -215,45 +253,32 @@ def render_table(rows: Sequence[Row], as_of: dt.datetime) -> str:
 
 
 def _marker_positions(page_text: str) -> tuple[int, int]:
-    """(end of the start marker, start of the end marker); :class:`SafetyStop` when broken."""
-    fix = "nothing was saved; restore the marker line on the summary page (the table goes between them) and run again"
-    starts, ends = page_text.count(START_MARKER), page_text.count(END_MARKER)
-    problems = []
-    if starts == 0:
-        problems.append(f"the start marker {START_MARKER} is missing")
-    elif starts > 1:
-        problems.append(f"the start marker {START_MARKER} appears {starts} times (keep exactly one)")
-    if ends == 0:
-        problems.append(f"the end marker {END_MARKER} is missing")
-    elif ends > 1:
-        problems.append(f"the end marker {END_MARKER} appears {ends} times (keep exactly one)")
-    if problems:
-        raise SafetyStop(f"summary page: {'; '.join(problems)}; {fix}")
-    start, end = page_text.index(START_MARKER), page_text.index(END_MARKER)
-    if end < start + len(START_MARKER):
+    """(end of the start marker, start of the end marker) of the page's real markers
+    (:mod:`bot.markers`); :class:`SafetyStop` naming the problem and the fix when they are not usable."""
+    found = markers.find(page_text)
+    if found.span is None:
         raise SafetyStop(
-            f"summary page: the end marker {END_MARKER} comes before the start marker {START_MARKER}; "
-            "put the start marker above the end marker; " + fix.replace("restore the marker line", "fix the markers")
+            f"summary page: {found.problem}; nothing was saved; restore them: {markers.MARKERS_FIX}; run again"
         )
-    return start + len(START_MARKER), end
+    return found.span
 
 
 def replace_between_markers(page_text: str, inner: str) -> str:
-    """``page_text`` with everything between the start and end markers replaced by ``inner``; the
-    markers and all text outside them stay byte-identical. Raises :class:`bot.errors.SafetyStop`
-    (naming the marker and the fix) when a marker is missing, duplicated, or they are out of order
-    (markers overlapping counts as out of order)."""
-    a, b = _marker_positions(page_text)
-    return page_text[:a] + inner + page_text[b:]
+    """``page_text`` with everything between its real start and end markers (:mod:`bot.markers`)
+    replaced by ``inner``; the markers and all text outside them stay byte-identical. Marker text
+    that is not a real marker (inside ``<nowiki>``, a template, …) is ordinary text. Raises
+    :class:`bot.errors.SafetyStop` (naming the marker and the fix) when a real marker is missing,
+    duplicated, or they are out of order, or when ``inner`` would change which markers are real."""
+    _marker_positions(page_text)
+    out = markers.replace(page_text, inner)
+    if out is None:
+        raise SafetyStop("summary page: the new text would change the page's markers; nothing was saved")
+    return out
 
 
 def current_inner(page_text: str) -> str | None:
-    """The text between the markers now, or ``None`` when the markers are broken."""
-    try:
-        a, b = _marker_positions(page_text)
-    except SafetyStop:
-        return None
-    return page_text[a:b]
+    """The text between the real markers now, or ``None`` when they are not usable."""
+    return markers.between(page_text)
 
 
 def count_rows(inner: str) -> int:

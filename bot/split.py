@@ -2,11 +2,19 @@
 with an index on the main page. Pure: rows and a byte budget in, texts out.
 
 MediaWiki refuses pages over ``$wgMaxArticleSize`` (2 MiB by default; the limit counts bytes of
-UTF-8). Rows are packed greedily, in table order, into chunks whose rendered text stays within
-``max_bytes`` (a budget below the wiki's limit leaves room for the text around the markers). A
-single row larger than the budget still gets a chunk of its own. Each subpage holds a complete
-sortable table of its rows between the same markers; the main page's markers then hold the stamp,
-the overall counts and a list linking each subpage with the partners it covers.
+UTF-8). Rows are packed greedily, in table order, into chunks whose whole subpage stays within
+``max_bytes``; the main page's table must fit what its own text outside the markers leaves
+(``single_bytes``). Cells are bounded (:data:`bot.render.CELL_CHARS`), so a row is at most about
+45 KB (nine cells of 500 escaped characters and a link, each at most 6 bytes a character) and any
+budget of 50,000 bytes or more holds every row; a row larger than the budget would
+still get a chunk of its own, and :mod:`bot.publish` then saves nothing over the limit. Each
+subpage holds a complete sortable table of its rows between the same markers; the main page's
+markers then hold the stamp, the overall counts and a list linking each subpage with the partners
+it covers (labels cut to :data:`bot.render.LABEL_CHARS`, left out when the list would not fit).
+
+The bot creates a subpage that does not exist (the whole text below); on an existing one it
+writes only between its real markers (:mod:`bot.markers`), so a person's notes and categories
+around them stay. A part no longer needed gets :func:`retired_inner` between its markers.
 """
 
 from __future__ import annotations
@@ -14,17 +22,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from bot.render import END_MARKER, START_MARKER, Row, escape, render_row, render_table, summary_lines
+from bot.render import END_MARKER, START_MARKER, Row, label, render_row, render_table, summary_lines
 
-#: The whole page text of a subpage the bot creates (it owns every byte of it).
+#: The text above the markers of a subpage the bot creates (text outside the markers is kept).
 SUBPAGE_HEAD = (
     "<!-- Written by the partnership tracker bot: part {n} of the table on [[{main}]]. "
-    "Edits here are overwritten. -->\n"
+    "The bot changes only the text between the two partnership-tracker markers. -->\n"
 )
 
+#: Bytes of a subpage's own text outside its markers that chunking reserves (the head for a main
+#: page title of 255 bytes and part 999, and the two markers).
+HEAD_ROOM = len(SUBPAGE_HEAD.format(n=999, main="x" * 255)) + len(START_MARKER) + len(END_MARKER)
 
-def chunk_rows(rows: Sequence[Row], as_of: dt.datetime, max_bytes: int) -> list[list[Row]]:
-    """Rows split into runs whose whole subpage fits ``max_bytes`` (one run when the table fits).
+
+def chunk_rows(
+    rows: Sequence[Row], as_of: dt.datetime, max_bytes: int, single_bytes: int | None = None
+) -> list[list[Row]]:
+    """Rows split into runs whose whole subpage fits ``max_bytes`` (one run when the table fits
+    ``single_bytes``, the room between the main page's markers; ``max_bytes`` when not given).
 
     Each chunk is packed greedily with the subpage's head, the table's header and room for the
     counts line reserved, then measured whole; the counts line grows with the rows a chunk holds
@@ -35,21 +50,22 @@ def chunk_rows(rows: Sequence[Row], as_of: dt.datetime, max_bytes: int) -> list[
     The whole table is rendered only when it might fit: the sum of its rows' sizes is a lower
     bound (less the empty table's "none" counts, which a one-letter value undercuts), and at 100,000
     rows a table rendered in vain was the pass's peak memory (~85 MB)."""
+    single = max_bytes if single_bytes is None else single_bytes
     sizes = [_row_size(row) for row in rows]
-    bound = sum(sizes) + _size(render_table([], as_of)) - 2 * len("none")
-    if bound <= max_bytes and _size(render_table(rows, as_of)) <= max_bytes:
+    bound = sum(sizes) + size(render_table([], as_of)) - 2 * len("none")
+    if bound <= single and size(render_table(rows, as_of)) <= single:
         return [list(rows)]
-    overhead = _size(render_subpage([], "x" * 255, 999, as_of)) + min(COUNTS_ROOM, max_bytes // 10)
+    overhead = size(render_subpage([], "x" * 255, 999, as_of)) + min(COUNTS_ROOM, max_bytes // 10)
 
     def fits(chunk: Sequence[Row]) -> bool:
-        return _size(render_subpage(chunk, "x" * 255, 999, as_of)) <= max_bytes
+        return size(render_subpage(chunk, "x" * 255, 999, as_of)) <= max_bytes
 
     out: list[list[Row]] = []
     start = 0
     while start < len(rows):
         end, used = start + 1, overhead + sizes[start]
-        while end < len(rows) and used + (size := sizes[end]) <= max_bytes:
-            used += size
+        while end < len(rows) and used + (row_bytes := sizes[end]) <= max_bytes:
+            used += row_bytes
             end += 1
         if end - start > 1 and not fits(rows[start:end]):
             low, high = start + 1, end - 1  # the longest prefix that fits ends in [low, high]
@@ -70,39 +86,40 @@ COUNTS_ROOM = 2_000
 
 
 def _row_size(row: Row) -> int:
-    return _size("\n".join(render_row(row))) + 1
+    return size("\n".join(render_row(row))) + 1
 
 
 def subpage_title(main: str, n: int) -> str:
     return f"{main}/{n}"
 
 
-def render_index(chunks: Sequence[Sequence[Row]], main: str, as_of: dt.datetime) -> str:
-    """The main page's text between the markers when the table is split."""
+def render_index(chunks: Sequence[Sequence[Row]], main: str, as_of: dt.datetime, labels: bool = True) -> str:
+    """The main page's text between the markers when the table is split; each part's line names
+    its first and last partner (cut to :data:`bot.render.LABEL_CHARS`) unless ``labels`` is false."""
     rows = [r for chunk in chunks for r in chunk]
     lines = ["", *summary_lines(rows, as_of), "", "The table is too large for one page; it continues on these pages:"]
     for n, chunk in enumerate(chunks, 1):
-        first, last = _label(chunk[0]), _label(chunk[-1])
-        lines.append(f"* [[{subpage_title(main, n)}|Part {n}]]: {len(chunk)} pages, {first} – {last}")
+        line = f"* [[{subpage_title(main, n)}|Part {n}]]: {len(chunk)} pages"
+        lines.append(f"{line}, {_label(chunk[0])} – {_label(chunk[-1])}" if labels else line)
     lines.append("")
     return "\n".join(lines)
 
 
 def render_subpage(chunk: Sequence[Row], main: str, n: int, as_of: dt.datetime) -> str:
-    """The whole text of subpage ``n``."""
+    """The whole text of subpage ``n`` as the bot creates it."""
     head = SUBPAGE_HEAD.format(n=n, main=main)
     return f"{head}{START_MARKER}{render_table(chunk, as_of)}{END_MARKER}"
 
 
-def retired_subpage(main: str, n: int) -> str:
-    """The text left on a subpage no longer needed (the table became smaller)."""
-    return f"{SUBPAGE_HEAD.format(n=n, main=main)}{START_MARKER}\nNo longer used: see [[{main}]].\n{END_MARKER}"
+def retired_inner(main: str) -> str:
+    """What goes between the markers of a subpage no longer needed (the table became smaller)."""
+    return f"\nNo longer used: see [[{main}]].\n"
 
 
 def _label(row: Row) -> str:
-    return escape(row.partner or row.title)
+    return label(row.partner or row.title)
 
 
-def _size(text: str) -> int:
+def size(text: str) -> int:
     """Bytes of UTF-8 (without a copy when the text is ASCII)."""
     return len(text) if text.isascii() else len(text.encode("utf-8"))

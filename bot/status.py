@@ -1,9 +1,24 @@
-"""The on-wiki status page (``User:PartnershipBot/Status``): rendered from a pass's figures, and
-saved only when those figures change or the last save is older than the heartbeat.
+"""The on-wiki status page (``User:PartnershipBot/Status``): the figures of a pass, rendered to go
+between the bot's two markers (:mod:`bot.markers`) and saved only when those figures change or the
+last save is older than the heartbeat. Pure.
 
-The page holds one stamp line (``Checked: …``) and the figures below it. Everything but the stamp
-line is compared, so a pass that changed nothing makes no edit; the figures deliberately leave out
-what differs on every pass (edits made, seconds taken), which the run report and log carry.
+The bot writes only between the markers: a person's lines above or below them stay byte for byte.
+It creates a missing page whole (:func:`status_page`: a short explanation, then the markers). A page
+in the old format (first line :data:`OLD_HEADER`, which said edits are overwritten) is replaced
+whole once; any other page without real markers is not saved (:mod:`bot.publish` reports it).
+
+Between the markers: one stamp line (``; Checked: …``) and the figures below it. Everything but
+the stamp line is compared, so a pass that changed nothing makes no edit; the figures deliberately
+leave out what differs on every pass (edits made, seconds taken), which the run report and log
+carry. The shutoff line is live: it transcludes the shutoff page inside ``{{#if:}}``
+(ParserFunctions), so the page shows "engaged" as soon as the shutoff page holds text, though the
+bot saves nothing then (comments vanish on transclusion and ``#if`` trims whitespace; text inside
+``<noinclude>`` on the shutoff page stops the bot but does not show here).
+
+Bounded: at most :data:`MAX_ERRORS` error lines of :data:`LINE_CHARS` characters and
+:data:`MAX_REASONS` skip reasons with :data:`TITLES_SHOWN` titles each are listed ("and N more");
+:func:`render_status` lists fewer when the text would not fit its byte budget. Absolute file
+paths in error lines are shown by their file name only (:func:`redact_paths`).
 """
 
 from __future__ import annotations
@@ -13,8 +28,23 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from bot.markers import END_MARKER, START_MARKER
+
 STAMP_PREFIX = "; Checked: "
 _STAMP = re.compile(r"^; Checked: (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", re.MULTILINE)
+#: The first line of a status page written whole by earlier versions of the bot.
+OLD_HEADER = "<!-- Written by the partnership tracker bot; edits here are overwritten. -->"
+#: Above the markers of a status page the bot creates.
+HEAD = (
+    "The partnership tracker bot keeps the figures between the two hidden markers below up to date; "
+    "text above and below them is left as it is.\n"
+)
+MAX_ERRORS = 20
+MAX_REASONS = 20
+TITLES_SHOWN = 10
+LINE_CHARS = 1_000
+#: Fewer lines listed, in this order, until the text fits its budget: (errors, reasons, titles).
+_DETAIL = ((MAX_ERRORS, MAX_REASONS, TITLES_SHOWN), (5, 10, 3), (0, 0, 0))
 
 
 def render_status(
@@ -28,26 +58,62 @@ def render_status(
     shutoff_page: str,
     summary_page: str,
     next_run: dt.datetime | None = None,
+    max_bytes: int | None = None,
 ) -> str:
-    """The whole status page. ``skipped`` holds (title, reason); ``errors`` one line each."""
-    reasons = Counter(reason.split(":")[0] for _, reason in skipped)
-    lines = [
-        "<!-- Written by the partnership tracker bot; edits here are overwritten. -->",
+    """The text between the status page's markers (starts and ends with a line break).
+    ``skipped`` holds (title, reason); ``errors`` one line each. With ``max_bytes``, fewer error
+    lines and titles are listed when the full list would not fit (the counts stay)."""
+    head = [
         f"{STAMP_PREFIX}{now.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
         + (f"; next run: {next_run.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if next_run else "")
         + " (this page is saved when a figure below changes, and at least daily)",
         f"; Pages: {pages} ({complete} complete, {pages - complete} incomplete) — see [[{summary_page}]]",
         f"; Tagged as incomplete: {tagged_pages}",
-        f"; Skipped: {len(skipped)}" + "".join(_skip_line(r, n, skipped) for r, n in sorted(reasons.items())),
-        f"; Errors: {len(errors)}" + "".join(f"\n* <nowiki>{_plain(e)}</nowiki>" for e in errors),
-        f"; Shutoff: not engaged. To stop the bot, write anything on [[{shutoff_page}]].",
     ]
-    return "\n".join(lines)
+    reasons = sorted(Counter(_reason(reason) for _, reason in skipped).items())
+    text = ""
+    for max_errors, max_reasons, titles in _DETAIL:
+        skip_lines = [_skip_line(r, n, skipped, titles) for r, n in reasons[:max_reasons]]
+        if len(reasons) > max_reasons:
+            skip_lines.append(f"\n* and {len(reasons) - max_reasons} more reasons")
+        error_lines = [f"\n* <nowiki>{_cut(_plain(redact_paths(e)))}</nowiki>" for e in errors[:max_errors]]
+        if len(errors) > max_errors:
+            error_lines.append(f"\n* and {len(errors) - max_errors} more (in the bot's log and run report)")
+        lines = [
+            "",
+            *head,
+            f"; Skipped: {len(skipped)}" + "".join(skip_lines),
+            f"; Errors: {len(errors)}" + "".join(error_lines),
+            shutoff_line(shutoff_page),
+            "",
+        ]
+        text = "\n".join(lines)
+        if max_bytes is None or len(text.encode("utf-8")) <= max_bytes:
+            break
+    return text
+
+
+def shutoff_line(shutoff_page: str) -> str:
+    """The live shutoff line: "engaged" while the shutoff page, transcluded, shows any text."""
+    shown = "{{#ifexist:" + shutoff_page + "|{{:" + shutoff_page + "}}}}"
+    engaged = f"'''engaged''': the bot makes no edit until the text on [[{shutoff_page}]] is removed."
+    idle = f"not engaged. To stop the bot, write anything on [[{shutoff_page}]]."
+    return "; Shutoff: {{#if:" + shown + "|" + engaged + "|" + idle + "}}"
+
+
+def status_page(inner: str) -> str:
+    """The whole text of a status page the bot creates (or replaces in the old format)."""
+    return f"{HEAD}{START_MARKER}{inner}{END_MARKER}"
+
+
+def is_old_format(text: str) -> bool:
+    """Whether the page is the old bot format, which said that edits there are overwritten."""
+    return text.split("\n", 1)[0].strip() == OLD_HEADER
 
 
 def needs_save(old: str | None, new: str, now: dt.datetime, heartbeat: dt.timedelta) -> bool:
-    """True when the page is missing, a figure changed, or the old stamp is older than
-    ``heartbeat`` (or unreadable)."""
+    """True when the page (its text between the markers, ``old``) is missing, a figure changed,
+    or the old stamp is older than ``heartbeat`` (or unreadable)."""
     if old is None:
         return True
     if _without_stamp(old.strip()) != _without_stamp(new.strip()):
@@ -59,12 +125,32 @@ def needs_save(old: str | None, new: str, now: dt.datetime, heartbeat: dt.timede
     return now - stamped >= heartbeat
 
 
-def _skip_line(reason: str, count: int, skipped: Sequence[tuple[str, str]], show: int = 10) -> str:
+#: An absolute file path (POSIX, ``~/…`` or ``C:\…``) of at least two parts; group 1 is its file name.
+_SEGMENT = r"[^\s/\\()\[\]{}<>|\"',;:]+"
+_PATH = re.compile(rf"(?<![\w.~/\\:\[-])(?:[A-Za-z]:|~)?[/\\](?:{_SEGMENT}[/\\])+({_SEGMENT})")
+
+
+def redact_paths(text: str) -> str:
+    """``text`` with every absolute file path replaced by its file name (``(/srv/bot/config/bot.toml)``
+    → ``(bot.toml)``): the status page is public, the machine's layout is not. URLs and page titles
+    (``Partnership tracker/1``) are not paths and stay."""
+    return _PATH.sub(r"\1", text)
+
+
+def _reason(reason: str) -> str:
+    return _cut(reason.split(":")[0], 100)
+
+
+def _skip_line(reason: str, count: int, skipped: Sequence[tuple[str, str]], show: int) -> str:
     """``* reason: N — [[:A]], [[:B]] and 3 more``: the first titles skipped for that reason."""
-    titles = sorted(t for t, r in skipped if r.split(":")[0] == reason)
+    titles = sorted(t for t, r in skipped if _reason(r) == reason)
     links = ", ".join(f"[[:{t}]]" for t in titles[:show])
     more = f" and {len(titles) - show} more" if len(titles) > show else ""
-    return f"\n* <nowiki>{_plain(reason)}</nowiki>: {count} — {links}{more}"
+    return f"\n* <nowiki>{_plain(reason)}</nowiki>: {count}" + (f" — {links}{more}" if links else "")
+
+
+def _cut(text: str, limit: int = LINE_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _without_stamp(text: str) -> str:

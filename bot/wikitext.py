@@ -14,6 +14,7 @@ Two steps, each one pass over the page:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,19 +27,27 @@ OPAQUE_TAGS = (
     "nowiki", "pre", "score", "section", "source", "syntaxhighlight", "templatedata", "timeline",
 )  # fmt: skip
 
-_OPENERS = re.compile(r"<!--|<(" + "|".join(OPAQUE_TAGS) + r")(?=[\s/>])[^>]*>", re.IGNORECASE)
-_CLOSERS = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in OPAQUE_TAGS}
+
+@functools.lru_cache(maxsize=8)
+def _patterns(tags: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
+    openers = re.compile(r"<!--|<(" + "|".join(tags) + r")(?=[\s/>])[^>]*>", re.IGNORECASE)
+    return openers, {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in tags}
 
 
-def mask(text: str) -> str:
+def mask(text: str, tags: tuple[str, ...] = OPAQUE_TAGS, to_end: frozenset[str] = frozenset()) -> str:
     """``text`` with comments and opaque tag bodies replaced by ``MASK`` characters, same length.
-    NUL characters already in the text become U+FFFD so they cannot pass for masked text."""
+    NUL characters already in the text become U+FFFD so they cannot pass for masked text.
+
+    ``tags``: the tags whose bodies are masked (lower case); ``to_end``: those of them that run to
+    the end of the page when unclosed (MediaWiki's ``includeonly``, ``noinclude``,
+    ``onlyinclude``); any other unclosed tag is literal text."""
+    openers, closers = _patterns(tags)
     if MASK in text:
         text = text.replace(MASK, "\ufffd")
     parts: list[str] = []
     pos = kept = 0
     unclosed_after: dict[str, int] = {}  # tag → a position after which it has no closing tag
-    while (m := _OPENERS.search(text, pos)) is not None:
+    while (m := openers.search(text, pos)) is not None:
         if m.group(0) == "<!--":
             close = text.find("-->", m.end())
             end = len(text) if close < 0 else close + 3
@@ -46,13 +55,16 @@ def mask(text: str) -> str:
             tag = m.group(1).lower()
             closer = None
             if not m.group(0).endswith("/>") and m.end() < unclosed_after.get(tag, len(text) + 1):
-                closer = _CLOSERS[tag].search(text, m.end())
+                closer = closers[tag].search(text, m.end())
                 if closer is None:
                     unclosed_after[tag] = m.end()  # later searches for this tag would fail too
-            if closer is None:  # <nowiki/>, or unclosed (literal text in MediaWiki)
+            if closer is None and tag in to_end and not m.group(0).endswith("/>"):
+                end = len(text)
+            elif closer is None:  # <nowiki/>, or unclosed (literal text in MediaWiki)
                 pos = m.end()
                 continue
-            end = closer.end()
+            else:
+                end = closer.end()
         parts.append(text[kept : m.start()])
         parts.append(MASK * (end - m.start()))
         pos = kept = end
@@ -78,9 +90,10 @@ class _Piece:
 _RUNS = re.compile(r"\{+|\}+|\[+|\]+")
 
 
-def template_spans(masked: str, start: int = 0, single: bool = False) -> Iterator[Span]:
-    """Every closed template (not template argument) of a masked page, in order of closing.
-    One pass; the stack holds at most one entry per unclosed opening run.
+def template_spans(masked: str, start: int = 0, single: bool = False, arguments: bool = False) -> Iterator[Span]:
+    """Every closed template (not template argument, unless ``arguments``: then ``{{{…}}}`` too)
+    of a masked page, in order of closing. One pass; the stack holds at most one entry per
+    unclosed opening run.
 
     With ``single``, ``start`` must be the start of a run of ``{``: only the templates inside that
     run's pieces are reported, and the scan stops as soon as the run is closed or exhausted (the
@@ -105,7 +118,7 @@ def template_spans(masked: str, start: int = 0, single: bool = False) -> Iterato
             if matched < 2:
                 break  # a lone brace is literal
             open_at = piece.start + piece.count - matched
-            if want == "{" and matched == 2:
+            if want == "{" and (matched == 2 or arguments):
                 yield Span(open_at, i + matched)
             piece.count -= matched
             if piece.count < 2:

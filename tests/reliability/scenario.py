@@ -121,7 +121,7 @@ class Scenario:
         ensure_page(self.api, SHUTOFF, SHUTOFF_OFF)
         # A status page left by an earlier trial may already hold this pass's figures, and then
         # the pass would not save it: one save fewer than the reference pass counted.
-        ensure_page(self.api, self.status, "Reset by the reliability tests.")
+        ensure_page(self.api, self.status, f"Reset by the reliability tests.\n{START}\n{END}")  # the bot's markers
         self.start_revids = {t: self.api.read(t)[0] for t in [*self.titles, self.summary]}
         self.human = set()
 

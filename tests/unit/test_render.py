@@ -20,7 +20,9 @@ from bot.check import check_text
 from bot.errors import SafetyStop
 from bot.model import Finding, PageResult
 from bot.render import (
+    CELL_CHARS,
     END_MARKER,
+    LABEL_CHARS,
     START_MARKER,
     Row,
     build_rows,
@@ -28,8 +30,10 @@ from bot.render import (
     current_inner,
     differs_beyond_stamp,
     escape,
+    render_row,
     render_table,
     replace_between_markers,
+    shorten,
 )
 from bot.rules import Rules
 from tests.conftest import AS_OF, EXAMPLES, ROOT
@@ -326,3 +330,38 @@ def test_only_a_row_change_counts_as_a_difference(rows: list[Row], value: str) -
 
 def test_golden_directory_holds_only_known_sets() -> None:
     assert {p.stem for p in Path(GOLDEN).glob("*.wiki")} == set(ROW_SETS)
+
+
+# --- bounded cells --------------------------------------------------------------------------------
+
+
+def test_a_long_value_is_cut_with_an_ellipsis_and_a_link_to_its_page() -> None:
+    long = "Org " + "x" * 100_000
+    lines = render_row(row("Huge & page", partner=long, goals="{" * 600))
+    partner, goals = lines[1], lines[3]
+    assert partner == f"| Org {'x' * (CELL_CHARS - 4)}… (see [[:Huge &amp; page|the page]])"
+    # cut before escaping: 500 whole entities, never half of one
+    assert goals == "| " + "&#123;" * CELL_CHARS + "… (see [[:Huge &amp; page|the page]])"
+    assert render_row(row(partner="y" * CELL_CHARS))[1] == "| " + "y" * CELL_CHARS  # at the bound: whole
+
+
+def test_cut_keeps_combining_marks_with_their_base() -> None:
+    value = "e" * (CELL_CHARS - 1) + "e\u0301" + "tail"
+    text, cut = shorten(value, CELL_CHARS)
+    assert cut and text == "e" * (CELL_CHARS - 1)
+
+
+@SETTINGS
+@given(value=st.text(min_size=0, max_size=1500), title=st.text(min_size=1, max_size=40))
+def test_every_cell_is_bounded(value: str, title: str) -> None:
+    lines = render_row(row(title, partner=value, goals=value))
+    for cell in (lines[1], lines[3]):
+        link = len("… (see [[:|the page]])".encode()) + 6 * len(title.encode())  # an escaped title
+        assert len(cell.encode()) <= 2 + 6 * CELL_CHARS + link
+        assert "\n" not in cell
+
+
+def test_counts_line_values_are_bounded() -> None:
+    rows = [row(f"T{i}", status="s" * 10_000 + str(i)) for i in range(3)]
+    counts = render_table(rows, T1).split("\n")[2]
+    assert len(counts) < 3 * (LABEL_CHARS + 10) + 200

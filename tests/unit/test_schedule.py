@@ -133,16 +133,18 @@ def test_lock_held_by_another_process_and_released_when_it_dies(tmp_path: Path) 
 
 
 def test_backoff_notice_on_the_status_page(config: Config) -> None:
+    from bot.markers import END_MARKER, START_MARKER
     from bot.publish import BACKOFF_PREFIX, save_backoff_notice
     from tests.fakes import FakeWiki
 
     wiki = FakeWiki()
-    status = "<!-- x -->\n; Checked: 2026-11-25 12:00 UTC\n; Pages: 3"
+    status = f"A person's line.\n{START_MARKER}\n; Checked: 2026-11-25 12:00 UTC\n; Pages: 3\n{END_MARKER}\nBelow."
     wiki.put(config.pages.status, status, "PartnershipBot")
     wiki.put(config.pages.shutoff, "<!-- off -->", "Admin")
     assert save_backoff_notice(wiki, config, "3 passes failed <b>")
     text = wiki.pages[config.pages.status].text
-    assert text.splitlines()[2] == BACKOFF_PREFIX + "<nowiki>3 passes failed &lt;b></nowiki>"
+    assert text.splitlines()[3] == BACKOFF_PREFIX + "<nowiki>3 passes failed &lt;b></nowiki>"
+    assert text.startswith("A person's line.\n") and text.endswith(f"{END_MARKER}\nBelow.")
     assert not save_backoff_notice(wiki, config, "3 passes failed <b>")  # no change, no edit
     assert save_backoff_notice(wiki, config, None)
     assert wiki.pages[config.pages.status].text == status
