@@ -19,6 +19,7 @@ import pytest
 from bot.config import load_config
 from bot.model import PageSnapshot
 from bot.render import END_MARKER, START_MARKER
+from bot.wiki import Saved
 
 from .api import WikiApi
 from .botrun import INCOMPLETE, SHUTOFF, SHUTOFF_OFF, SUMMARY, Bot, bot_fixture, contribs, make_page
@@ -110,7 +111,7 @@ def test_human_edit_between_read_and_save_is_preserved(bot: Bot, admin_api: Wiki
         def __getattr__(self, name: str) -> Any:
             return getattr(real, name)
 
-        def save(self, page: str, text: str, base: PageSnapshot | None, summary: str) -> int:
+        def save(self, page: str, text: str, base: PageSnapshot | None, summary: str) -> Saved:
             if page in human and page not in raced:
                 raced.add(page)
                 admin_api.edit(page, human[page], "tests: a person edits")
