@@ -178,7 +178,11 @@ class Pass(SavePhase):
                 NAMES_KEY: json.dumps(sorted(names)),
                 selection.MARK_KEY: sel.mark.isoformat(),
                 selection.FINGERPRINT_KEY: fingerprint,
-                selection.SUMMARY_KEY: "0" if tally.summary_failed(pages.summary) else "1",
+                # a page read again while saving came out otherwise than in the table just written:
+                # the next pass rebuilds the table (it is not quiet) from the stored, fresh results
+                selection.SUMMARY_KEY: "0"
+                if tally.summary_failed(pages.summary) or tally.results() != results
+                else "1",
                 selection.RECHECK_KEY: json.dumps(sorted(tally.recheck)),
             }
             if not tally.tag_save_failed:  # else kept: a failed save may have reached the wiki (the next pass lists)
