@@ -95,7 +95,8 @@ class SavePhase:
         try:
             safety.check_shutoff(page, edits)
         except ShutoffEngaged:
-            log.warning("the shutoff page is engaged: stopping after %d edits of this pass", edits)
+            if edits:
+                log.warning("the shutoff page is engaged: stopping after %d edits of this pass", edits)
             raise
 
     def _recheck_shutoff(self, edits: int, *, force: bool = False) -> None:
@@ -237,15 +238,17 @@ class SavePhase:
             edit, page = again, again.base
 
     def _saved(self, tally: Tally, page: PageSnapshot, edit: Edit, saved: Saved) -> None:
-        """Record a save: the revision now holds the bot's tag line as the edit wrote it (when the
-        wiki merged the edit, the rest is someone else's text, read again at once)."""
-        record = tally.records[page.pageid]
-        mem = TagMemory(tagged=edit.new is not None, removed_at=None)
-        tally.records[page.pageid] = PageRecord(record.pageid, record.title, saved.revid, record.result, mem)
+        """Count a save and record its revision as decided. A merged revision is not recorded:
+        it holds text the bot never decided on (the record stays the page as read before, behind
+        the wiki, never ahead), and the page is read again, now or by the next pass."""
         tally.saved.append(page.pageid)
         tally.done[edit.kind] += 1
         tally.saves += 1
         log.info("%s %s", edit.kind, page.title, extra={"page": page.title, "action": edit.kind})
+        if not saved.merged:
+            record = tally.records[page.pageid]
+            mem = TagMemory(tagged=edit.new is not None, removed_at=None)
+            tally.records[page.pageid] = PageRecord(record.pageid, record.title, saved.revid, record.result, mem)
 
     def _next_pass(self, tally: Tally, page: PageSnapshot, reason: str) -> None:
         """Skip the page in this pass; the next one reads it again (recent changes may not show it:

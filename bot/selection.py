@@ -13,6 +13,13 @@ Three ways, chosen by :func:`select`:
 
 Every way also gives the mark the next incremental pass starts from: the wiki's clock before the
 first page was read, so that nothing changed during this pass is missed next time.
+
+Two things recent changes cannot tell, and the incremental ways add: the pages an earlier pass left
+to be decided again (:data:`RECHECK_KEY`; their stored revision may be the latest, the bot's own)
+are read whatever changed, and no pass is quiet while any wait; and before the table is rebuilt
+from the stored results, the titles it lists that the state does not know (another state database
+on the same wiki, a lost one) are asked about: those still using the infobox are read, the others'
+rows go because the wiki says so, never because the state forgot them.
 """
 
 from __future__ import annotations

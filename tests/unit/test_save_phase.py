@@ -221,6 +221,8 @@ def test_a_second_surprise_skips_the_page_and_the_next_pass_decides_it(config: C
     ]
     assert wiki.pages["Org"].text == INCOMPLETE and wiki.pages["Org"].user == "PartnershipBot"
     assert store.get(RECHECK_KEY) == json.dumps([wiki.pages["Org"].pageid])
+    (record,) = [r for r in store.pages().values() if r.title == "Org"]
+    assert record.revid < wiki.pages["Org"].revid and record.memory.tagged  # the merged revision is not stored
     wiki.tick(dt.timedelta(hours=1))
     second = Pass(wiki, config, lambda: NOW, store, kind="incremental").run()
     assert second.source == "recent changes" and second.pages_read == 1 and second.tagged == 1
