@@ -58,7 +58,7 @@ def test_recent_changes_and_members(bot: Bot, admin_api: WikiApi, devwiki: DevWi
         admin_api.edit(title, INCOMPLETE.format(title=title), "tests: partnership page")
     admin_api.edit(plain, "Prose only.", "tests: plain page")
     admin_api.edit(f"{plain} redirect", f"#REDIRECT [[{moved}]]", "tests: redirect")
-    own_id = gateway.save(own, INCOMPLETE.format(title=own), None, "tests: the bot's own edit")
+    own_id = gateway.save(own, INCOMPLETE.format(title=own), None, "tests: the bot's own edit").revid
     admin_api.post(action="move", token=admin_api.token(), reason="tests", **{"from": moved, "to": f"{moved} new"})
     doomed_id = admin_api.get(action="query", titles=doomed)["query"]["pages"][0]["pageid"]
     admin_api.delete(doomed)
