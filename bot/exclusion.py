@@ -60,17 +60,17 @@ def _fold(name: str) -> str:
     return " ".join(name.split("@", 1)[0].replace("_", " ").split()).casefold()
 
 
-def mask_includeonly(masked: str, *, unclosed_to_end: bool = False) -> str:
+def _mask_includeonly(masked: str) -> str:
     """Blank ``<includeonly>…</includeonly>`` in an already masked page, keeping every offset. An
-    unclosed one stays (as in Pywikibot) or, with ``unclosed_to_end``, runs to the end of the page
-    (as in MediaWiki's preprocessor, which hides it all from the page as viewed)."""
+    unclosed one stays, as in Pywikibot (whose decision this module reproduces; the tag finder
+    follows MediaWiki's preprocessor instead, see :mod:`bot.tagging`)."""
     parts: list[str] = []
     pos = kept = 0
     while (m := _INCLUDEONLY_OPEN.search(masked, pos)) is not None:
         close = _INCLUDEONLY_CLOSE.search(masked, m.end())
-        if close is None and not unclosed_to_end:
+        if close is None:
             break
-        end = len(masked) if close is None else close.end()
+        end = close.end()
         parts.append(masked[kept : m.start()])
         parts.append(MASK * (end - m.start()))
         pos = kept = end
@@ -154,7 +154,7 @@ def _pywikibot_order(params: list[tuple[str | None, str]]) -> tuple[str, ...]:
 def bots_calls(text: str) -> list[BotsCall]:
     """Every ``{{bots}}``/``{{nobots}}`` call of the page outside comments and unparsed tags, in
     order of closing (inner calls first). Linear in the size of the page."""
-    masked = mask_includeonly(mask(text))
+    masked = _mask_includeonly(mask(text))
     calls: list[BotsCall] = []
     read: dict[int, int] = {}
     for span in template_spans(masked):

@@ -53,10 +53,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.exclusion import mask_includeonly
 from bot.model import PageResult
 from bot.parse import normalize_name
-from bot.wikitext import MASK, mask, template_spans
+from bot.wikitext import MASK, OPAQUE_TAGS, mask, template_spans
 
 #: Finding codes that put a field in ``missing=``; every other *error* with a field goes in ``invalid=``
 #: (by the contract: ``invalid``, ``date_order``, ``nonfree_license``; also any code a rules file
@@ -220,7 +219,11 @@ def parse_params(params: str) -> Tag:
 def _masked(text: str) -> str:
     """``text`` as MediaWiki's preprocessor sees it on the page as viewed: comments, unparsed tag
     bodies and ``<includeonly>`` sections blanked, offsets kept."""
-    return mask_includeonly(mask(text), unclosed_to_end=True)
+    return mask(text, (*OPAQUE_TAGS, "includeonly"), _TO_END)
+
+
+#: ``<includeonly>`` left unclosed hides the rest of the page (as in MediaWiki's preprocessor).
+_TO_END = frozenset({"includeonly"})
 
 
 def find_tags(text: str, template: str, names: frozenset[str] = frozenset()) -> tuple[TagCall, ...]:
