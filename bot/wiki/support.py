@@ -51,7 +51,14 @@ class RequestCounter:
 
 
 def wiki_error(exc: BaseException, doing: str) -> WikiError:
-    """The one place where pywikibot and requests exceptions become ``bot.errors``."""
+    """The one place where pywikibot and requests exceptions become ``bot.errors``; the message is
+    one line (MediaWiki's own texts, e.g. a failed login's, can hold line breaks)."""
+    error = _mapped(exc, doing)
+    text = str(error)
+    return error if "\n" not in text and "\r" not in text else type(error)(" ".join(text.split()))
+
+
+def _mapped(exc: BaseException, doing: str) -> WikiError:
     from pywikibot import exceptions as pe
 
     if isinstance(exc, pe.APIError):
