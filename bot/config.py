@@ -24,6 +24,9 @@ from bot.rules import Rules, load_rules
 from bot.schema import Reader, load_toml
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "bot.toml"
+#: While saving, the shutoff page is read again at least every this many edits and seconds (a
+#: config may ask for less, never more: operators expect a stop within seconds).
+SHUTOFF_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class RunConfig:
     """While saving, the shutoff page is read again when this many seconds passed since the last read."""
     status_heartbeat_hours: int
     """The status page is saved at least this often even when nothing changed."""
+    shutoff_check_edits: int = SHUTOFF_LIMIT
+    """... or when this many edits were made since the last read, whichever comes first."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     tag_t, sum_t = r.table(data, "", "tagging"), r.table(data, "", "summary")
     run_t = r.table(data, "", "run")
     sched_t = r.table(data, "", "schedule")
-    r.keys(run_t, "run", ["state", "shutoff_check_seconds", "status_heartbeat_hours"])
+    r.keys(run_t, "run", ["state", "shutoff_check_seconds", "shutoff_check_edits", "status_heartbeat_hours"])
     r.keys(site_t, "site", ["family", "code", "namespaces", "maxlag", "max_retries", "retry_wait"])
     r.keys(pages_t, "pages", ["summary", "status", "shutoff", "tag_template"])
     r.keys(tag_t, "tagging", ["grace_days", "retag_after_days", "max_tags_per_run"])
@@ -149,12 +154,16 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         max_tags_per_run=r.integer(tag_t, "tagging", "max_tags_per_run", default=25, minimum=1),
     )
     max_row_drop = r.integer(sum_t, "summary", "max_row_drop", default=20, minimum=1)
-    max_page_bytes = r.integer(sum_t, "summary", "max_page_bytes", default=1_900_000, minimum=10_000)
+    # MediaWiki refuses a page over $wgMaxArticleSize (2 MiB by default, as on Meta-Wiki)
+    max_page_bytes = r.integer(
+        sum_t, "summary", "max_page_bytes", default=1_900_000, minimum=10_000, maximum=MAX_ARTICLE_BYTES
+    )
     state = _path(r, path, "run.state", r.string(run_t, "run", "state", default="../state/tracker.sqlite"), env)
     run = RunConfig(
         state_path=state or path.parent,
-        shutoff_check_seconds=r.integer(run_t, "run", "shutoff_check_seconds", default=60, minimum=1),
+        shutoff_check_seconds=_at_most(r, run_t, "shutoff_check_seconds", SHUTOFF_LIMIT),
         status_heartbeat_hours=r.integer(run_t, "run", "status_heartbeat_hours", default=24, minimum=1),
+        shutoff_check_edits=_at_most(r, run_t, "shutoff_check_edits", SHUTOFF_LIMIT),
     )
     schedule = _schedule(r, sched_t)
     rules: Rules | None = None
@@ -205,6 +214,20 @@ def _path(r: Reader, config: Path, key: str, value: str, environ: Mapping[str, s
         r.problem(key, *problem)
         return None
     return config.parent / expanded
+
+
+#: MediaWiki's default $wgMaxArticleSize (2048 KiB), Meta-Wiki's too: no page the bot writes may be larger.
+MAX_ARTICLE_BYTES = 2_097_152
+
+
+def _at_most(r: Reader, run_t: dict[str, object], key: str, limit: int) -> int:
+    """A ``[run]`` number from 1 to ``limit`` (its default); a larger one is one problem line."""
+    value = r.integer(run_t, "run", key, default=limit, minimum=1)
+    if value > limit:
+        why = f"{value} is above the maximum {limit} (the shutoff must stop the bot within {limit} edits or seconds)"
+        r.problem(f"run.{key}", why, f"use {limit} or less")
+        return limit
+    return value
 
 
 def _schedule(r: Reader, t: dict[str, object]) -> ScheduleConfig:

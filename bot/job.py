@@ -15,10 +15,13 @@ Two kinds of pass (how each finds its pages: :mod:`bot.selection`):
 
 Order matters for safety: every check that can stop the pass (shutoff page, summary markers, too
 many new tags, too many rows lost) runs before the first write. While saving, the shutoff page is
-read again every ``shutoff_check_seconds``. An edit conflict re-reads the page once and decides
-again from the fresh text; a second conflict skips the page, so a person's edit is never
-overwritten. ``should_stop`` is polled between pages: when it turns true the pass finishes the page
-in hand and raises ``Interrupted``. Stored state is written only when a pass completes.
+read again every ``shutoff_check_edits`` edits or ``shutoff_check_seconds``, whichever comes first,
+and right before the summary and status writes. An edit conflict, or a save the wiki merged into
+a person's later revision, re-reads the page once and decides again from the fresh text; a second
+surprise skips the page and the next pass reads it again, so a person's edit is never overwritten
+and no merged text stands undecided. ``should_stop`` is polled between pages: when it turns true
+the pass finishes the page in hand and raises ``Interrupted``. Stored state is written only when a
+pass completes (what its saves did, also when it fails).
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ class Pass(SavePhase):
     """A single pass over the wiki. ``on_diff`` receives unified diffs in a dry run;
     ``on_progress`` the number of pages read so far. ``keep_quiet``: an incremental pass that
     finds nothing changed may leave the summary alone without rebuilding its rows (false when the
-    caller wants :attr:`rows`)."""
+    caller wants :attr:`rows`). ``timer``: seconds from any start, for the shutoff's cadence."""
 
     def __init__(
         self,
@@ -75,6 +78,7 @@ class Pass(SavePhase):
         setup_requests: int = 0,
         next_run: dt.datetime | None = None,
         keep_quiet: bool = True,
+        timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self.gw, self.cfg, self.clock, self.store = gateway, config, clock, store
         self.kind, self.dry_run = kind, dry_run
@@ -83,7 +87,7 @@ class Pass(SavePhase):
         self.should_stop = should_stop or (lambda: False)
         self.setup_requests, self.next_run = setup_requests, next_run
         self.may_be_quiet = keep_quiet and not dry_run
-        self._last_shutoff_check = 0.0
+        self.timer, self._shutoff_read_at, self._edits_since_shutoff = timer, 0.0, 0
         self._created: frozenset[str] | None = None
         self.rows: list[Row] = []
         """The summary table's rows, after :meth:`run`."""
@@ -120,6 +124,7 @@ class Pass(SavePhase):
             now=now,
             may_be_quiet=self.may_be_quiet,
             summary_title=summary_page.title if summary_page else pages.summary,
+            summary=summary_page,
         )
         self.kind = sel.kind
         if sel.quiet:
@@ -168,7 +173,7 @@ class Pass(SavePhase):
                     self.store.set_meta(selection.SAVING_KEY, now.isoformat())
                 self._save_edits(tally, names, policy, memory, now)
                 if writes:
-                    self._recheck_shutoff()
+                    self._recheck_shutoff(tally.saves, force=True)
                     saved = publish.save_summary(self.gw, self.cfg, writes, seen, complete)
                     tally.errors += saved.errors
                     tally.saves += saved.saved
@@ -183,7 +188,12 @@ class Pass(SavePhase):
                 TAG_NAMES_KEY: json.dumps({tag_template: sorted(policy.tag_names)}),
                 selection.MARK_KEY: sel.mark.isoformat(),
                 selection.FINGERPRINT_KEY: fingerprint,
-                selection.SUMMARY_KEY: "0" if tally.summary_failed(pages.summary) else "1",
+                # a page read again while saving came out otherwise than in the table just written:
+                # the next pass rebuilds the table (it is not quiet) from the stored, fresh results
+                selection.SUMMARY_KEY: "0"
+                if tally.summary_failed(pages.summary) or tally.results() != results
+                else "1",
+                selection.RECHECK_KEY: json.dumps(sorted(tally.recheck)),
             }
             if not tally.tag_save_failed:  # else kept: a failed save may have reached the wiki (the next pass lists)
                 meta[selection.SAVING_KEY] = ""
@@ -240,7 +250,7 @@ class Pass(SavePhase):
                 skipped=tally.skipped,
                 errors=tally.errors,
                 next_run=self.next_run,
-                before_write=self._recheck_shutoff,
+                before_write=lambda: self._recheck_shutoff(tally.saves, force=True),
             )
         )
         tally.errors += status.errors  # the status page's own problem: in the run report and log
@@ -267,9 +277,13 @@ class Pass(SavePhase):
 
     def _remember_saved(self, tally: Tally) -> None:
         """A pass failed after some saves: store what those saves did (they are on the wiki), so
-        the next pass knows the tags it put there. Nothing else is stored."""
+        the next pass knows the tags it put there, and add the pages it left to be read again to
+        those an earlier pass left. Nothing else is stored."""
         if self.store and tally.saved:
             self.store.save_pages([tally.records[pid] for pid in tally.saved if pid in tally.records])
+        if self.store and tally.recheck:
+            recheck = selection.stored_recheck(self.store) | tally.recheck
+            self.store.set_meta(selection.RECHECK_KEY, json.dumps(sorted(recheck)))
 
     def _publish_stop(
         self, exc: SafetyStop, page: PageSnapshot | None, seen: int, complete: int, tally: Tally, now: dt.datetime
@@ -290,7 +304,7 @@ class Pass(SavePhase):
                 skipped=tally.skipped,
                 errors=[f"the last pass stopped before writing: {exc}"],
                 next_run=self.next_run,
-                before_write=self._recheck_shutoff,
+                before_write=lambda: self._recheck_shutoff(tally.saves, force=True),
             )
         except WikiError as err:
             log.warning("could not save the status page: %s", err)

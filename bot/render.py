@@ -31,6 +31,7 @@ data rows by the ``|-`` lines that are followed by a data cell.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -299,3 +300,17 @@ def count_rows(inner: str) -> int:
 def differs_beyond_stamp(old_inner: str, new_inner: str) -> bool:
     """True when the two texts differ in anything but the "Data as of …" line."""
     return STAMP_LINE.sub("", old_inner) != STAMP_LINE.sub("", new_inner)
+
+
+# --- reading a table back (helper C: issue 11 item 8) ---------------------------------------------
+
+#: A Page cell as :func:`render_row` writes it: ``| [[:Title]]`` on a line of its own (no other
+#: cell holds ``[[``: :func:`escape` turns brackets into entities).
+_PAGE_CELL = re.compile(r"^[ \t]*\|[ \t]*\[\[:([^\[\]|\n]+)\]\][ \t]*$", re.MULTILINE)
+
+
+def linked_titles(inner: str) -> list[str]:
+    """The titles in the Page column of a table :func:`render_table` wrote, in table order: the
+    inverse of :func:`_link` (its entities decoded). A row a person wrote in the same form counts
+    too: an incremental pass asks the wiki about every title before its row may go."""
+    return [html.unescape(m.group(1)).strip() for m in _PAGE_CELL.finditer(inner)]

@@ -12,13 +12,18 @@ from bot.plan import Planned
 from bot.wikitext import has_text_outside_comments
 
 
-def check_shutoff(page: PageSnapshot | None) -> None:
-    """Raise ``ShutoffEngaged`` when the shutoff page holds anything but comments."""
+def check_shutoff(page: PageSnapshot | None, edits: int = 0) -> None:
+    """Raise ``ShutoffEngaged`` when the shutoff page holds anything but comments; ``edits``: how
+    many the pass saved before this check (the message says so)."""
     if page is not None and has_text_outside_comments(page.text):
+        done = (
+            f"the pass stopped after {edits} edits (what they saved is remembered)"
+            if edits
+            else "the bot stops without writing"
+        )
         raise ShutoffEngaged(
             f"the shutoff page [[{page.title}]] holds text outside comments (revision {page.revid} by "
-            f"{page.user or 'unknown'}): the bot stops without writing. Empty that page (keep only the "
-            "comment) to let the bot run again."
+            f"{page.user or 'unknown'}): {done}. Empty that page (keep only the comment) to let the bot run again."
         )
 
 

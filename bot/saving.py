@@ -1,6 +1,7 @@
 """Deciding and saving, the half of a pass that acts on single pages: validate a page and decide its
 tag edit, then, in the save phase, read the planned pages again in batches, decide afresh from
-that text and save with one retry after an edit conflict. :class:`bot.job.Pass` builds on it.
+that text and save with one retry after an edit conflict or a merged save. :class:`bot.job.Pass`
+builds on it.
 
 The save phase never writes from a stale reading: a planned edit holds no text, only the page's
 id, title, revision and the kind of edit; the page is read again just before saving (one request
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable
 
 from bot import safety
@@ -33,7 +33,7 @@ from bot.plan import Decision, Edit, Planned, Policy, decide
 from bot.state import PageRecord, TagMemory
 from bot.tally import Tally, skip
 from bot.validate import check_page
-from bot.wiki import Gateway
+from bot.wiki import Gateway, Saved
 
 log = logging.getLogger("bot.job")
 
@@ -47,7 +47,10 @@ class SavePhase:
     gw: Gateway
     cfg: Config
     should_stop: Callable[[], bool]
-    _last_shutoff_check: float
+    timer: Callable[[], float]
+    """Seconds from any start (``time.monotonic``; tests pass their own)."""
+    _shutoff_read_at: float
+    _edits_since_shutoff: int
     _created: frozenset[str] | None
 
     # -- reading and deciding ---------------------------------------------------------------------
@@ -85,14 +88,29 @@ class SavePhase:
 
     # -- safety -----------------------------------------------------------------------------------
 
-    def _check_shutoff(self, page: PageSnapshot | None) -> None:
-        self._last_shutoff_check = time.monotonic()
-        safety.check_shutoff(page)
+    def _check_shutoff(self, page: PageSnapshot | None, edits: int = 0) -> None:
+        """Raise ``ShutoffEngaged`` when the shutoff page is engaged; ``edits``: saved so far in
+        this pass (the message says how many, and the log too)."""
+        self._shutoff_read_at, self._edits_since_shutoff = self.timer(), 0
+        try:
+            safety.check_shutoff(page, edits)
+        except ShutoffEngaged:
+            if edits:
+                log.warning("the shutoff page is engaged: stopping after %d edits of this pass", edits)
+            raise
 
-    def _recheck_shutoff(self) -> None:
-        if time.monotonic() - self._last_shutoff_check >= self.cfg.run.shutoff_check_seconds:
-            shutoff = self.cfg.pages.shutoff
-            self._check_shutoff(self.gw.read([shutoff])[shutoff])
+    def _recheck_shutoff(self, edits: int, *, force: bool = False) -> None:
+        """Read the shutoff page again when ``force`` (right before the summary and status writes)
+        or when due: ``shutoff_check_edits`` saves or ``shutoff_check_seconds`` since the last
+        read, whichever comes first (so at most that many edits follow a shutoff)."""
+        run = self.cfg.run
+        due = (
+            self._edits_since_shutoff >= run.shutoff_check_edits
+            or self.timer() - self._shutoff_read_at >= run.shutoff_check_seconds
+        )
+        if force or due:
+            title = self.cfg.pages.shutoff
+            self._check_shutoff(self.gw.read([title])[title], edits)
 
     # -- saving tags ------------------------------------------------------------------------------
 
@@ -109,7 +127,6 @@ class SavePhase:
             for plan in chunk:
                 if self.should_stop():
                     raise Interrupted(f"stopped after {tally.saves} edits; run again to finish (nothing is lost)")
-                self._recheck_shutoff()
                 page = fresh.get(plan.pageid or plan.title)
                 edit = self._redecide(tally, plan, page, names, policy, memory, now)
                 if edit is None:
@@ -135,6 +152,11 @@ class SavePhase:
                 out[title] = snapshot
         return out
 
+    def _read_one(self, page: PageSnapshot) -> PageSnapshot | None:
+        """The page as it is now (by id, else by title), or None when it is gone."""
+        fresh = next(iter(self.gw.read_pages([page.pageid])), None) if page.pageid else None
+        return fresh or self.gw.read([page.title])[page.title]
+
     def _redecide(
         self,
         tally: Tally,
@@ -148,7 +170,9 @@ class SavePhase:
         """Decide again from a page read in the save phase and record what was found; returns the
         edit to save. Until it is saved the page is remembered as it is now. A page gone or moved
         out of the configured namespaces is dropped; a new tag where none was planned (so the cap
-        never counted it) is left for the next pass."""
+        never counted it) is left for the next pass, which reads the page again whatever recent
+        changes say (``tally.recheck``)."""
+        tally.recheck.discard(plan.pageid)
         if page is None or (page.namespace is not None and page.namespace not in self.cfg.site.namespaces):
             reason = "deleted during the pass" if page is None else "moved out of the namespaces during the pass"
             tally.skipped.append(Skip(page.title if page else plan.title, reason))
@@ -161,6 +185,7 @@ class SavePhase:
             mem = TagMemory(tagged=edit.old is not None, removed_at=None)
             if edit.kind == "tag" and plan.kind != "tag":
                 edit, why = None, "changed during the pass: its tag is decided again next pass"
+                tally.recheck.add(page.pageid)
         self._record(tally, page, result, Decision(None, why, mem))
         return edit
 
@@ -174,31 +199,59 @@ class SavePhase:
         memory: dict[int, TagMemory],
         now: dt.datetime,
     ) -> None:
+        """Save one edit. A surprise — an edit conflict, or a save the wiki merged into a revision
+        someone saved after the base (:attr:`bot.wiki.Saved.merged`: that text was never decided
+        on, e.g. a page a person just completed now carries the tag) — reads the page again at
+        once and decides afresh (which may remove or update the tag just written); a second
+        surprise skips the page, and the next pass reads it again."""
         page = edit.base
         for attempt in (1, 2):
+            self._recheck_shutoff(tally.saves)
+            self._edits_since_shutoff += 1
             try:
-                revid = self.gw.save(page.title, edit.text, edit.base, edit.summary)
+                saved = self.gw.save(page.title, edit.text, edit.base, edit.summary)
             except PageProtected:
                 skip(tally, page, "protected: the bot may not edit it")
                 return
             except EditConflict:
                 if attempt == 2:
-                    skip(tally, page, "edit conflict: the page changed again during the pass")
+                    self._next_pass(tally, page, "edit conflict: the page changed again during the pass")
                     return
                 log.info("edit conflict on %s: reading it again", page.title, extra={"page": page.title})
-                fresh = next(iter(self.gw.read_pages([page.pageid])), None) if page.pageid else None
-                again = self._redecide(
-                    tally, plan, fresh or self.gw.read([page.title])[page.title], names, policy, memory, now
-                )
-                if again is None:
+            else:
+                self._saved(tally, page, edit, saved)
+                if not saved.merged:
                     return
-                edit, page = again, again.base
-                continue
+                tally.recheck.add(page.pageid)  # until decided from the merged text
+                if attempt == 2:
+                    self._next_pass(tally, page, "merged with another edit again during the pass")
+                    return
+                log.info(
+                    "the wiki merged the edit of %s into revision %d by someone else: reading it again",
+                    page.title,
+                    saved.applied_on,
+                    extra={"page": page.title},
+                )
+            again = self._redecide(tally, plan, self._read_one(page), names, policy, memory, now)
+            if again is None:
+                return
+            edit, page = again, again.base
+
+    def _saved(self, tally: Tally, page: PageSnapshot, edit: Edit, saved: Saved) -> None:
+        """Count a save and record its revision as decided. A merged revision is not recorded:
+        it holds text the bot never decided on (the record stays the page as read before, behind
+        the wiki, never ahead), and the page is read again, now or by the next pass."""
+        tally.saved.append(page.pageid)
+        tally.done[edit.kind] += 1
+        tally.saves += 1
+        log.info("%s %s", edit.kind, page.title, extra={"page": page.title, "action": edit.kind})
+        if not saved.merged:
             record = tally.records[page.pageid]
             mem = TagMemory(tagged=edit.new is not None, removed_at=None)
-            tally.records[page.pageid] = PageRecord(record.pageid, record.title, revid, record.result, mem)
-            tally.saved.append(page.pageid)
-            tally.done[edit.kind] += 1
-            tally.saves += 1
-            log.info("%s %s", edit.kind, page.title, extra={"page": page.title, "action": edit.kind})
-            return
+            tally.records[page.pageid] = PageRecord(record.pageid, record.title, saved.revid, record.result, mem)
+
+    def _next_pass(self, tally: Tally, page: PageSnapshot, reason: str) -> None:
+        """Skip the page in this pass; the next one reads it again (recent changes may not show it:
+        the revision the bot stored may be the latest)."""
+        skip(tally, page, f"{reason}: decided again next pass")
+        tally.recheck.add(page.pageid)

@@ -128,6 +128,7 @@ class Reader:
         key: str,
         default: Any = _MISSING,
         minimum: int = 0,
+        maximum: int | None = None,
     ) -> int:
         value = self._get(table, prefix, key, default)
         if value is None:
@@ -146,6 +147,13 @@ class Reader:
                 f"use {minimum} or more",
             )
             return minimum
+        if maximum is not None and value > maximum:
+            self.problem(
+                _join(prefix, key),
+                f"{value} is above the maximum {maximum}",
+                f"use {maximum} or less",
+            )
+            return maximum
         return value
 
     def boolean(self, table: Mapping[str, Any], prefix: str, key: str, default: Any = _MISSING) -> bool:

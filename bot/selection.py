@@ -13,6 +13,13 @@ Three ways, chosen by :func:`select`:
 
 Every way also gives the mark the next incremental pass starts from: the wiki's clock before the
 first page was read, so that nothing changed during this pass is missed next time.
+
+Two things recent changes cannot tell, and the incremental ways add: the pages an earlier pass left
+to be decided again (:data:`RECHECK_KEY`; their stored revision may be the latest, the bot's own)
+are read whatever changed, and no pass is quiet while any wait; and before the table is rebuilt
+from the stored results, the titles it lists that the state does not know (another state database
+on the same wiki, a lost one) are asked about: those still using the infobox are read, the others'
+rows go because the wiki says so, never because the state forgot them.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +46,8 @@ log = logging.getLogger("bot.job")
 #: State keys (``meta`` table): the next mark, a pass saving tags right now, the summary's state.
 MARK_KEY, SAVING_KEY, SUMMARY_KEY = "changes_mark", "saving_since", "summary_current"
 FINGERPRINT_KEY = "settings_fingerprint"
+#: Page ids (a JSON list) the next pass reads whatever recent changes say (see ``Tally.recheck``).
+RECHECK_KEY = "recheck_pages"
 
 
 @dataclass
@@ -65,18 +75,22 @@ def select(
     now: dt.datetime,
     may_be_quiet: bool,
     summary_title: str,
+    summary: PageSnapshot | None = None,
     max_changes: int = changes.MAX_CHANGES,
 ) -> Selection:
     """Choose how this pass finds its pages (see the module's text). ``incremental``: pages and
     the infobox's names are stored and an incremental pass was asked for. ``may_be_quiet``: a
     pass that changed nothing may skip the summary (not in a dry run, nor when the table is to be
-    printed). ``summary_title``: the summary page's title as the wiki spells it. More than
-    ``max_changes`` recent changes: the listing is cheaper."""
+    printed). ``summary_title``: the summary page's title as the wiki spells it; ``summary``: the
+    page as read (its table's rows are not dropped unasked). More than ``max_changes`` recent
+    changes: the listing is cheaper. Pages an earlier pass left to be decided again
+    (:data:`RECHECK_KEY`) are read whatever the way, and no pass is quiet while there are any."""
     namespaces, infobox = cfg.site.namespaces, f"Template:{cfg.rules.infobox_name}"
     if not incremental or store is None:
         mark = gw.server_time()
         pages = (p for p in gw.transcluding_pages(infobox, namespaces) if not translation_page(p.title))
         return Selection("full", "every page", mark, pages, store.pages() if store else {})
+    recheck = stored_recheck(store)
     mark_seen = changes.parse_mark(store.get(MARK_KEY))
     why = _why_list(store, mark_seen, now)
     recent = None if why or mark_seen is None else gw.recent_changes(mark_seen - changes.OVERLAP, max_changes)
@@ -91,17 +105,22 @@ def select(
         listing = {
             pid: item for pid, item in gw.list_revisions(infobox, namespaces).items() if not translation_page(item[0])
         }
-        changed = sorted(pid for pid, (title, revid) in listing.items() if is_changed(stored.get(pid), title, revid))
+        changed = sorted(
+            pid
+            for pid, (title, revid) in listing.items()
+            if pid in recheck or is_changed(stored.get(pid), title, revid)
+        )
         removed = [pid for pid in stored if pid not in listing]
         log.info("incremental (listing): %d pages, %d changed, %d gone", len(listing), len(changed), len(removed))
         return _split(gw, "listing", mark, stored, changed, removed)
     touched = changes.touched(recent.changes, namespaces, summary_title)
-    hits = store.records(touched.pageids, touched.titles)
-    ids, titles = sorted(touched.pageids | hits.keys()), sorted(touched.unknown)
-    probe = gw.members(infobox, namespaces, ids, titles) if ids or titles else {}
-    probe = {pid: item for pid, item in probe.items() if not translation_page(item[0])}
+    hits = store.records(touched.pageids | recheck, touched.titles)
+    ids, titles = sorted(touched.pageids | recheck | hits.keys()), sorted(touched.unknown)
+    probe = _members(gw, cfg, ids, titles)
     removed = sorted(pid for pid in hits if pid not in probe)
-    changed = sorted(pid for pid, (title, revid) in probe.items() if is_changed(hits.get(pid), title, revid))
+    changed = sorted(
+        pid for pid, (title, revid) in probe.items() if pid in recheck or is_changed(hits.get(pid), title, revid)
+    )
     log.info(
         "incremental: %d recent changes, %d pages touched, %d changed, %d gone%s",
         len(recent.changes),
@@ -110,11 +129,56 @@ def select(
         len(removed),
         ", the summary page edited" if touched.summary else "",
     )
-    if not changed and not removed and not touched.summary and may_be_quiet and store.get(SUMMARY_KEY) == "1":
+    nothing = not changed and not removed and not touched.summary and not recheck
+    if nothing and may_be_quiet and store.get(SUMMARY_KEY) == "1":
         return Selection("incremental", "recent changes", recent.now, quiet=True)
     stored = store.pages()
-    changed = sorted(pid for pid, (title, revid) in probe.items() if is_changed(stored.get(pid), title, revid))
-    return _split(gw, "recent changes", recent.now, stored, changed, removed)
+    changed = sorted(
+        pid for pid, (title, revid) in probe.items() if pid in recheck or is_changed(stored.get(pid), title, revid)
+    )
+    # The table is rebuilt from the stored pages: a row of a page this state does not know (another
+    # state database, a lost one) goes only once the wiki says its page no longer qualifies.
+    known = {r.title for r in stored.values()} | {title for title, _ in probe.values()}
+    unknown = sorted(t for t in table_titles(gw, cfg, summary) if t not in known)
+    found = _members(gw, cfg, [], unknown) if unknown else {}
+    extra = {pid for pid, (title, revid) in found.items() if is_changed(stored.get(pid), title, revid)}
+    if unknown:
+        log.info("incremental: %d rows of pages not in the state, %d still qualify", len(unknown), len(found))
+    removed = [pid for pid in removed if pid not in found]
+    return _split(gw, "recent changes", recent.now, stored, sorted(set(changed) | extra), removed)
+
+
+def stored_recheck(store: StateStore) -> set[int]:
+    """The page ids an earlier pass left to be read again (empty when none or unreadable)."""
+    try:
+        ids = json.loads(store.get(RECHECK_KEY) or "[]")
+    except ValueError:
+        return set()
+    return {i for i in ids if isinstance(i, int)} if isinstance(ids, list) else set()
+
+
+def table_titles(gw: Gateway, cfg: Config, summary: PageSnapshot | None) -> set[str]:
+    """The titles linked in the Page column of the summary table as it stands: the main page's
+    and, when it is split, its numbered parts' (read in one request per 50)."""
+    inner = render.current_inner(summary.text) if summary is not None else None
+    if inner is None:
+        return set()
+    titles = set(render.linked_titles(inner))
+    main = cfg.pages.summary
+    numbers = {int(n) for n in re.findall(r"\[\[" + re.escape(main) + r"/(\d+)\|", inner)}
+    parts = [split.subpage_title(main, n) for n in range(1, max(numbers, default=0) + 1)]
+    for page in (gw.read(parts) if parts else {}).values():
+        if page is not None:
+            titles.update(render.linked_titles(render.current_inner(page.text) or ""))
+    return titles
+
+
+def _members(gw: Gateway, cfg: Config, ids: list[int], titles: list[str]) -> dict[int, tuple[str, int]]:
+    """Of these pages, those that use the infobox in the configured namespaces (no translations)."""
+    if not ids and not titles:
+        return {}
+    found = gw.members(f"Template:{cfg.rules.infobox_name}", cfg.site.namespaces, ids, titles)
+    return {pid: item for pid, item in found.items() if not translation_page(item[0])}
 
 
 def fingerprint(cfg: Config) -> str:

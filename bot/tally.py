@@ -27,6 +27,9 @@ class Tally:
     """Page ids whose tag edit was saved in this pass."""
     tag_save_failed: bool = False
     """A tag save raised an error (the edit may still have reached the wiki)."""
+    recheck: set[int] = field(default_factory=set)
+    """Page ids the next pass must read again whatever recent changes say: a save skipped after a
+    second edit conflict or merge, a tag left for the next pass, a merged save not yet decided again."""
 
     def results(self) -> list[PageResult]:
         return self.kept + [r.result for r in self.records.values()]

@@ -2,9 +2,11 @@
 saves. Tests of the job use it; the real gateway is tested against the local dev wiki.
 
 It behaves as MediaWiki does where the job depends on it: trailing whitespace is stripped on save,
-every save gets a new revision id, a save whose base is not the current revision raises
-``EditConflict``, a protected page raises ``PageProtected``. ``before_save`` lets a test act
-"between read and save" (e.g. a person's edit).
+every save gets a new revision id, a protected page raises ``PageProtected``. A save whose base is
+not the current revision is merged into it as MediaWiki 1.39 merges (a three-way line merge: both
+changes apply when at least one unchanged line lies between them, and the answer's ``applied_on``
+names the revision merged into; measured on the dev wiki), else raises ``EditConflict``.
+``before_save`` lets a test act "between read and save" (e.g. a person's edit).
 
 Recent changes: every edit, save, move and deletion is logged with the fake's own clock, which
 moves one second per change (``tick`` moves it further); ``recent_changes`` leaves out the bot's
@@ -13,6 +15,7 @@ own, as ``rcexcludeuser`` does."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,6 +24,7 @@ from bot.changes import Change, RecentChanges
 from bot.errors import EditConflict, PageProtected
 from bot.model import PageSnapshot
 from bot.parse import find_infobox, name_set
+from bot.wiki import Saved
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -146,7 +150,7 @@ class FakeWiki:
         self.requests += 1
         return frozenset(t for t, when in self.created.items() if when >= since)
 
-    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> int:
+    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> Saved:
         self.requests += 1
         if self.before_save:
             hook, self.before_save = self.before_save, None
@@ -154,16 +158,44 @@ class FakeWiki:
         current = self.pages.get(title)
         if base is None and current is not None:
             raise EditConflict(f"{title}: created meanwhile")
-        if base is not None and (current is None or current.revid != base.revid):
-            raise EditConflict(f"{title}: changed since revision {base.revid}")
+        if base is not None and current is None:
+            raise EditConflict(f"{title}: deleted since revision {base.revid}")
         if current is not None and current.protected:
             raise PageProtected(f"{title}: protected")
-        if current is not None and current.text == text.rstrip():
-            return current.revid
+        base_revid = base.revid if base else 0
+        applied_on = current.revid if base and current else 0
+        if current is not None and current.text == text.rstrip():  # "nochange": the text is there
+            return Saved(current.revid, base_revid, base_revid)
+        if base is not None and current is not None and current.revid != base.revid:
+            merged = merge3(base.text, current.text, text.rstrip())
+            if merged is None or merged == current.text:  # the real gateway: no revision holds ours
+                raise EditConflict(f"{title}: changed since revision {base.revid}")
+            text = merged
         self.saves.append(Save(title, text, base.revid if base else None, summary))
         revid = next(self._revids)
         pageid = current.pageid if current else next(self._pageids)
         snapshot = PageSnapshot(title, revid, T0, text.rstrip(), self.user, pageid=pageid, namespace=namespace(title))
         self.pages[title] = replace(snapshot, protected=current.protected if current else False)
         self._changed(self.user, Change("edit", title, namespace(title), pageid))
-        return revid
+        return Saved(revid, applied_on, base_revid)
+
+
+def merge3(base: str, theirs: str, ours: str) -> str | None:
+    """``ours`` (an edit of ``base``) merged into ``theirs`` (a later revision of it), as MediaWiki
+    merges: by lines, both changes applied when every hunk of one lies at least one unchanged line
+    away from every hunk of the other; None (an edit conflict) when two hunks overlap or touch."""
+    a = base.split("\n")
+    hunks: list[tuple[int, int, list[str], str]] = []
+    for side, text in (("ours", ours), ("theirs", theirs)):
+        b = text.split("\n")
+        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        hunks += [(i1, i2, b[j1:j2], side) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
+    hunks.sort(key=lambda h: (h[0], h[1]))
+    for (_, i2, _, s1), (k1, _, _, s2) in itertools.pairwise(hunks):
+        if s1 != s2 and k1 <= i2:
+            return None
+    out, at = [], 0
+    for i1, i2, lines, _ in hunks:
+        out += a[at:i1] + lines
+        at = i2
+    return "\n".join(out + a[at:])

@@ -6,13 +6,15 @@ and the offline checker never load pywikibot. Tests of the job use a small fake 
 Protocol (``tests/fakes.py``); the real gateway is tested against the local dev wiki.
 
 Errors leave this package only as :mod:`bot.errors` exceptions (``EditConflict``, ``PageProtected``,
-``WikiUnavailable``, ``LoginFailed``, ``WikiError``), never as pywikibot or requests exceptions.
+``WikiUnavailable``, ``LoginFailed``, ``WikiError``), never as pywikibot or requests exceptions; what
+a save did comes back as a :class:`Saved` record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from bot.changes import RecentChanges
@@ -20,6 +22,28 @@ from bot.model import PageSnapshot
 
 if TYPE_CHECKING:
     from bot.config import SiteConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What one save did. ``revid``: the revision that holds the page now (the base's when the text
+    was unchanged). ``applied_on``: the revision the wiki applied the edit to, and ``base_revid``
+    the one the edit was decided on (both 0 for a page created).
+
+    Why both: when a person saves between the bot's reading and its save and the two edits touch
+    lines at least one line apart, MediaWiki (1.39, ``EditPage`` with ``baserevid``) merges the
+    bot's change into the person's revision without an edit conflict, and says so only through
+    the edit's ``oldrevid``. Such a revision holds text the bot never decided on (a page the person
+    completed may now carry a tag): :attr:`merged` tells the caller to read it again."""
+
+    revid: int
+    applied_on: int
+    base_revid: int
+
+    @property
+    def merged(self) -> bool:
+        """The edit was applied to a later revision than its base (someone else's)."""
+        return self.applied_on != self.base_revid
 
 
 class Gateway(Protocol):
@@ -82,11 +106,12 @@ class Gateway(Protocol):
         content (one request per 500 pages for a bot)."""
         ...
 
-    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> int:
+    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> Saved:
         """Save ``text`` as a bot edit based on ``base`` (``None``: create the page, which must not
-        exist). Returns the new revision id (the base's when the text was unchanged).
-        Raises ``EditConflict`` when the page changed after ``base`` in a way the wiki could not
-        merge (or was created meanwhile), ``PageProtected`` when the account may not edit it."""
+        exist). Returns the new revision and the one the edit was applied to (:class:`Saved`: a
+        person's revision when the wiki merged the edit into it). Raises ``EditConflict`` when the
+        page changed after ``base`` in a way the wiki could not merge (or was created meanwhile),
+        ``PageProtected`` when the account may not edit it."""
         ...
 
 

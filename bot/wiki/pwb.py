@@ -11,6 +11,10 @@ protection codes → ``PageProtected``; maxlag beyond the retry budget, 5xx, dro
 ``WikiUnavailable``; login problems → ``LoginFailed``; any other API error → ``WikiError`` with the
 API's code and text.
 
+A save whose edit MediaWiki merged into a person's later revision (no edit conflict: the two
+changes lie at least one unchanged line apart) is reported as such (:class:`bot.wiki.Saved`, from
+the answer's ``oldrevid``), so that the caller reads the page again.
+
 Pywikibot retries a request whose answer was lost (dropped connection, 5xx, cut response), so a
 save can reach the wiki twice: the second finds its text already there and is answered
 ``nochange``, and :meth:`PywikibotGateway.save` then reports the revision that holds the text,
@@ -37,7 +41,7 @@ from bot.changes import RecentChanges
 from bot.config import SiteConfig
 from bot.errors import EditConflict, LoginFailed, WikiError, WikiUnavailable
 from bot.model import PageSnapshot
-from bot.wiki import changes
+from bot.wiki import Saved, changes
 from bot.wiki.ahead import read_ahead
 from bot.wiki.checks import (
     MAIN_PASSWORD_WARNING,
@@ -237,7 +241,9 @@ class PywikibotGateway:
 
     # -- writes ---------------------------------------------------------------------------------
 
-    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> int:
+    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> Saved:
+        """See :meth:`bot.wiki.Gateway.save`. The edit's ``oldrevid`` is the revision it was
+        applied to: the base's, unless MediaWiki merged the edit into a later revision."""
         params: dict[str, Any] = {
             "action": "edit",
             "title": title,
@@ -267,9 +273,12 @@ class PywikibotGateway:
         if edit.get("result") != "Success":
             why = edit.get("info") or edit.get("code") or ", ".join(k for k in edit if k != "result")
             raise WikiError(f"saving [[{title}]]: the wiki refused the edit ({why}); the page was left as it was")
+        base_revid = base.revid if base is not None else 0
         if edit.get("nochange"):
-            return self._revision_holding(title, text, base)
-        return int(edit["newrevid"])
+            # The latest revision holds exactly the decided text (else EditConflict): as decided.
+            return Saved(self._revision_holding(title, text, base), base_revid, base_revid)
+        applied_on = int(edit.get("oldrevid") or 0) if base is not None else 0
+        return Saved(int(edit["newrevid"]), applied_on, base_revid)
 
     def _revision_holding(self, title: str, text: str, base: PageSnapshot | None) -> int:
         """The revision that holds ``text`` after a save the wiki answered with ``nochange``.

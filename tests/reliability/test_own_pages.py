@@ -5,7 +5,7 @@ Every probe runs the real bot (``python -m bot run``) against the reliability wi
 the raw text of every page involved: a person's text outside the bot's real markers survives byte
 for byte, a page the bot may not write is not written at all, no page is over ``max_page_bytes``;
 and it parses the pages (``action=parse``) to check that the table or the person's text still
-renders. The scenario has its own namespace (15, Category talk), summary, status and shutoff pages.
+renders. The scenario has its own namespace (9, MediaWiki talk), summary, status and shutoff pages.
 A further probe checks the definition of a real marker against MediaWiki's own preprocessor
 (``action=expandtemplates&prop=parsetree``). Counters: ``probes`` (one per case),
 ``human_text_lost``, ``pages_over_limit``."""
@@ -32,8 +32,8 @@ from . import counters
 from .env import BotRunner, write_config
 from .scenario import body, ensure_page
 
-NS = 15
-PREFIX = "Category talk:Own pages "
+NS = 9
+PREFIX = "MediaWiki talk:Own pages "
 BASE = "User:PartnershipBot/Own pages"
 SHUTOFF = f"{BASE}/shutoff"
 SHUTOFF_OFF = "<!-- Write anything outside this comment to stop the bot. -->"

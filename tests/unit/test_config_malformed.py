@@ -34,6 +34,7 @@ CASES = [
     ("cap of 0: rows", "'summary.max_row_drop'", "use 1 or more", r"^max_row_drop = 20", "max_row_drop = 0"),
     ("negative cap", "'tagging.max_tags_per_run'", "use 1 or more", r"^max_tags_per_run = 25", "max_tags_per_run = -3"),
     ("negative days", "'tagging.grace_days'", "use 0 or more", r"^grace_days = 14", "grace_days = -1"),
+    ("page over MediaWiki's limit", "'summary.max_page_bytes'", "use 2097152 or less", r"^max_page_bytes = .*$", "max_page_bytes = 3000000"),
     ("retry wait 0", "'site.retry_wait'", "use 1 or more", r"^retry_wait = 5", "retry_wait = 0"),
     ("no namespaces", "'site.namespaces'", "write e.g. [0]", r"^namespaces = \[0\]", "namespaces = []"),
     ("namespace as string", "'site.namespaces'", "write e.g. [0]", r"^namespaces = \[0\]", 'namespaces = ["0"]'),

@@ -4,7 +4,9 @@ stores nothing and the next one completes."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +132,72 @@ def test_stale_dates_need_the_full_sweep(config: Config, store: StateStore) -> N
     later = NOW + dt.timedelta(days=60)
     full = Pass(wiki, config, lambda: later, store, kind="full").run()
     assert full.pages_read == 1  # the full sweep re-validates every page against the new date
+
+
+# -- rows of pages another state database knows (issue 11, item 8) ---------------------------------
+
+
+def two_states(config: Config, tmp_path: Path, extra: dict[str, str]) -> tuple[FakeWiki, StateStore]:
+    """Two state databases on one wiki, as two bot set-ups (or tests) have: ``mine`` saw the wiki
+    before the ``extra`` pages came, under the bot's account (recent changes never show them to
+    it); the ``other`` then wrote the table with them. Returns the wiki and ``mine``."""
+    wiki = wiki_with({"A": COMPLETE, "B": INCOMPLETE})
+    wiki.tick(dt.timedelta(hours=1))
+    mine = StateStore(tmp_path / "mine.sqlite")
+    run(wiki, config, mine, kind="full")
+    for title, text in extra.items():
+        wiki.put(title, text, "PartnershipBot")  # e.g. `seed` with the other set-up's config
+    with StateStore(tmp_path / "other.sqlite") as other:
+        run(wiki, config, other, kind="full")
+    wiki.tick(dt.timedelta(hours=1))
+    return wiki, mine
+
+
+def test_rows_of_pages_the_state_does_not_know_are_kept(config: Config, tmp_path: Path) -> None:
+    """Any unrelated edit makes the pass rebuild the table from what this state knows: the rows of
+    C and D stay, because the wiki says their pages use the infobox (one request for both), and
+    they are read and validated like changed pages."""
+    wiki, mine = two_states(config, tmp_path, {"C": INCOMPLETE, "D": COMPLETE})
+    assert all(f"[[:{t}]]" in wiki.pages["Partnership tracker"].text for t in "ABCD")
+    wiki.put("A", COMPLETE + "\nMore prose.")
+    before = wiki.requests
+    with mine:
+        report = run(wiki, config, mine)
+        assert {r.title for r in mine.pages().values()} == set("ABCD")
+    table = wiki.pages["Partnership tracker"].text
+    assert report.source == "recent changes" and report.pages_seen == 4 and report.pages_read == 3
+    assert all(f"[[:{t}]]" in table for t in "ABCD")
+    # the special pages, recent changes (and the clock), members of A, members of C and D (one
+    # request), reading A, C and D; the table and the status stay as the other set-up left them
+    assert wiki.requests - before == 1 + 1 + 1 + 1 + 1 and report.edits == 0
+
+
+def test_rows_of_pages_gone_unseen_go_once_the_wiki_says_so(config: Config, tmp_path: Path) -> None:
+    wiki, mine = two_states(config, tmp_path, {"C": COMPLETE, "D": COMPLETE})
+    wiki.put("C", "No infobox any more.", "PartnershipBot")
+    del wiki.pages["D"]  # deleted without a log entry this state could see
+    wiki.put("A", COMPLETE + "\nMore prose.")
+    with mine:
+        report = run(wiki, config, mine)
+    table = wiki.pages["Partnership tracker"].text
+    assert report.pages_seen == 2 and "[[:C]]" not in table and "[[:D]]" not in table
+
+
+def test_rows_on_the_parts_of_a_split_table_are_asked_about_too(config: Config, tmp_path: Path) -> None:
+    small = dataclasses.replace(config, max_page_bytes=10_000, max_row_drop=1000)
+    extra = {f"Extra {i:03}": COMPLETE for i in range(100)}
+    wiki = wiki_with({"A": COMPLETE})
+    wiki.tick(dt.timedelta(hours=1))
+    with StateStore(tmp_path / "mine.sqlite") as mine:
+        run(wiki, small, mine, kind="full")
+        for title, text in extra.items():
+            wiki.put(title, text, "PartnershipBot")
+        with StateStore(tmp_path / "other.sqlite") as other:
+            run(wiki, small, other, kind="full")
+        assert "[[Partnership tracker/2|" in wiki.pages["Partnership tracker"].text
+        wiki.tick(dt.timedelta(hours=1))
+        wiki.put("A", COMPLETE + "\nMore prose.")
+        report = run(wiki, small, mine)
+    assert report.pages_seen == 101
+    parts = [p.text for t, p in wiki.pages.items() if t.startswith("Partnership tracker/")]
+    assert all(any(f"[[:{t}]]" in part for part in parts) for t in extra)

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from bot.config import Config
-from bot.errors import WikiError
+from bot.errors import WikiError, WikiUnavailable
 from bot.job import Pass
+from bot.model import PageSnapshot
+from bot.selection import RECHECK_KEY
 from bot.state import StateStore
+from tests.fakes import FakeWiki
 from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
 
 TAG = "{{Partnership incomplete|missing=metrics}}\n"
@@ -58,8 +62,8 @@ def test_planned_edits_are_decided_again_from_the_text_read_before_saving(config
     assert report.tagged == 1 and report.pages_seen == 4 and report.pages_read == 3
     saves = len(wiki.saves)
     # special pages, redirects (infobox, tag template), 1 listing batch, 1 re-read batch, the saves
-    # (tag, summary, status)
-    assert wiki.requests - before <= 2 + 2 + 1 + saves + 1
+    # (tag, summary, status), the shutoff page read again right before the summary and the status writes
+    assert wiki.requests - before <= 2 + 2 + 1 + saves + 1 + 2
 
 
 def test_a_tag_removed_between_reading_and_saving_is_not_added_back(config: Config) -> None:
@@ -140,9 +144,128 @@ def test_a_skip_found_on_reading_again_is_reported_even_without_a_new_revision(c
 
 def test_the_summary_shows_the_first_reading_and_the_store_the_fresh_one(config: Config, tmp_path: Path) -> None:
     """Known limit: the table is built (and checked) before any write, so a page completed while
-    the pass saves is shown incomplete until the next pass; the stored result is already fresh."""
+    the pass saves is shown incomplete until the next pass; the stored result is already fresh.
+    That next pass is not quiet, though nothing changed since: it rebuilds the table."""
     wiki = wiki_with({"Org": INCOMPLETE})
+    wiki.tick(dt.timedelta(hours=1))
     with StateStore(tmp_path / "state.sqlite") as store:
         report = Pass(wiki, config, lambda: NOW, store, on_progress=once(lambda: wiki.put("Org", COMPLETE))).run()
         (record,) = [r for r in store.pages().values() if r.title == "Org"]
-    assert report.complete == 0 and record.result.complete
+        assert report.complete == 0 and record.result.complete
+        assert "Pages: 1 (0 complete" in wiki.pages["Partnership tracker"].text
+        wiki.tick(dt.timedelta(hours=1))
+        later = Pass(wiki, config, lambda: NOW, store, kind="incremental").run()
+    assert later.source == "recent changes" and later.pages_read == 0 and later.summary_saved
+    assert "Pages: 1 (1 complete" in wiki.pages["Partnership tracker"].text
+
+
+# -- a save the wiki merged into a person's revision (issue 11, item 7) ------------------------------
+
+PERSON_LINE = "A sentence a person added."
+
+
+def person_each_save(wiki: FakeWiki, title: str, edits: list[Callable[[str], str]]) -> None:
+    """Before each of the bot's next saves of ``title``, a person applies the next of ``edits`` to
+    the page's text (lines apart from the tag: MediaWiki merges the bot's save into it)."""
+
+    def hook(saving: str) -> None:
+        if saving == title and edits:
+            wiki.put(title, edits.pop(0)(wiki.pages[title].text), "Person", when=NOW)
+        if edits:
+            wiki.before_save = hook
+
+    wiki.before_save = hook
+
+
+def test_a_merged_save_is_read_again_and_decided_from_the_merged_text(config: Config, store: StateStore) -> None:
+    """The person completes the page while the bot tags it: the merged revision carries a tag the
+    bot never decided on. It is read again at once and the tag removed; what is stored is the
+    decision on the page as it is, so the next incremental pass only rebuilds the table (written
+    from the first reading) and the one after is quiet."""
+    wiki = wiki_with({"Org": INCOMPLETE})
+    wiki.tick(dt.timedelta(hours=1))
+    person_each_save(wiki, "Org", [lambda text: text.replace(INCOMPLETE, COMPLETE)])
+    report = Pass(wiki, config, lambda: NOW, store).run()
+    assert wiki.pages["Org"].text == COMPLETE and (report.tagged, report.untagged) == (1, 1)
+    (record,) = [r for r in store.pages().values() if r.title == "Org"]
+    assert record.revid == wiki.pages["Org"].revid and record.result.complete and not record.memory.tagged
+    assert store.get(RECHECK_KEY) == "[]"
+    wiki.tick(dt.timedelta(hours=1))
+    later = Pass(wiki, config, lambda: NOW, store, kind="incremental").run()
+    assert later.source == "recent changes" and later.pages_read == 0 and later.summary_saved
+    assert later.tagged + later.untagged == 0 and "Pages: 1 (1 complete" in wiki.pages["Partnership tracker"].text
+    assert Pass(wiki, config, lambda: NOW, store, kind="incremental").run().source == "recent changes, quiet"
+
+
+def test_a_merged_save_that_needs_nothing_more_is_kept(config: Config, store: StateStore) -> None:
+    """The person's edit leaves the page incomplete: the merged tag is right and stays."""
+    wiki = wiki_with({"Org": INCOMPLETE})
+    person_each_save(wiki, "Org", [lambda text: text + "\n" + PERSON_LINE])
+    report = Pass(wiki, config, lambda: NOW, store).run()
+    assert wiki.pages["Org"].text == TAG + INCOMPLETE + "\n" + PERSON_LINE
+    assert (report.tagged, report.untagged, report.skipped, report.edits) == (1, 0, (), 3)
+
+
+def test_a_second_surprise_skips_the_page_and_the_next_pass_decides_it(config: Config, store: StateStore) -> None:
+    """Merged twice in a row: the person completes the page while the bot tags it, then undoes that
+    while the bot removes the tag again. The page is skipped without a tag, and although the bot's
+    own edit is its latest revision (recent changes leave it out, the stored revision matches),
+    the next incremental pass reads it again and tags it."""
+    wiki = wiki_with({"Org": INCOMPLETE})
+    wiki.tick(dt.timedelta(hours=1))
+    metrics = "| metrics = 100 files a month"
+    person_each_save(wiki, "Org", [lambda t: t.replace(INCOMPLETE, COMPLETE), lambda t: t.replace(metrics, "")])
+    first = Pass(wiki, config, lambda: NOW, store).run()
+    assert [(s.title, s.reason) for s in first.skipped] == [
+        ("Org", "merged with another edit again during the pass: decided again next pass")
+    ]
+    assert wiki.pages["Org"].text == INCOMPLETE and wiki.pages["Org"].user == "PartnershipBot"
+    assert store.get(RECHECK_KEY) == json.dumps([wiki.pages["Org"].pageid])
+    (record,) = [r for r in store.pages().values() if r.title == "Org"]
+    assert record.revid < wiki.pages["Org"].revid and record.memory.tagged  # the merged revision is not stored
+    wiki.tick(dt.timedelta(hours=1))
+    second = Pass(wiki, config, lambda: NOW, store, kind="incremental").run()
+    assert second.source == "recent changes" and second.pages_read == 1 and second.tagged == 1
+    assert wiki.pages["Org"].text == TAG + INCOMPLETE and store.get(RECHECK_KEY) == "[]"
+    assert Pass(wiki, config, lambda: NOW, store, kind="incremental").run().source == "recent changes, quiet"
+
+
+def test_a_page_left_for_the_next_pass_is_read_again_and_no_pass_is_quiet_before(
+    config: Config, store: StateStore
+) -> None:
+    """A tag that appears only on reading again waits for the next pass. The person's edit is older
+    than the revision stored, so recent changes alone would find nothing changed: a quiet pass, and
+    the page never tagged until the full sweep."""
+    wiki = wiki_with({"Org": STALE})
+    wiki.tick(dt.timedelta(hours=1))
+    first = Pass(wiki, config, lambda: NOW, store, on_progress=once(lambda: wiki.put("Org", INCOMPLETE))).run()
+    assert [s.reason for s in first.skipped] == ["changed during the pass: its tag is decided again next pass"]
+    (record,) = [r for r in store.pages().values() if r.title == "Org"]
+    assert record.revid == wiki.pages["Org"].revid  # the stored revision is the latest
+    wiki.tick(dt.timedelta(hours=1))
+    second = Pass(wiki, config, lambda: NOW, store, kind="incremental").run()
+    assert second.source == "recent changes" and second.pages_read == 1 and second.tagged == 1
+    assert wiki.pages["Org"].text == TAG + INCOMPLETE
+
+
+def test_pages_to_read_again_survive_a_pass_that_fails(config: Config, store: StateStore) -> None:
+    """A merged save, then the wiki goes away before the page is read again: the failed pass
+    remembers the page to read again, and the next pass (which lists) decides it."""
+    wiki = wiki_with({"Org": INCOMPLETE, "Other": INCOMPLETE})
+    real_read_pages = wiki.read_pages
+    calls: list[int] = []
+
+    def read_pages(pageids: Sequence[int]) -> Iterator[PageSnapshot]:
+        calls.append(len(pageids))
+        if len(calls) == 2:  # the read after the merged save
+            raise WikiUnavailable("the wiki went away")
+        return real_read_pages(pageids)
+
+    wiki.read_pages = read_pages  # type: ignore[method-assign]
+    person_each_save(wiki, "Org", [lambda t: t.replace(INCOMPLETE, COMPLETE)])
+    with pytest.raises(WikiUnavailable):
+        Pass(wiki, config, lambda: NOW, store).run()
+    assert store.get(RECHECK_KEY) == json.dumps([wiki.pages["Org"].pageid])
+    wiki.read_pages = real_read_pages  # type: ignore[method-assign]
+    report = Pass(wiki, config, lambda: NOW, store, kind="incremental").run()
+    assert report.untagged == 1 and wiki.pages["Org"].text == COMPLETE

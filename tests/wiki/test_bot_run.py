@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ import pytest
 from bot.config import load_config
 from bot.model import PageSnapshot
 from bot.render import END_MARKER, START_MARKER
+from bot.wiki import Saved
 
 from .api import WikiApi
 from .botrun import INCOMPLETE, SHUTOFF, SHUTOFF_OFF, SUMMARY, Bot, bot_fixture, contribs, make_page
@@ -87,39 +88,68 @@ def test_protected_page_is_skipped_and_reported(bot: Bot, admin_api: WikiApi) ->
     assert any(s["title"] == title and s["reason"].startswith("protected") for s in out.report["skipped"])
 
 
-def test_human_edit_between_read_and_save_is_preserved(bot: Bot, admin_api: WikiApi, devwiki: DevWiki) -> None:
-    """A person saves each page just before the bot's save of it. Several pages, because the
-    dangerous case is an edit in the same second as the bot's base revision (MediaWiki then
-    treats a save with basetimestamp as a conflict "with self" and lets it overwrite)."""
+class PersonEditsFirst:
+    """The real gateway, but a person saves ``edits[title]`` just before the bot's first save of
+    each of those pages."""
+
+    def __init__(self, real: Any, admin_api: WikiApi, edits: dict[str, str]) -> None:
+        self.real, self.admin_api, self.edits = real, admin_api, edits
+        self.raced: set[str] = set()
+        self.answers: dict[str, list[Saved]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> Saved:
+        if title in self.edits and title not in self.raced:
+            self.raced.add(title)
+            self.admin_api.edit(title, self.edits[title], "tests: a person edits")
+        saved: Saved = self.real.save(title, text, base, summary)
+        self.answers.setdefault(title, []).append(saved)
+        return saved
+
+
+def race(devwiki: DevWiki, bot: Bot, admin_api: WikiApi, edit: Callable[[str, str], str]) -> dict[str, str]:
+    """Three new incomplete pages; a person saves ``edit(title, text)`` on each just before the
+    bot's first save of it, during a pass (in this process, the real gateway). Returns what the
+    person saved, by title."""
     from bot.job import Pass
     from bot.wiki import connect
 
     os.environ["PYWIKIBOT_DIR"] = str(devwiki.pywikibot_dir)
     config = load_config(bot.config)
-    real = connect(config.site)
     time.sleep(1.02 - time.time() % 1)  # start of a second: the pass likely runs within it
     pages = dict(make_page(admin_api, "Race") for _ in range(3))
-    human = {
-        t: b.replace("== History ==", f"== History ==\nA sentence a person added to {t}.") for t, b in pages.items()
-    }
-    raced: set[str] = set()
+    human = {t: edit(t, b) for t, b in pages.items()}
+    gateway = PersonEditsFirst(connect(config.site), admin_api, human)
+    Pass(gateway, config, lambda: dt.datetime.now(dt.UTC)).run()
+    assert gateway.raced == set(pages)
+    assert all(gateway.answers[t][0].merged for t in pages), gateway.answers
+    return human
 
-    class PersonEditsFirst:
-        """The real gateway, but a person saves the page just before the bot's first save of it."""
 
-        def __getattr__(self, name: str) -> Any:
-            return getattr(real, name)
-
-        def save(self, page: str, text: str, base: PageSnapshot | None, summary: str) -> int:
-            if page in human and page not in raced:
-                raced.add(page)
-                admin_api.edit(page, human[page], "tests: a person edits")
-            return real.save(page, text, base, summary)
-
-    Pass(PersonEditsFirst(), config, lambda: dt.datetime.now(dt.UTC)).run()
-    assert raced == set(pages)
+def test_human_edit_between_read_and_save_is_preserved(bot: Bot, admin_api: WikiApi, devwiki: DevWiki) -> None:
+    """A person saves each page just before the bot's save of it. Several pages, because the
+    dangerous case is an edit in the same second as the bot's base revision (MediaWiki then
+    treats a save with basetimestamp as a conflict "with self" and lets it overwrite)."""
+    human = race(devwiki, bot, admin_api, lambda t, b: b.replace("== History ==", f"== History ==\nA sentence on {t}."))
     for title, text in human.items():
         assert admin_api.read(title)[1] == "{{Partnership incomplete|missing=metrics}}\n" + text
+
+
+def test_a_page_completed_while_the_bot_tags_it_ends_without_the_tag(
+    bot: Bot, admin_api: WikiApi, devwiki: DevWiki
+) -> None:
+    """Issue 11, item 7: the wiki merges the bot's tag into the person's revision (no edit conflict);
+    the bot sees the merge in the answer, reads the page again and removes the tag at once."""
+    human = race(
+        devwiki, bot, admin_api, lambda _t, b: b.replace("| status = proposed", "| status = proposed\n| metrics = 5")
+    )
+    for title, text in human.items():
+        assert admin_api.read(title)[1] == text
+        assert [r.user for r in admin_api.revisions(title, 3)] == [bot.devwiki.bot_account] * 2 + ["Admin"]
+    out = bot.ok("run", "--incremental")
+    assert out.report["edits"] <= 2 and not out.report["tagged"] + out.report["untagged"], out.report
 
 
 HOSTILE = ["|}", "{{", "[[Category:Injected]]", "<script>alert(1)</script>", "__NOTOC__", "~~~~", "{{!}}"]

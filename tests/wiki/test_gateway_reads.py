@@ -1,5 +1,6 @@
-"""The real gateway's reads against the dev wiki, where MediaWiki's limits show: an API answer is
-cut at 8 MiB, so several large pages come over several continued responses."""
+"""The real gateway against the dev wiki, where MediaWiki's behaviour shows: an API answer is cut
+at 8 MiB, so several large pages come over several continued responses; a save based on an older
+revision is merged into the latest one when it can be, and the answer says so."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def test_recent_changes_and_members(bot: Bot, admin_api: WikiApi, devwiki: DevWi
         admin_api.edit(title, INCOMPLETE.format(title=title), "tests: partnership page")
     admin_api.edit(plain, "Prose only.", "tests: plain page")
     admin_api.edit(f"{plain} redirect", f"#REDIRECT [[{moved}]]", "tests: redirect")
-    own_id = gateway.save(own, INCOMPLETE.format(title=own), None, "tests: the bot's own edit")
+    own_id = gateway.save(own, INCOMPLETE.format(title=own), None, "tests: the bot's own edit").revid
     admin_api.post(action="move", token=admin_api.token(), reason="tests", **{"from": moved, "to": f"{moved} new"})
     doomed_id = admin_api.get(action="query", titles=doomed)["query"]["pages"][0]["pageid"]
     admin_api.delete(doomed)
@@ -78,3 +79,32 @@ def test_recent_changes_and_members(bot: Bot, admin_api: WikiApi, devwiki: DevWi
     found = gateway.members("Template:Partnership infobox", [0], ids, [f"{plain} redirect", plain])
     assert gateway.requests - before == 2  # one by page id, one by title
     assert found == {move.pageid: (f"{moved} new", admin_api.read(f"{moved} new")[0]), own_page: (own, own_id)}
+
+
+def test_a_save_merged_into_a_later_revision_says_so(bot: Bot, admin_api: WikiApi, devwiki: DevWiki) -> None:
+    """MediaWiki 1.39 merges an edit whose base is older than the latest revision when the two
+    changes lie at least one line apart: no edit conflict, but the answer's ``oldrevid`` names the
+    revision it was applied to. Changes on adjacent lines conflict."""
+    from bot.errors import EditConflict
+    from bot.wiki import connect
+
+    os.environ["PYWIKIBOT_DIR"] = str(devwiki.pywikibot_dir)
+    gateway = connect(load_config(bot.config).site)
+    title = unique("Merged save")
+    lines = [f"line {n}" for n in range(1, 9)]
+    admin_api.edit(title, "\n".join(lines), "tests: base")
+    base = gateway.read([title])[title]
+    assert base is not None
+    person = admin_api.edit(title, "\n".join(lines).replace("line 5", "line 5 by a person"), "tests: a person")
+    saved = gateway.save(title, "TAG\n" + base.text, base, "tests: the bot's edit")
+    assert (saved.merged, saved.applied_on, saved.base_revid) == (True, person, base.revid)
+    assert admin_api.read(title) == (saved.revid, "TAG\n" + "\n".join(lines).replace("line 5", "line 5 by a person"))
+    latest = gateway.read([title])[title]
+    assert latest is not None
+    plain = gateway.save(title, latest.text.replace("TAG\n", ""), latest, "tests: the bot's edit")
+    assert not plain.merged and plain.applied_on == latest.revid
+    untagged = gateway.read([title])[title]
+    assert untagged is not None and untagged.revid == plain.revid
+    admin_api.edit(title, untagged.text.replace("line 1", "line 1 by a person"), "tests: a person")
+    with pytest.raises(EditConflict):
+        gateway.save(title, "TAG\n" + untagged.text, untagged, "tests: the bot's edit")
