@@ -75,12 +75,25 @@ def param_differences(mediawiki: tuple[Param, ...], ours: tuple[Param, ...]) -> 
     return sorted(diffs, key=lambda d: (d.kind, d.detail))
 
 
-def differences(mediawiki: OracleReading, ours: ParseOutcome, rules: Rules, as_of: dt.date) -> list[Difference]:
-    """Every difference between MediaWiki's reading of a page and ours."""
+def _our_name(text: str, ours: ParseOutcome) -> str:
+    """The name of the infobox our reader found, as written (``{{NAME|…}}``)."""
+    if ours.infobox is None or ours.infobox.end <= ours.infobox.start:
+        return ""
+    inner = text[ours.infobox.start + 2 : ours.infobox.end - 2]
+    return " " + _short(inner.split("|", 1)[0], 60)
+
+
+def differences(
+    mediawiki: OracleReading, ours: ParseOutcome, rules: Rules, as_of: dt.date, text: str = ""
+) -> list[Difference]:
+    """Every difference between MediaWiki's reading of a page and ours (``text``: the page, to name
+    the template our reader took for the infobox)."""
     diffs = []
     if _bucket(mediawiki.count) != _bucket(ours.count):
         kind = f"infobox count: MediaWiki {_bucket(mediawiki.count)}, ours {_bucket(ours.count)}"
-        diffs.append(Difference("count", kind, f"MediaWiki {mediawiki.count}, ours {ours.count}"))
+        names = ", ".join(_short(n, 60) for n in mediawiki.names)
+        detail = f"MediaWiki {mediawiki.count}{' ' + names if names else ''}; ours {ours.count}{_our_name(text, ours)}"
+        diffs.append(Difference("count", kind, detail))
     theirs = mediawiki.outcome()
     if theirs.infobox is not None and ours.infobox is not None:
         diffs.extend(param_differences(theirs.infobox.params, ours.infobox.params))
@@ -105,8 +118,9 @@ class Allowance:
 
 
 def known_differences(path: Path = KNOWN_DIFFERENCES) -> list[Allowance]:
-    """The allowed parameter-level differences: a JSON list of {"kind", "contains" (optional), "reason"}."""
-    entries = json.loads(path.read_text(encoding="utf-8"))
+    """The allowed parameter-level differences: ``"allowed"`` of the JSON file, a list of
+    ``{"kind": …, "contains": … (optional), "reason": …}``."""
+    entries = json.loads(path.read_text(encoding="utf-8"))["allowed"]
     return [Allowance(str(e["kind"]), str(e.get("contains", "")), str(e["reason"])) for e in entries]
 
 
@@ -119,13 +133,14 @@ class Example:
 
 @dataclass
 class Tally:
-    """Differences over many pages: pages per level and per kind, with the shortest page of each kind."""
+    """Differences over many pages: pages per level and per kind, and for each kind the shortest page
+    of each distinct detail (``examples`` of them are shown)."""
 
     allowances: list[Allowance] = field(default_factory=list)
     pages: int = 0
     pages_with: Counter[str] = field(default_factory=Counter)
     kinds: Counter[tuple[str, str]] = field(default_factory=Counter)
-    examples: dict[tuple[str, str], Example] = field(default_factory=dict)
+    details: dict[tuple[str, str], dict[str, Example]] = field(default_factory=dict)
     allowed: int = 0
     origins: Counter[str] = field(default_factory=Counter)
 
@@ -139,15 +154,19 @@ class Tally:
         for key in {(d.level, d.kind) for d in kept}:
             self.kinds[key] += 1
             detail = next(d.detail for d in kept if (d.level, d.kind) == key)
-            best = self.examples.get(key)
-            if best is None or len(text) < len(best.text):
-                self.examples[key] = Example(origin, text, detail)
+            seen = self.details.setdefault(key, {})
+            if detail not in seen or len(text) < len(seen[detail].text):
+                seen[detail] = Example(origin, text, detail)
+
+    def examples(self, key: tuple[str, str], limit: int) -> list[Example]:
+        """The shortest pages of that kind, one per distinct detail."""
+        return sorted(self.details[key].values(), key=lambda e: (len(e.text), e.detail))[:limit]
 
     def failures(self) -> int:
         """Pages whose count or findings differ, or with a parameter difference not allowed."""
         return sum(self.pages_with[level] for level in LEVELS)
 
-    def render(self, *, example_chars: int = 600) -> str:
+    def render(self, *, examples: int = 3, example_chars: int = 600) -> str:
         lines = [
             f"pages compared: {self.pages} ({', '.join(f'{k} {v}' for k, v in sorted(self.origins.items()))})",
             f"pages with an infobox count difference: {self.pages_with['count']}",
@@ -160,19 +179,20 @@ class Tally:
             if keys:
                 lines.append(f"\n{level} differences by kind (pages, shortest example):")
             for key in keys:
-                ex = self.examples[key]
-                text = ex.text if len(ex.text) <= example_chars else ex.text[:example_chars] + "…"
-                lines.append(f"  {self.kinds[key]:5}  {key[1]}\n         {ex.detail}\n         [{ex.origin}] {text!r}")
+                lines.append(f"  {self.kinds[key]:5}  {key[1]}")
+                for ex in self.examples(key, examples):
+                    text = ex.text if len(ex.text) <= example_chars else ex.text[:example_chars] + "…"
+                    lines.append(f"           {ex.detail}\n             [{ex.origin}] {text!r}")
         return "\n".join(lines)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, examples: int = 3) -> dict[str, Any]:
         return {
             "pages": self.pages,
             "origins": dict(self.origins),
             "pages_with": {level: self.pages_with[level] for level in LEVELS},
             "allowed": self.allowed,
             "kinds": [
-                {"level": k[0], "kind": k[1], "pages": n, "example": vars(self.examples[k])}
+                {"level": k[0], "kind": k[1], "pages": n, "examples": [vars(e) for e in self.examples(k, examples)]}
                 for k, n in sorted(self.kinds.items(), key=lambda kv: (LEVELS.index(kv[0][0]), -kv[1]))
             ],
         }

@@ -193,11 +193,7 @@ def mwtests(seed: int, count: int | None = None) -> Iterator[Page]:
 
 
 def sample(seed: int, total: int) -> list[Page]:
-    """About ``total`` pages: a fifth real articles, a third mwparserfromhell inputs, the rest generated."""
-    n_corpus = max(1, total // 5)
-    n_mw = max(1, total // 3)
-    return [
-        *corpus(seed, n_corpus),
-        *mwtests(seed, n_mw),
-        *generated(seed, max(0, total - n_corpus - n_mw)),
-    ]
+    """``total`` pages: a fifth real articles, up to a third mwparserfromhell inputs, the rest generated."""
+    real = list(corpus(seed, max(1, total // 5)))
+    inputs = list(mwtests(seed, max(1, total // 3)))
+    return [*real, *inputs, *generated(seed, max(0, total - len(real) - len(inputs)))]

@@ -9,6 +9,7 @@ registers the same set), and gets them whenever it accepts them.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from typing import Any
 
 from bot import parse
@@ -20,14 +21,15 @@ from tests.oracle import REDIRECT, TEMPLATE
 NAMES = parse.name_set((TEMPLATE, REDIRECT))
 
 
-def _takes_tags() -> bool:
-    parameters = inspect.signature(parse.find_infobox).parameters
-    return "tags" in parameters or len(parameters) >= 3
+def call_reader(find: Callable[..., Any], text: str, tags: frozenset[str]) -> ParseOutcome:
+    """``find(text, NAMES, tags)`` when ``find`` takes a third argument (or one named ``tags``),
+    else ``find(text, NAMES)``."""
+    parameters = inspect.signature(find).parameters
+    outcome = find(text, NAMES, tags) if "tags" in parameters or len(parameters) >= 3 else find(text, NAMES)
+    assert isinstance(outcome, ParseOutcome)
+    return outcome
 
 
 def read(text: str, tags: frozenset[str] | None = None) -> ParseOutcome:
-    """``find_infobox`` on the page, with Meta-Wiki's extension tags (or ``tags``) when it takes them."""
-    find: Any = parse.find_infobox
-    if _takes_tags():
-        return find(text, NAMES, meta_extension_tags() if tags is None else tags)  # type: ignore[no-any-return]
-    return find(text, NAMES)  # type: ignore[no-any-return]
+    """The bot's reading of the page, with Meta-Wiki's extension tags (or ``tags``) if the reader takes them."""
+    return call_reader(parse.find_infobox, text, meta_extension_tags() if tags is None else tags)

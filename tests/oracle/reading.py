@@ -22,6 +22,8 @@ class OracleReading:
     """The infobox's parameters when ``count`` is 1, else empty."""
     index: int
     """The infobox's position among the page's template nodes (document order) when ``count`` is 1, else -1."""
+    names: tuple[str, ...]
+    """The infoboxes' names as written (raw title text), in document order."""
     root: ET.Element = field(compare=False, repr=False)
 
     def outcome(self) -> ParseOutcome:
@@ -39,6 +41,7 @@ def read(wiki: OracleWiki, text: str) -> OracleReading:
     names = [title_source(node) for node in nodes]
     resolved = wiki.resolve(names) if names else {}
     hits = [i for i, name in enumerate(names) if resolved[name]]
+    found = tuple(names[i] for i in hits)
     if len(hits) != 1:
-        return OracleReading(source(root), len(hits), (), -1, root)
-    return OracleReading(source(root), 1, params(nodes[hits[0]]), hits[0], root)
+        return OracleReading(source(root), len(hits), (), -1, found, root)
+    return OracleReading(source(root), 1, params(nodes[hits[0]]), hits[0], found, root)

@@ -23,7 +23,7 @@ from pathlib import Path
 from bot.rules import Rules, load_rules
 from tests.conftest import AS_OF, ROOT
 from tests.oracle import ours
-from tests.oracle.compare import Difference, Tally, differences, known_differences
+from tests.oracle.compare import Difference, Example, Tally, differences, known_differences
 from tests.oracle.generate import Page, sample
 from tests.oracle.reading import OracleReading, read
 from tests.oracle.selftest import ArgsCheck, round_trips, wiki_agrees
@@ -67,15 +67,18 @@ class Run:
     seconds: float = 0.0
     requests: int = 0
 
-    def render(self) -> str:
-        return f"{self.tally.render()}\n{self.selftest.render()}\n{self.seconds:.1f} s, {self.requests} API requests"
+    def render(self, examples: int = 3) -> str:
+        return (
+            f"{self.tally.render(examples=examples)}\n{self.selftest.render()}\n"
+            f"{self.seconds:.1f} s, {self.requests} API requests"
+        )
 
 
 def _one(
     wiki: OracleWiki, page: Page, check_args: bool, rules: Rules, as_of: dt.date
 ) -> tuple[OracleReading, list[Difference], ArgsCheck | None]:
     reading = read(wiki, page.text)
-    diffs = differences(reading, ours.read(page.text), rules, as_of)
+    diffs = differences(reading, ours.read(page.text), rules, as_of, page.text)
     args = wiki_agrees(wiki, reading) if check_args and reading.count == 1 else None
     return reading, diffs, args
 
@@ -112,13 +115,16 @@ def compare_pages(
     return run
 
 
-def shrink_examples(run: Run, wiki: OracleWiki, rules: Rules, as_of: dt.date = AS_OF) -> None:
-    """Replace each kind's example by a minimal page that still shows that kind of difference."""
-    for key, example in run.tally.examples.items():
-        text = shrink(example.text, still(wiki, key, rules, as_of))
-        found = differences(read(wiki, text), ours.read(text), rules, as_of)
-        example.text = text
-        example.detail = next(d.detail for d in found if (d.level, d.kind) == key)
+def shrink_examples(run: Run, wiki: OracleWiki, rules: Rules, *, per_kind: int, as_of: dt.date = AS_OF) -> None:
+    """Replace the examples shown for each kind by minimal pages that still show that kind."""
+    for key, details in run.tally.details.items():
+        shown = run.tally.examples(key, per_kind)
+        details.clear()
+        for example in shown:
+            text = shrink(example.text, still(wiki, key, rules, as_of))
+            found = differences(read(wiki, text), ours.read(text), rules, as_of, text)
+            detail = next(d.detail for d in found if (d.level, d.kind) == key)
+            details.setdefault(detail, Example(example.origin, text, detail))
 
 
 def test_wiki_dir() -> Path:
@@ -131,7 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated and sampled pages")
     parser.add_argument("--json", type=Path, help="also write the figures and examples to this file")
     parser.add_argument("--workers", type=int, default=3, help="requests in flight (default 3)")
-    parser.add_argument("--no-shrink", action="store_true", help="show the shortest example page of each kind as is")
+    parser.add_argument("--examples", type=int, default=3, help="example pages shown per kind (default 3)")
+    parser.add_argument("--no-shrink", action="store_true", help="show the example pages as they are, not shrunk")
     args = parser.parse_args(argv)
     try:
         creds = json.loads((test_wiki_dir() / "credentials.json").read_text(encoding="utf-8"))
@@ -144,13 +151,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         rules = load_rules()
         run = compare_pages(wiki, pages, rules=rules, workers=args.workers)
         if not args.no_shrink:
-            shrink_examples(run, wiki, rules)
+            shrink_examples(run, wiki, rules, per_kind=args.examples)
     except (OSError, ValueError, KeyError) as exc:
         print(f"oracle: the wiki could not be used: {exc}", file=sys.stderr)
         return 2
-    print(run.render())
+    print(run.render(examples=args.examples))
     if args.json:
-        doc = {**run.tally.to_json(), "selftest": vars(run.selftest), "seconds": run.seconds, "requests": run.requests}
+        doc = {
+            **run.tally.to_json(examples=args.examples),
+            "selftest": vars(run.selftest),
+            "seconds": run.seconds,
+            "requests": run.requests,
+        }
         args.json.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if not run.selftest.ok():
         return 2

@@ -18,13 +18,13 @@ def still(wiki: OracleWiki, key: tuple[str, str], rules: Rules, as_of: dt.date) 
     """A test: does the page still show a difference of that (level, kind)?"""
 
     def test(text: str) -> bool:
-        found = differences(read(wiki, text), ours.read(text), rules, as_of)
+        found = differences(read(wiki, text), ours.read(text), rules, as_of, text)
         return any((d.level, d.kind) == key for d in found)
 
     return test
 
 
-def shrink(text: str, test: Callable[[str], bool], *, budget: int = 100) -> str:
+def shrink(text: str, test: Callable[[str], bool], *, budget: int = 60) -> str:
     """A shorter text for which ``test`` still holds: delta debugging over lines, then over the
     pieces between pipes (parameters on one line), ``budget`` tries each."""
     for separator in ("\n", "|"):

@@ -11,7 +11,8 @@ was sent: the API turns CRLF into LF and NFC-normalises). Nodes:
   its body is text, so no template exists inside it;
 * ``<comment>``: a comment, with the surrounding whitespace and line break when it is alone on its
   line; ``<ignore>``: ``<includeonly>…</includeonly>`` and the ``<noinclude>``/``<onlyinclude>`` tags
-  (the page as viewed, not as included); ``<h>``: a heading (its ``=`` included).
+  (the page as viewed, not as included); ``<h>``, and ``<possible-h>`` inside a template's
+  arguments: a heading (its ``=`` included).
 
 Parameters as ``PPFrame_Hash::newChild`` and the template frame pass them: a named one's name and
 value lose comments and ignored text and are trimmed with PHP's ``trim`` (space, tab, LF, CR, NUL,
@@ -97,8 +98,10 @@ def as_written(el: ET.Element | None) -> str:
         return ""
     out = [el.text or ""]
     for child in el:
-        if child.tag not in ("comment", "ignore"):
-            out.append(as_written(child) if child.tag in ("h", "equals") else source(child))
+        if child.tag in ("template", "tplarg", "ext"):
+            out.append(source(child))
+        elif child.tag not in ("comment", "ignore"):  # headings (<h>, <possible-h>) and the like
+            out.append(as_written(child))
         out.append(child.tail or "")
     return "".join(out)
 

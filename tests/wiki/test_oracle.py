@@ -134,5 +134,5 @@ def test_generated_pages(oracle: OracleWiki, rules: Rules, text: str) -> None:
     assert round_trips(reading, text)
     if STRICT:
         allowed = known_differences()
-        found = differences(reading, ours.read(text), rules, AS_OF)
+        found = differences(reading, ours.read(text), rules, AS_OF, text)
         assert [d for d in found if not any(a.covers(d) for a in allowed)] == []
