@@ -127,7 +127,7 @@ def shrink_examples(run: Run, wiki: OracleWiki, rules: Rules, *, per_kind: int, 
             details.setdefault(detail, Example(example.origin, text, detail))
 
 
-def test_wiki_dir() -> Path:
+def oracle_wiki_dir() -> Path:
     return Path(os.environ.get("DEVWIKI_TEST_DIR") or ROOT / ".devwiki-test")
 
 
@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-shrink", action="store_true", help="show the example pages as they are, not shrunk")
     args = parser.parse_args(argv)
     try:
-        creds = json.loads((test_wiki_dir() / "credentials.json").read_text(encoding="utf-8"))
+        creds = json.loads((oracle_wiki_dir() / "credentials.json").read_text(encoding="utf-8"))
         with WikiApi(creds["api"]) as admin:
             admin.login(creds["admin_user"], creds["admin_password"])
             install(admin)
