@@ -32,9 +32,6 @@ COMMENT, INCLUSION = "comment", "inclusion"
 #: and the others are tags dropped alone (MediaWiki's ``$ignoredElements``/``$ignoredTags``).
 INCLUSION_TAGS = ("includeonly", "noinclude", "onlyinclude")
 _IGNORED_TAGS = frozenset({"noinclude", "/noinclude", "onlyinclude", "/onlyinclude"})
-#: The Translate extension's markup: its ``ParserBeforePreprocess`` hook removes these tags (their
-#: content stays) before the preprocessor reads a page, whatever the wiki lists as extension tags.
-TRANSLATE_TAGS = frozenset({"translate", "/translate", "tvar", "/tvar"})
 
 # Scan states: what is on top of the stack, and whether a part's "=" is awaited.
 _ROOT, _BRACE, _BRACE_EQ, _LINK, _LANG, _LANG_EQ, _HEADING = range(7)
@@ -76,11 +73,10 @@ class _Grammar:
 @functools.lru_cache(maxsize=16)
 def _grammar(tags: frozenset[str], hide_inclusion: bool) -> _Grammar:
     if hide_inclusion:
-        hidden, ignored = frozenset(INCLUSION_TAGS), TRANSLATE_TAGS
+        hidden, ignored = frozenset(INCLUSION_TAGS), frozenset[str]()
     else:
-        hidden, ignored = frozenset({"includeonly"}), _IGNORED_TAGS | TRANSLATE_TAGS
-    elements = {t.lower() for t in tags} - {t.strip("/") for t in TRANSLATE_TAGS}
-    names = sorted(elements | hidden | ignored, key=lambda t: (-len(t), t))
+        hidden, ignored = frozenset({"includeonly"}), _IGNORED_TAGS
+    names = sorted({t.lower() for t in tags} | hidden | ignored, key=lambda t: (-len(t), t))
     element = r"(?i:(" + "|".join(re.escape(n) for n in names) + r"))(?=" + _WS + r"|/>|>)"
     angle = r"<(?:!--|" + element + ")"
     # characters that are no event inside a link, and inside a template but for "|" and "="

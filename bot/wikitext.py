@@ -49,14 +49,15 @@ MASK = "\x00"
 #: PHP's ``trim``: what MediaWiki strips around template names, parameter names and values.
 PHP_TRIM = " \t\n\r\0\x0b"
 
-#: Meta-Wiki's extension tags (``meta=siteinfo&siprop=extensiontags``), for offline reading; on the
-#: wiki each pass reads the wiki's own list.
+#: Meta-Wiki's extension tags (``meta=siteinfo&siprop=extensiontags``), the same list as ``[site]
+#: extension_tags`` in ``config/bot.toml`` (a unit test keeps them equal): for reading without a
+#: configuration. On the wiki each pass reads the wiki's own list; ``check`` takes the config's.
 DEFAULT_EXTENSION_TAGS = frozenset(
     {
-        "pre", "nowiki", "gallery", "indicator", "langconvert", "timeline", "hiero", "charinsert",
-        "ref", "references", "inputbox", "imagemap", "source", "syntaxhighlight", "poem", "categorytree",
-        "section", "score", "templatestyles", "templatedata", "math", "ce", "chem", "graph", "maplink",
-        "mapframe", "languages", "phonos",
+        "categorytree", "ce", "charinsert", "chem", "dynamicpagelist", "gallery", "graph", "hiero", "imagemap",
+        "indicator", "inputbox", "langconvert", "languages", "mapframe", "maplink", "math", "nowiki",
+        "page-collection", "phonos", "poem", "pre", "ref", "references", "rss", "score", "section", "source",
+        "syntaxhighlight", "templatedata", "templatestyles", "timeline",
     }
 )  # fmt: skip
 #: Extension tags whose body is not wikitext (mwparserfromhell's ``PARSER_BLACKLIST``); the body of

@@ -18,7 +18,7 @@ from __future__ import annotations
 #: bot's reader but assert only that the oracle itself works (its self-tests). Helper F flips it to
 #: True when the new reader lands: then any difference in infobox counts or findings, and any
 #: parameter-level difference not listed in known_differences.json, fails ./scripts/test.
-STRICT = False
+STRICT = True
 
 #: The oracle's infobox on the dev wiki (installed by :class:`tests.oracle.wiki.OracleWiki`): it renders
 #: TOKEN and nothing else, so a ``{{…}}`` transcludes the infobox exactly when it renders TOKEN. Not the

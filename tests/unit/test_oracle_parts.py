@@ -128,18 +128,10 @@ def test_shrink_keeps_what_the_test_needs() -> None:
     assert shrink("{{X|a=1|b=2|c=3}}", lambda t: "b=2" in t) == "b=2"
 
 
-def test_adapter_passes_the_tags_when_the_reader_takes_them() -> None:
-    calls: list[tuple[object, ...]] = []
-
-    def old(text: str, names: frozenset[str]) -> ParseOutcome:
-        calls.append((text, names))
-        return ParseOutcome(None, "no_infobox", 0)
-
-    def new(text: str, names: frozenset[str], tags: frozenset[str]) -> ParseOutcome:
-        calls.append((text, names, tags))
-        return ParseOutcome(None, "no_infobox", 0)
-
-    ours.call_reader(old, "t", frozenset({"ref"}))
-    ours.call_reader(new, "t", frozenset({"ref"}))
-    assert calls == [("t", ours.NAMES), ("t", ours.NAMES, frozenset({"ref"}))]
+def test_adapter_passes_the_tags_to_the_reader() -> None:
+    text = "{{Oracle partnership infobox|partner=<ref>a|b</ref>}}"
+    with_ref, without = ours.read(text, frozenset({"ref"})), ours.read(text, frozenset())
+    assert with_ref.infobox is not None and without.infobox is not None
+    assert [p.value for p in with_ref.infobox.params] == ["<ref>a|b</ref>"]
+    assert [p.value for p in without.infobox.params] == ["<ref>a", "b</ref>"]
     assert ours.read("{{Oracle partnership infobox|partner=K}}").count == 1
