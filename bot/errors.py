@@ -90,3 +90,8 @@ class PageProtected(WikiError):
 
 class BotsDenied(WikiError):
     """The page excludes this bot with ``{{bots}}`` or ``{{nobots}}``."""
+
+
+#: Errors that end a pass wherever they are raised; any other ``WikiError`` from a save is reported
+#: (a skipped page, an error line) and the pass goes on.
+FATAL: tuple[type[WikiError], ...] = (WikiUnavailable, LoginFailed, ShutoffEngaged)

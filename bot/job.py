@@ -172,16 +172,26 @@ class Pass(SavePhase):
                 if self.store and tally.edits:  # until this pass completes, its tags are not remembered
                     self.store.set_meta(selection.SAVING_KEY, now.isoformat())
                 self._save_edits(tally, names, policy, memory, now)
-                if writes:
-                    self._recheck_shutoff(tally.saves, force=True)
-                    saved = publish.save_summary(self.gw, self.cfg, writes, seen, complete)
+                if writes:  # the shutoff is read again before each summary page is written
+                    saved = publish.save_summary(
+                        self.gw,
+                        self.cfg,
+                        writes,
+                        seen,
+                        complete,
+                        before_write=lambda n: self._recheck_shutoff(tally.saves + n, force=True),
+                    )
                     tally.errors += saved.errors
                     tally.saves += saved.saved
             except BaseException:
                 self._remember_saved(tally)
                 raise
         figures = (seen, complete, self._tagged_pages(tally, stored))
-        report = self._status_and_report(tally, status_page, now, (t0, req0), figures, sel.how, bool(writes))
+        try:
+            report = self._status_and_report(tally, status_page, now, (t0, req0), figures, sel.how, bool(writes))
+        except BaseException:  # e.g. the shutoff engaged right before the status write
+            self._remember_saved(tally)
+            raise
         if self.store and not self.dry_run:
             meta = {
                 NAMES_KEY: json.dumps(sorted(names)),

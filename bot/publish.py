@@ -26,18 +26,16 @@ from dataclasses import dataclass, field
 
 from bot import markers, render, split
 from bot.config import Config
-from bot.errors import EditConflict, LoginFailed, SafetyStop, ShutoffEngaged, WikiError, WikiUnavailable
+from bot.errors import FATAL, EditConflict, SafetyStop, WikiError
 from bot.exclusion import bots_allowed
 from bot.model import PageResult, PageSnapshot, Skip
 from bot.split import size
-from bot.status import STAMP_PREFIX, is_old_format, needs_save, render_status, status_page
+from bot.status import STAMP_PREFIX, is_old_format, migrated, needs_save, render_status, status_page
 from bot.wiki import Gateway
 from bot.wikitext import has_text_outside_comments
 
 log = logging.getLogger("bot.job")
 
-#: Errors that end the pass: anything else a save raises is reported and the pass goes on.
-FATAL = (WikiUnavailable, LoginFailed, ShutoffEngaged)
 MARKERS_FIX = markers.MARKERS_FIX
 
 
@@ -210,12 +208,27 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
 
 
-def save_summary(gateway: Gateway, config: Config, writes: Sequence[PageWrite], pages: int, complete: int) -> Outcome:
+def save_summary(
+    gateway: Gateway,
+    config: Config,
+    writes: Sequence[PageWrite],
+    pages: int,
+    complete: int,
+    before_write: Callable[[int], None] = lambda _saved: None,
+) -> Outcome:
     """Save the summary pages in order; on an edit conflict, put the same table between the
     markers of the fresh text once. When a part the table needs is not saved, neither is the main
-    page nor a retired part (the index keeps pointing at the parts as they are)."""
+    page nor a retired part (the index keeps pointing at the parts as they are).
+    ``before_write(n)`` runs before each page is written, ``n`` pages saved so far (the pass reads
+    the shutoff page there, so a shutoff stops a split table between two of its pages).
+
+    All or nothing holds for what is planned, not for what the wiki refuses midway: when a later
+    part fails (a second edit conflict, a shutoff), parts saved before it stay saved and a row that
+    moved between parts may be missing until the next pass, which rebuilds the table (the failed
+    save is stored as such)."""
     saved, errors = 0, []
     for write in writes:
+        before_write(saved)
         summary = (
             f"Bot: update partnership table ({_changes(write)}): {pages} pages, {complete} complete "
             f"([[{config.pages.shutoff}|stop the bot]])"
@@ -309,7 +322,12 @@ def save_status(
     heartbeat = dt.timedelta(hours=config.run.status_heartbeat_hours)
     if old is not None and not needs_save(old, inner, now, heartbeat):
         return Outcome()
-    text = status_page(inner) if old is None or page is None else markers.replace(page.text, inner)
+    if page is None:
+        text: str | None = status_page(inner)
+    elif old is None:  # the old format (see above): the bot's block is replaced, a person's lines stay
+        text = migrated(page.text, inner)
+    else:
+        text = markers.replace(page.text, inner)
     if text is None:  # the figures would change which markers are real (they never should)
         return _not_saved(title, "the new figures would disturb its markers")
     if size(text) > budget:

@@ -19,13 +19,12 @@ from collections.abc import Callable
 from bot import safety
 from bot.config import Config
 from bot.errors import (
+    FATAL,
     EditConflict,
     Interrupted,
-    LoginFailed,
     PageProtected,
     ShutoffEngaged,
     WikiError,
-    WikiUnavailable,
 )
 from bot.model import PageResult, PageSnapshot, Skip
 from bot.parse import find_infobox
@@ -133,7 +132,7 @@ class SavePhase:
                     continue
                 try:
                     self._save_with_retry(tally, plan, edit, names, policy, memory, now)
-                except (WikiUnavailable, LoginFailed, ShutoffEngaged):
+                except FATAL:
                     raise
                 except WikiError as exc:
                     tally.tag_save_failed = True  # it may have reached the wiki: the next pass lists

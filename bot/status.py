@@ -111,6 +111,17 @@ def is_old_format(text: str) -> bool:
     return text.split("\n", 1)[0].strip() == OLD_HEADER
 
 
+def migrated(old_text: str, inner: str) -> str:
+    """The new page for an old-format status page: the bot's block (it ended with its
+    ``; Shutoff:`` line) becomes the marked one, and whatever a person wrote below that line stays
+    below the end marker, byte for byte. Without a ``; Shutoff:`` line the old page was the bot's
+    alone."""
+    at = old_text.find("\n; Shutoff:")
+    end = old_text.find("\n", at + 1) if at >= 0 else -1
+    rest = old_text[end:] if end >= 0 else ""
+    return status_page(inner) + rest
+
+
 def needs_save(old: str | None, new: str, now: dt.datetime, heartbeat: dt.timedelta) -> bool:
     """True when the page (its text between the markers, ``old``) is missing, a figure changed,
     or the old stamp is older than ``heartbeat`` (or unreadable)."""

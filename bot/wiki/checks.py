@@ -12,13 +12,17 @@ other into a one-line ``LoginFailed``."""
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
 
 from bot.config import SiteConfig
 from bot.errors import ConfigError, LoginFailed
+
+log = logging.getLogger("bot.wiki")
 
 
 def check_pywikibot_dir() -> Path:
@@ -57,12 +61,27 @@ def check_login_entry(site: Any, path: Path) -> bool:
     normalised) and fail with one line when it has no password for the configured user, instead of
     letting Pywikibot ask for one. Returns whether the entry is the account's main password (a plain
     ``('user', 'password')`` tuple where a ``BotPassword`` belongs)."""
+    import warnings
+
+    from pywikibot import login
     from pywikibot.exceptions import NoUsernameError
     from pywikibot.login import ClientLoginManager
 
     where = f"{site.family.name}:{site.code}"
+    # Pywikibot's warning about a malformed line quotes the line, password included: report the
+    # line number alone, and silence the warning for the rest of the process (its own login reads
+    # the file again).
+    quiet: type[Warning] = getattr(login, "_PasswordFileWarning", RuntimeWarning)
     try:
-        manager = ClientLoginManager(site=site)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", quiet)
+            manager = ClientLoginManager(site=site)
+        warnings.filterwarnings("ignore", category=quiet)
+        for warning in (w for w in caught if issubclass(w.category, quiet)):
+            line = re.search(r"line \d+", str(warning.message))
+            log.warning(
+                "password file %s: %s is not a valid entry (ignored)", path, line.group(0) if line else "a line"
+            )
     except NoUsernameError:
         raise LoginFailed(
             f"no user name for {where} in {path.parent / 'user-config.py'}: add the line "

@@ -2,7 +2,7 @@
 exactly one. The wiki is the authority: each tampered page is rendered with ``action=parse``
 before and after the bot's pass, and the notice boxes in the HTML are counted.
 
-Each case is one page in its own namespace (5, Dev Wiki talk) with its own summary and status pages.
+Each case is one page in its own namespace (829, Module talk) with its own summary and status pages.
 Before the pass, MediaWiki must render as many notices as the case says (so the tampering is
 real) and the bot must see the same tags (its definition of a real tag agrees with the wiki's
 renderer). After one pass, the raw text read back is exactly the expected one, differs from the
@@ -29,7 +29,7 @@ from .env import SHUTOFF, SHUTOFF_OFF, BotRunner, write_config
 from .scenario import empty_summary, ensure_page
 from .tag_calls import text_lost
 
-NAMESPACE, PREFIX = 5, "Dev Wiki talk:Tag form "
+NAMESPACE, PREFIX = 829, "Module talk:Tag form "
 SUMMARY = "User:PartnershipBot/Tag forms summary"
 STATUS = "User:PartnershipBot/Tag forms status"
 #: The notice box (Module:Partnership incomplete, p.box): one per rendered notice.

@@ -94,3 +94,40 @@ def test_the_config_may_ask_for_less_never_more(tmp_path: Path) -> None:
         "within 10 edits or seconds); use 10 or less"
     ]
     assert load_config(ROOT / "config" / "bot.toml").run.shutoff_check_seconds == 10
+
+
+def test_a_shutoff_before_the_status_write_keeps_the_tags_remembered(config: Config, tmp_path: Path) -> None:
+    """Engaged while the summary is saved: the status page is not written, and the tags saved
+    before are remembered (a tag a person then removes is not put straight back)."""
+    wiki = wiki_with({"Org 1": INCOMPLETE, "Org 2": INCOMPLETE})
+
+    def engage(title: str) -> None:  # the fake calls the hook once: it sets itself again
+        if title == "Partnership tracker":
+            wiki.put(SHUTOFF, "Stop, please.", "Admin")
+        wiki.before_save = engage
+
+    wiki.before_save = engage
+    with StateStore(tmp_path / "state.sqlite") as store:
+        with pytest.raises(ShutoffEngaged, match="after 3 edits"):
+            Pass(wiki, config, lambda: NOW, store, timer=lambda: 0.0).run()
+        remembered = {r.title for r in store.pages().values() if r.memory.tagged}
+    assert remembered == {"Org 1", "Org 2"}
+    assert [s.title for s in wiki.saves] == ["Org 1", "Org 2", "Partnership tracker"]
+
+
+def test_a_split_table_reads_the_shutoff_before_each_of_its_pages(config: Config) -> None:
+    """A table split over parts: the shutoff engaged while the first part is saved stops the pass
+    before the second."""
+    wiki = wiki_with({f"Org {i:02}": INCOMPLETE for i in range(90)})
+    small = dataclasses.replace(capped(config), max_page_bytes=10_000)
+
+    def engage(title: str) -> None:
+        if title.startswith("Partnership tracker/"):
+            wiki.put(SHUTOFF, "Stop, please.", "Admin")
+        wiki.before_save = engage
+
+    wiki.before_save = engage
+    with pytest.raises(ShutoffEngaged):
+        Pass(wiki, small, lambda: NOW, timer=lambda: 0.0).run()
+    summary_saves = [s.title for s in wiki.saves if s.title.startswith("Partnership tracker")]
+    assert summary_saves == ["Partnership tracker/1"]

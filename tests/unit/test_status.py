@@ -85,6 +85,18 @@ def test_the_old_format_is_replaced_whole_once(config: Config) -> None:
     assert OLD_HEADER not in status_text(wiki)
 
 
+def test_the_old_format_keeps_what_a_person_wrote_below_it(config: Config) -> None:
+    """The old block ended with its ``; Shutoff:`` line: what follows is a person's and stays."""
+    wiki = wiki_with({"Org": INCOMPLETE})
+    below = "\n\n== Notes ==\nA person's note. ~~~~\n[[Category:Bot status pages]]"
+    old = OLD_HEADER + "\n; Checked: 2026-11-25 11:00 UTC\n; Pages: 1\n; Shutoff: not engaged. To stop the bot, …"
+    wiki.put(STATUS, old + below, "PartnershipBot")
+    run(wiki, config)
+    text = status_text(wiki)
+    assert text.startswith(HEAD + START_MARKER) and OLD_HEADER not in text
+    assert text.endswith(END_MARKER + below.rstrip())
+
+
 @pytest.mark.parametrize(
     "text",
     [
