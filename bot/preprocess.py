@@ -70,6 +70,50 @@ class _Grammar:
     fold_case: bool  # MediaWiki compares the name as written with to_end; the markers' reading folds case
 
 
+#: What may follow ``<`` in a state where elements no longer open (no ``>`` is left in the text).
+_NO_ELEMENT = "(?!)"
+
+
+def _events(element: str) -> tuple[re.Pattern[str], ...]:
+    """Per state, a pattern matched at the scan's position: the text that holds no event there
+    (``(?:…)*+``, possessive: never given back), then the event, named ``e``. A link holding no
+    event is no event at all: it is taken with the text around it. A template holding no event but
+    its ``|`` and ``=`` is one event (``simple``), and so is a template's part holding no event but
+    its first ``=`` (``part``, with ``eq``) and a heading whose line holds no event (``line``)."""
+    angle = "<(?:!--|" + element + ")" if element != _NO_ELEMENT else "<!--"
+    line_quiet = _line_quiet(element)
+    quiet = line_quiet + r"|\n(?!=)"
+    link_body = r"(?!\[)(?:[^{\[\]<\n-]++|\](?!\])|" + quiet + r")*+\]\]"
+    simple_link = r"\[\[" + link_body
+    template = r"\{\{(?:(?!\{)(?:[^{}\[<\n-]++|\}(?!\})|" + quiet + r")*+\}\}(?P<simple>))?+"
+    in_part = r"[^{}\[<\n|=-]++|\}(?!\})|" + quiet + "|" + simple_link
+    part = r"\|(?:(?:" + in_part + r")*+(?:(?P<eq>=)(?:" + in_part + r"|=)*+)?+(?=\||\}\})(?P<part>))?+"
+    heading = r"\n(?==)(?:={1,6}(?:[^{\[<\n-]++|" + line_quiet + "|" + simple_link + r")*+(?=\n|\Z)(?P<line>))?+"
+    opening = [angle, r"-\{", template, r"\[\["]
+    # state: (characters that start no event, more quiet sequences, events)
+    table = {
+        _ROOT: (r"[^<{\[\n-]", [quiet, simple_link], [heading]),
+        _BRACE: (r"[^<{}\[\n|-]", [quiet, r"\}(?!\})", simple_link], [r"\n=", r"\}\}", part]),
+        _BRACE_EQ: (r"[^<{}\[\n|=-]", [quiet, r"\}(?!\})", simple_link], [r"\n=", r"\}\}", part, "="]),
+        _LINK: (r"[^<{\[\]\n-]", [quiet, r"\](?!\])"], [r"\n=", r"\]\]"]),
+        _LANG: (r"[^<{}\[\n|-]", [quiet, r"\}(?!-)", simple_link], [r"\n=", r"\}-", r"\|"]),
+        _LANG_EQ: (r"[^<{}\[\n|=-]", [quiet, r"\}(?!-)", simple_link], [r"\n=", r"\}-", r"\|", "="]),
+        _HEADING: (r"[^<{\[\n-]", [line_quiet, simple_link], [r"\n"]),
+    }
+    out = []
+    for state in range(7):
+        chars, sequences, events = table[state]
+        text = "(?:" + "|".join([chars + "++", *sequences]) + ")*+"
+        out.append(re.compile(text + "(?P<e>" + "|".join([*opening, *events]) + ")", re.ASCII))
+    return tuple(out)
+
+
+def _line_quiet(element: str) -> str:
+    """Sequences that are no event inside a heading's line: a lone brace or bracket, ``-`` not
+    before ``{``, ``<`` opening neither a comment nor an element."""
+    return r"\{(?!\{)|\[(?!\[)|-(?!\{)|<(?!!--|" + element.replace("(?P<tag>", "(?:") + ")"
+
+
 @functools.lru_cache(maxsize=16)
 def _grammar(tags: frozenset[str], hide_inclusion: bool) -> _Grammar:
     if hide_inclusion:
@@ -77,29 +121,10 @@ def _grammar(tags: frozenset[str], hide_inclusion: bool) -> _Grammar:
     else:
         hidden, ignored = frozenset({"includeonly"}), _IGNORED_TAGS
     names = sorted({t.lower() for t in tags} | hidden | ignored, key=lambda t: (-len(t), t))
-    element = r"(?i:(" + "|".join(re.escape(n) for n in names) + r"))(?=" + _WS + r"|/>|>)"
-    angle = r"<(?:!--|" + element + ")"
-    # characters that are no event inside a link, and inside a template but for "|" and "="
-    line_quiet = r"\{(?!\{)|\[(?!\[)|-(?!\{)|<(?!!--|" + element.replace("(?i:(", "(?i:(?:") + ")"
-    quiet = line_quiet + r"|\n(?!=)"
-    # A whole link or template holding no event (but a template's "|" and "=") is matched at once.
-    link = r"\[\[(?:(?!\[)(?:[^{\[\]<\n-]++|\](?!\])|" + quiet + r")*+\]\])?+"
-    template = r"\{\{(?:(?!\{)(?:[^{}\[<\n-]++|\}(?!\})|" + quiet + r")*+\}\})?+"
-    heading = re.compile(r"(?:[^{\[<\n-]++|" + line_quiet + r")*+(?=\n|\Z)", re.ASCII)
-    common = [r"-\{", template, link]
-    extra = {
-        _ROOT: [r"\n="],
-        _BRACE: [r"\n=", r"\}\}", r"\|"],
-        _BRACE_EQ: [r"\n=", r"\}\}", r"\|", "="],
-        _LINK: [r"\n=", r"\]\]"],
-        _LANG: [r"\n=", r"\}-", r"\|"],
-        _LANG_EQ: [r"\n=", r"\}-", r"\|", "="],
-        _HEADING: [r"\n"],
-    }
-    patterns = []
-    for head in (angle, "<!--"):
-        patterns += [re.compile("|".join([head, *common, *extra[state]]), re.ASCII) for state in range(7)]
-    return _Grammar(tuple(patterns), heading, hidden, ignored, hidden, hide_inclusion)
+    element = r"(?i:(?P<tag>" + "|".join(re.escape(n) for n in names) + r"))(?=" + _WS + r"|/>|>)"
+    heading = re.compile(r"(?:[^{\[<\n-]++|" + _line_quiet(element) + r")*+(?=\n|\Z)", re.ASCII)
+    patterns = _events(element) + _events(_NO_ELEMENT)
+    return _Grammar(patterns, heading, hidden, ignored, hidden, hide_inclusion)
 
 
 @functools.lru_cache(maxsize=256)
@@ -126,9 +151,15 @@ def _state(stack: list[_Piece]) -> int:
     return _HEADING
 
 
+def _blanks_end(text: str, pos: int) -> int:
+    """Where the run of spaces and tabs from ``pos`` ends."""
+    m = _SPACES.match(text, pos)
+    return m.end() if m else pos
+
+
 def _simple_parts(text: str, start: int, end: int) -> tuple[tuple[int, int, int], ...]:
     """The parts of ``text[start:end]``, a template's inside holding no event but ``|`` and ``=``."""
-    parts = []
+    parts: list[tuple[int, int, int]] = []
     a = start
     while True:
         b = text.find("|", a, end)
@@ -171,15 +202,29 @@ def scan(text: str, tags: frozenset[str], hide_inclusion: bool = False, until: i
                     stack.append(_Piece("\n", count, line_start))
                     st, i = _HEADING, line_start + count
             line_start = -1
-        m = patterns[st].search(text, i)
+        m = patterns[st].match(text, i)
         if m is None:
             if st == _HEADING:  # the end of the text closes the heading
                 stack.pop()
                 st, i = _state(stack), n
                 continue
             break
-        p = m.start()
+        p = m.start(1)  # the event ("e")
         c = text[p]
+        if c == "|":
+            if st < _LANG and m.start("part") >= 0:  # the part up to the next "|" or "}}" in one match
+                eq = m.start("eq")
+                stack[-1].parts.append([p + 1, eq])
+                st, i = (_BRACE if eq >= 0 else _BRACE_EQ), m.end()
+            else:
+                stack[-1].parts.append([p + 1, -1])
+                st = _BRACE_EQ if st < _LANG else _LANG_EQ
+                i = p + 1
+            continue
+        if c == "{" and m.start("simple") >= 0:  # a template holding no event but its parts: a node
+            i = m.end()
+            nodes.append((p, i, False, _simple_parts(text, p + 2, i - 2)))
+            continue
         if c == "<":
             if text[p + 1] == "!":  # a comment
                 close = text.find("-->", p + 4)
@@ -191,14 +236,14 @@ def scan(text: str, tags: frozenset[str], hide_inclusion: bool = False, until: i
                 ws_start = p
                 while ws_start > 0 and text[ws_start - 1] in " \t":
                     ws_start -= 1
-                ws_end = _SPACES.match(text, close + 3).end() - 1
+                ws_end = _blanks_end(text, close + 3) - 1
                 starts = [p]
                 while text.startswith("<!--", ws_end + 1):
                     more = text.find("-->", ws_end + 4)
                     if more < 0:
                         break
                     starts.append(ws_end + 1)
-                    ws_end = _SPACES.match(text, more + 3).end() - 1
+                    ws_end = _blanks_end(text, more + 3) - 1
                 if ws_start > 0 and text[ws_start - 1] == "\n" and text.startswith("\n", ws_end + 1):
                     removed.append((ws_start, ws_end + 2, COMMENT))  # the line goes with it
                     comments += starts
@@ -208,7 +253,7 @@ def scan(text: str, tags: frozenset[str], hide_inclusion: bool = False, until: i
                     comments.append(p)
                     i = close + 3
                 continue
-            name = m.group(1)
+            name = m.group("tag")
             lower = name.lower()
             gt = text.find(">", p + len(name) + 1)
             if gt < 0:  # no ">" anywhere after: no element can open any more
@@ -244,12 +289,10 @@ def scan(text: str, tags: frozenset[str], hide_inclusion: bool = False, until: i
             if st == _HEADING:  # the line break closes the heading; it is read again as a line start
                 stack.pop()
                 st, i = _state(stack), p
+            elif st == _ROOT and m.start("line") >= 0:  # a heading whose line holds no event
+                i = m.end()
             else:
                 i = line_start = p + 1
-        elif m.end() - p > 2:  # a whole link (literal text) or template (a node) holding no event
-            i = m.end()
-            if c == "{":
-                nodes.append((p, i, False, _simple_parts(text, p + 2, i - 2)))
         elif c == "{" or c == "[" or c == "-":
             if c == "-":
                 run = _BRACES.match(text, p + 1)
@@ -262,10 +305,6 @@ def scan(text: str, tags: frozenset[str], hide_inclusion: bool = False, until: i
             stack.append(piece)
             st = _LINK if c == "[" else _BRACE if piece.open == "{" else _LANG
             i = piece.start + piece.count
-        elif c == "|":
-            stack[-1].parts.append([p + 1, -1])
-            st = _BRACE_EQ if st in (_BRACE, _BRACE_EQ) else _LANG_EQ
-            i = p + 1
         elif c == "=":
             stack[-1].parts[-1][1] = p
             st = _BRACE if st == _BRACE_EQ else _LANG

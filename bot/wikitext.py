@@ -191,6 +191,9 @@ class View:
         """``text[start:end]`` as a template receives it: removed ranges left out, extension
         elements as written. With ``nested``, each outermost node in the range stands as that
         string instead of its text, so that reading each of many nested calls stays linear."""
+        plain = self.text[start:end]
+        if "<" not in plain and "{" not in plain:  # no removed range (they start at "<" or the
+            return plain  # blanks before an eaten comment, in the same part) and no node
         skips: list[tuple[int, int, str]] = []
         i = bisect.bisect_left(self._removed_starts, start)
         while i < len(self.removed) and self.removed[i][0] < end:
