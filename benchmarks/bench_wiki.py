@@ -8,7 +8,7 @@ measuring in one run, each as a separate process:
   the pass's own time, CPU time and peak RSS of the process (``wait4``), pages/s;
 * two baselines on the same wiki: Pywikibot's ``PreloadingGenerator`` (default groupsize) over the
   infobox's ``embeddedin`` list with a full ``mwparserfromhell.parse`` of every page
-  (``bot.parse.find_infobox_full``) and the same validation; and one request per page, measured on
+  (``tests.second_opinion.find_infobox_full``) and the same validation; and one request per page, measured on
   a 500-page sample and extrapolated to N;
 * the summary page's size after the real pass (and its numbered subpages, if any), or, without a
   real pass, what the dry run's diff adds to them;

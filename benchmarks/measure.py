@@ -133,8 +133,9 @@ def _baseline_child(kind: str, sample: int) -> int:
     from pywikibot.comms import http
 
     from bot.config import config_path, load_config
-    from bot.parse import find_infobox_full, name_set
+    from bot.parse import name_set
     from bot.validate import check_page
+    from tests.second_opinion import find_infobox_full
 
     config = load_config(config_path(None))
     rules = config.rules

@@ -1,13 +1,17 @@
 """The offline checker behind ``python -m bot check`` (contract §3): files → results → text/JSON.
 
 Files are read as UTF-8; one that cannot be read or decoded is reported as an ``InputError`` and
-the others are still checked. A directory means every ``*.wiki`` file below it, in path order.
+the others are still checked. A directory means every ``*.wiki`` file below it, in path order. A
+page is read as it would be on the wiki once saved (:func:`saved_text`), with the configured
+extension tags (``[site] extension_tags``, Meta-Wiki's by default).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +21,34 @@ from bot.model import PageResult
 from bot.parse import find_infobox, name_set
 from bot.rules import Rules
 from bot.validate import check_page
+from bot.wikitext import DEFAULT_EXTENSION_TAGS, PHP_TRIM, read
+
+#: What ``UtfNormal\Validator::cleanUp`` replaces by U+FFFD: C0 controls but tab, line feed and
+#: carriage return, and the non-characters U+FFFE and U+FFFF.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL_CHARS = tuple(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
 
 
-def check_text(title: str, text: str, rules: Rules, as_of: dt.date) -> PageResult:
-    """Parse and validate one page's wikitext."""
+def saved_text(text: str) -> str:
+    """``text`` as MediaWiki stores it when it is saved: the request's text cleaned
+    (``UtfNormal\\Validator::cleanUp``: C0 controls other than tab, LF and CR, and U+FFFE/U+FFFF, to
+    U+FFFD, then Unicode NFC), then ``TextContent::normalizeLineEndings`` of the pre-save transform
+    (trailing whitespace trimmed as PHP's ``rtrim`` trims, CRLF and a lone CR to LF). The rest of
+    the pre-save transform (``subst:``, signatures, the pipe trick) is not done offline."""
+    if any(c in text for c in _CONTROL_CHARS):  # (a substring search each: faster than the pattern's)
+        text = _CONTROLS.sub("\ufffd", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    text = text.rstrip(PHP_TRIM)
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def check_text(
+    title: str, text: str, rules: Rules, as_of: dt.date, tags: frozenset[str] = DEFAULT_EXTENSION_TAGS
+) -> PageResult:
+    """Read one page's wikitext as the wiki would once it is saved, then validate it."""
     names = name_set((rules.infobox_name, *rules.aliases))
-    return check_page(title, find_infobox(text, names), rules, as_of)
+    return check_page(title, find_infobox(read(saved_text(text), tags), names), rules, as_of)
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[Path | InputError]:
@@ -67,7 +93,9 @@ class CheckRun:
         return 0 if all(r.complete for r in self.results) else 1
 
 
-def check_paths(paths: Iterable[str], rules: Rules, as_of: dt.date) -> CheckRun:
+def check_paths(
+    paths: Iterable[str], rules: Rules, as_of: dt.date, tags: frozenset[str] = DEFAULT_EXTENSION_TAGS
+) -> CheckRun:
     results: list[PageResult] = []
     errors: list[InputError] = []
     for item in expand_paths(paths):
@@ -79,7 +107,7 @@ def check_paths(paths: Iterable[str], rules: Rules, as_of: dt.date) -> CheckRun:
         except InputError as exc:
             errors.append(exc)
             continue
-        results.append(check_text(title_of(item), text, rules, as_of))
+        results.append(check_text(title_of(item), text, rules, as_of, tags))
     return CheckRun(as_of, tuple(results), tuple(errors))
 
 

@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check(args: argparse.Namespace, config: Config) -> int:
     as_of = args.as_of or dt.datetime.now(dt.UTC).date()
-    run = check_paths(args.paths, config.rules, as_of)
+    run = check_paths(args.paths, config.rules, as_of, config.site.extension_tags)
     for err in run.errors:
         print(f"error: {err}", file=sys.stderr)
     if args.format == "json":

@@ -12,10 +12,11 @@ line like any other (a path never silently becomes ``/bot-state.sqlite``).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,37 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "bot.toml"
 SHUTOFF_LIMIT = 10
 
 
+@functools.cache
+def meta_extension_tags() -> frozenset[str]:
+    """Meta-Wiki's extension tags: ``[site] extension_tags`` of the shipped ``config/bot.toml``, the
+    one list (the dev wiki registers the same tags from it). Raises ``ConfigError`` if that file
+    lacks a valid list."""
+    r = Reader(DEFAULT_CONFIG)
+    site = r.table(load_toml(DEFAULT_CONFIG), "", "site")
+    if "extension_tags" not in site:
+        r.problem("site.extension_tags", "missing", "restore Meta-Wiki's list from git")
+        r.done()
+    tags = _extension_tags(r, site["extension_tags"])
+    r.done()
+    return tags
+
+
+#: A tag name as MediaWiki's ``Parser::setHook`` lower-cases it and the preprocessor matches it.
+_TAG_NAME = re.compile(r"[a-z0-9][a-z0-9_.:-]*")
+
+
+def _extension_tags(r: Reader, value: Any) -> frozenset[str]:
+    """``[site] extension_tags``: a non-empty list of lower-case tag names (``ref``, not ``<ref>``)."""
+    fix = 'write lower-case names without brackets, e.g. ["ref", "references", "nowiki"]'
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        r.problem("site.extension_tags", f"expected a non-empty list of tag names, got {value!r}", fix)
+        return frozenset()
+    bad = [v for v in value if not _TAG_NAME.fullmatch(v)]
+    if bad:
+        r.problem("site.extension_tags", f"{bad[0]!r} is not a lower-case tag name", fix)
+    return frozenset(value)
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     family: str
@@ -37,6 +69,9 @@ class SiteConfig:
     maxlag: int
     max_retries: int
     retry_wait: int
+    extension_tags: frozenset[str] = field(default_factory=meta_extension_tags)
+    """Tags whose body MediaWiki's preprocessor keeps whole (``meta=siteinfo&siprop=extensiontags``),
+    lower-case, without angle brackets. Default: Meta-Wiki's set, as written in ``config/bot.toml``."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +148,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     run_t = r.table(data, "", "run")
     sched_t = r.table(data, "", "schedule")
     r.keys(run_t, "run", ["state", "shutoff_check_seconds", "shutoff_check_edits", "status_heartbeat_hours"])
-    r.keys(site_t, "site", ["family", "code", "namespaces", "maxlag", "max_retries", "retry_wait"])
+    r.keys(site_t, "site", ["family", "code", "namespaces", "maxlag", "max_retries", "retry_wait", "extension_tags"])
     r.keys(pages_t, "pages", ["summary", "status", "shutoff", "tag_template"])
     r.keys(tag_t, "tagging", ["grace_days", "retag_after_days", "max_tags_per_run"])
     r.keys(sum_t, "summary", ["max_row_drop", "max_page_bytes"])
@@ -136,6 +171,9 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         maxlag=r.integer(site_t, "site", "maxlag", default=5, minimum=1),
         max_retries=r.integer(site_t, "site", "max_retries", default=5),
         retry_wait=r.integer(site_t, "site", "retry_wait", default=5, minimum=1),
+        extension_tags=(
+            _extension_tags(r, site_t["extension_tags"]) if "extension_tags" in site_t else meta_extension_tags()
+        ),
     )
     pages = PagesConfig(
         summary=r.string(pages_t, "pages", "summary", default="Partnership tracker"),

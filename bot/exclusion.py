@@ -2,9 +2,12 @@
 decided the way Pywikibot's ``Page.botMayEdit`` decides it (``BasePage._check_bot_may_edit``), but
 pure and linear in the size of the page.
 
-Every ``{{bots}}`` and ``{{nobots}}`` call on the page is looked at (nested ones included; ones
-inside comments, ``<nowiki>``, ``<pre>``, other unparsed tags and ``<includeonly>`` are not, as
-Pywikibot drops those parts before it looks). Any one of them that excludes the bot denies the edit:
+Every ``{{bots}}`` and ``{{nobots}}`` call on the page is looked at, read from the page's view
+(:func:`bot.wikitext.read`: the page as MediaWiki's preprocessor reads it when viewed; nested calls
+included, and calls in the body of an extension tag whose body is wikitext, such as ``<ref>``; not
+those in comments, ``<nowiki>``, ``<pre>`` and other unparsed tags, or ``<includeonly>``). A name
+counts as MediaWiki resolves it (:func:`bot.titles.call_key`). Any one of them that excludes the
+bot denies the edit:
 
 ========================================  ==========================================================
 ``{{nobots}}``                            deny
@@ -33,17 +36,12 @@ Pywikibot's per-family "edit restricted" and archive templates are not known her
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from bot.parse import normalize_name
-from bot.wikitext import MASK, mask, template_spans
+from bot.titles import template_keys
+from bot.wikitext import View, as_view
 
-_NAME_HEAD = re.compile(r"[^|{}]{0,300}(?=\||\}\})")
-_TOKENS = re.compile(r"\{\{|\}\}|\[\[|\]\]|\||=")
-_INCLUDEONLY_OPEN = re.compile(r"<includeonly\s*>", re.IGNORECASE)
-_INCLUDEONLY_CLOSE = re.compile(r"</includeonly\s*>", re.IGNORECASE)
-_TEMPLATES = frozenset({"Bots", "Nobots"})
+_TEMPLATES = template_keys(("Bots", "Nobots"))
 
 
 @dataclass(frozen=True)
@@ -60,66 +58,9 @@ def _fold(name: str) -> str:
     return " ".join(name.split("@", 1)[0].replace("_", " ").split()).casefold()
 
 
-def _mask_includeonly(masked: str) -> str:
-    """Blank ``<includeonly>…</includeonly>`` in an already masked page, keeping every offset. An
-    unclosed one stays, as in Pywikibot (whose decision this module reproduces; the tag finder
-    follows MediaWiki's preprocessor instead, see :mod:`bot.tagging`)."""
-    parts: list[str] = []
-    pos = kept = 0
-    while (m := _INCLUDEONLY_OPEN.search(masked, pos)) is not None:
-        close = _INCLUDEONLY_CLOSE.search(masked, m.end())
-        if close is None:
-            break
-        end = close.end()
-        parts.append(masked[kept : m.start()])
-        parts.append(MASK * (end - m.start()))
-        pos = kept = end
-    parts.append(masked[kept:])
-    return "".join(parts)
-
-
-#: Stands in for a nested ``{{bots}}`` call already read, inside another call's parameter: it keeps
-#: the parameter's text short (linear time) and can never equal a user name or ``all``.
+#: Stands in for a nested call inside a call's parameter: it keeps the parameter's text short
+#: (linear time) and can never equal a user name or ``all``.
 NESTED = "\uffff"
-
-
-def _split(masked: str, start: int, end: int, skip: dict[int, int]) -> list[tuple[str | None, str]]:
-    """Parameters of the call whose parameters run over ``masked[start:end]`` (from its first ``|``):
-    split at ``|`` outside nested templates and links, each part at its first ``=`` outside them;
-    masked characters dropped, names and values trimmed (``None`` as name for a positional one).
-    Calls already read (``skip``: start → end) are jumped over and stand as :data:`NESTED` in the
-    text, so each character is read by one call only, however deeply calls nest."""
-    params: list[tuple[str | None, str]] = []
-    depth, pos, piece = 0, start, start
-    in_part = False
-    key: list[str] | None = None
-    cur: list[str] = []
-
-    def finish(at: int) -> None:
-        cur.append(masked[piece:at])
-        value = "".join(cur).replace(MASK, "").strip()
-        params.append((None if key is None else "".join(key).replace(MASK, "").strip(), value))
-
-    while (m := _TOKENS.search(masked, pos, end)) is not None:
-        tok, pos = m.group(0), m.end()
-        if tok == "{{" and m.start() in skip:
-            cur.append(masked[piece : m.start()])
-            cur.append(NESTED)
-            pos = piece = skip[m.start()]
-        elif tok in ("{{", "[["):
-            depth += 1
-        elif tok in ("}}", "]]"):
-            depth = max(0, depth - 1)
-        elif depth == 0 and tok == "=" and in_part and key is None:
-            cur.append(masked[piece : m.start()])
-            key, cur, piece = cur, [], m.end()
-        elif depth == 0 and tok == "|":
-            if in_part:
-                finish(m.start())
-            in_part, key, cur, piece = True, None, [], m.end()
-    if in_part:
-        finish(end)
-    return params
 
 
 def _pywikibot_order(params: list[tuple[str | None, str]]) -> tuple[str, ...]:
@@ -151,23 +92,18 @@ def _pywikibot_order(params: list[tuple[str | None, str]]) -> tuple[str, ...]:
     return tuple(positional + [f"{key}={value}" for key, value in named.items()])
 
 
-def bots_calls(text: str) -> list[BotsCall]:
-    """Every ``{{bots}}``/``{{nobots}}`` call of the page outside comments and unparsed tags, in
-    order of closing (inner calls first). Linear in the size of the page."""
-    masked = _mask_includeonly(mask(text))
-    calls: list[BotsCall] = []
-    read: dict[int, int] = {}
-    for span in template_spans(masked):
-        head = _NAME_HEAD.match(masked, span.start + 2, span.end)
-        if head is None:
-            continue
-        name = normalize_name(head.group(0))
-        if name not in _TEMPLATES:
-            continue
-        params = _split(masked, head.end(), span.end - 2, read)
-        read[span.start] = span.end
-        calls.append(BotsCall(name, _pywikibot_order(params)))
-    return calls
+def bots_calls(page: View | str) -> list[BotsCall]:
+    """Every ``{{bots}}``/``{{nobots}}`` call of the page (its view, or its text), in order of
+    closing (inner calls first), those in extension bodies (``<ref>``, …) last. Linear in the size
+    of the page: a call inside another one's parameter stands there as :data:`NESTED`."""
+    view = as_view(page)
+    found = []
+    for v in (view, *(body for _offset, body in view.bodies)):
+        calls = [(node, key) for node, key in zip(v.nodes, v.keys, strict=True) if key in _TEMPLATES]
+        for node, key in sorted(calls, key=lambda call: call[0].end):
+            params = [(None if p.positional else p.name, p.value) for p in v.params(node, NESTED)]
+            found.append(BotsCall(key or "", _pywikibot_order(params)))
+    return found
 
 
 def call_allows(call: BotsCall, user: str, script: str | None = None) -> bool:
@@ -200,10 +136,10 @@ def call_allows(call: BotsCall, user: str, script: str | None = None) -> bool:
     return True  # {{bots}} without parameters, or an unknown key
 
 
-def bots_allowed(text: str, user: str, script: str | None = None) -> bool:
+def bots_allowed(page: View | str, user: str, script: str | None = None) -> bool:
     """True when no ``{{bots}}``/``{{nobots}}`` call on the page excludes ``user``.
 
     ``user`` is the bot's account (``"PartnershipBot"`` or a BotPassword login
     ``"PartnershipBot@tracker"``); ``script`` the name Pywikibot would compare with
     ``allowscript``/``denyscript`` (its calling module), ``None`` when there is none."""
-    return all(call_allows(call, user, script) for call in bots_calls(text))
+    return all(call_allows(call, user, script) for call in bots_calls(page))

@@ -89,13 +89,15 @@ class Pass(SavePhase):
         self.may_be_quiet = keep_quiet and not dry_run
         self.timer, self._shutoff_read_at, self._edits_since_shutoff = timer, 0.0, 0
         self._created: frozenset[str] | None = None
+        self.tags = config.site.extension_tags
         self.rows: list[Row] = []
         """The summary table's rows, after :meth:`run`."""
 
     def run(self) -> RunReport:
         t0, now, req0 = time.monotonic(), self.clock(), self.gw.requests
         pages = self.cfg.pages
-        special = self.gw.read([pages.summary, pages.status, pages.shutoff])
+        site = self.gw.read_site([pages.summary, pages.status, pages.shutoff])
+        special, self.tags = site.pages, site.extension_tags or self.cfg.site.extension_tags
         self._check_shutoff(special[pages.shutoff])
         fingerprint = selection.fingerprint(self.cfg)  # once: a deploy during the pass is seen next time
         same = self.store is not None and self.store.get(selection.FINGERPRINT_KEY) == fingerprint
@@ -114,7 +116,7 @@ class Pass(SavePhase):
             names = frozenset(json.loads(cached_names))
         else:
             rules = self.cfg.rules
-            names = name_set((rules.infobox_name, *rules.aliases, *self.gw.redirects_to(infobox)))
+            names = name_set((rules.infobox_name, *rules.aliases), self.gw.redirects_to(infobox))
         summary_page = special[pages.summary]
         sel = selection.select(
             self.gw,

@@ -1,7 +1,6 @@
 """The bot's two markers and the one definition of "a real marker", shared by every page the bot
 writes (the summary page, its numbered parts, the status page). Pure and linear in the size of the
-page: one masking pass (:func:`bot.wikitext.mask`) and one brace pass
-(:func:`bot.wikitext.template_spans`).
+page: one reading of it as MediaWiki's preprocessor reads it (:func:`bot.wikitext.read_markers`).
 
 The bot writes only between ``<!-- partnership-tracker:start -->`` and
 ``<!-- partnership-tracker:end -->``. The text of a marker counts as a marker only where MediaWiki's
@@ -11,11 +10,11 @@ at the top level of the page:
 * it opens a comment: ``<!-- note <!-- partnership-tracker:start -->`` is one comment (from the first
   ``<!--`` to the first ``-->``), and the marker text in it is not a marker;
 * it is not inside the body of a tag MediaWiki hands to an extension or does not parse:
-  ``<nowiki>``, ``<pre>``, ``<syntaxhighlight>`` and the rest of :data:`bot.wikitext.OPAQUE_TAGS`,
-  and ``<ref>``, ``<references>``, ``<poem>``, ``<indicator>``, … (:data:`EXTENSION_TAGS`). As in
-  MediaWiki an unclosed one (``<pre>`` without ``</pre>``) is literal text; a self-closed one
-  (``<nowiki/>``) is empty. The list errs on the safe side: on a wiki without an extension, a
-  marker inside its tag would be a comment, but it does not count here;
+  ``<nowiki>``, ``<pre>``, ``<syntaxhighlight>``, ``<ref>``, ``<references>``, ``<poem>``,
+  ``<indicator>``, … (:data:`EXTENSION_TAGS`: Meta-Wiki's list and more). As in MediaWiki an
+  unclosed one (``<pre>`` without ``</pre>``) is literal text; a self-closed one (``<nowiki/>``)
+  is empty. The list errs on the safe side: on a wiki without an extension, a marker inside its
+  tag would be a comment, but it does not count here;
 * it is not inside ``<includeonly>``, ``<noinclude>`` or ``<onlyinclude>``; unclosed, these run to
   the end of the page (MediaWiki's ``$xmlishAllowMissingEndTag``);
 * it is not inside a template or parser function (``{{X|…}}``, ``{{#if:…|…}}``) or a template
@@ -34,7 +33,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
-from bot.wikitext import MASK, OPAQUE_TAGS, Span, mask, template_spans
+from bot.wikitext import DEFAULT_EXTENSION_TAGS, RAW_BODY_TAGS, Node, read_markers
 
 START_MARKER = "<!-- partnership-tracker:start -->"
 END_MARKER = "<!-- partnership-tracker:end -->"
@@ -44,18 +43,10 @@ MARKERS_FIX = (
     f"put the two marker lines {START_MARKER} and {END_MARKER} on it, each a comment of its own outside "
     "any tag or template, the start above the end (the bot writes only between them)"
 )
-#: Extension tags (beyond :data:`bot.wikitext.OPAQUE_TAGS`) whose bodies are not the page's top level.
-EXTENSION_TAGS = (
-    "charinsert", "dynamicpagelist", "indicator", "langconvert", "mapframe", "maplink", "poem", "quiz",
-    "ref", "references", "templatestyles",
-)  # fmt: skip
-#: Transclusion control: their bodies are not the page's top level; unclosed, they run to the end.
-INCLUSION_TAGS = ("includeonly", "noinclude", "onlyinclude")
-_TAGS = OPAQUE_TAGS + EXTENSION_TAGS + INCLUSION_TAGS
-_TO_END = frozenset(INCLUSION_TAGS)
-#: Stands in for a candidate marker's ``<!--`` while masking: no comment opens there, so a
-#: candidate still unmasked after :func:`mask` lies outside every comment and tag body.
-_SENTINEL = "\x01" * len("<!--")
+#: Extension tags whose bodies are not the page's top level: Meta-Wiki's, the unparsed ones and a few
+#: more (``<noinclude>``, ``<includeonly>`` and ``<onlyinclude>`` are always left out too; unclosed,
+#: they run to the end of the page).
+EXTENSION_TAGS = DEFAULT_EXTENSION_TAGS | RAW_BODY_TAGS | {"dynamicpagelist", "quiz"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +99,12 @@ def _occurrences(text: str, marker: str) -> list[int]:
     return out
 
 
-def _outermost(spans: list[Span]) -> list[Span]:
-    """The spans not inside another, in page order. ``spans`` come in order of closing, so each is
-    inside or after every one before it: a stack keeps the outermost (amortised linear)."""
-    out: list[Span] = []
-    for span in spans:
-        while out and out[-1].start >= span.start:
-            out.pop()
-        out.append(span)
+def _outermost(nodes: tuple[Node, ...]) -> list[Node]:
+    """The nodes not inside another, in page order (``nodes`` come by start, their spans nest)."""
+    out: list[Node] = []
+    for node in nodes:
+        if not out or node.start >= out[-1].end:
+            out.append(node)
     return out
 
 
@@ -125,22 +114,16 @@ def find(text: str) -> Markers:
     candidates = list(heapq.merge(starts, ends))
     if not candidates:
         return Markers((), (), 0)
-    parts, kept = [], 0
-    for pos in candidates:
-        parts += [text[kept:pos], _SENTINEL]
-        kept = pos + len(_SENTINEL)
-    parts.append(text[kept:])
-    masked = mask("".join(parts), _TAGS, _TO_END)
-    # a span holding a candidate opens before it: with no "{{" before the last one, there is none
-    braces = "{{" in masked[: candidates[-1]]
-    spans = _outermost(list(template_spans(masked, arguments=True))) if braces else []
+    view = read_markers(text, EXTENSION_TAGS, until=candidates[-1])
+    comments = set(view.comments)
+    spans = _outermost(view.nodes)
     real: set[int] = set()
     i = 0
     for pos in candidates:
         while i < len(spans) and spans[i].end <= pos:
             i += 1
         inside = i < len(spans) and spans[i].start < pos
-        if masked[pos] != MASK and not inside:
+        if pos in comments and not inside:
             real.add(pos)
     return Markers(
         tuple(p for p in starts if p in real), tuple(p for p in ends if p in real), len(candidates) - len(real)

@@ -26,6 +26,7 @@ from bot.exclusion import bots_allowed
 from bot.model import NO_INFOBOX, PageResult, PageSnapshot
 from bot.state import TagMemory
 from bot.tagging import Tag, find_tag, retag, tag_for, tag_summary
+from bot.wikitext import View, read
 
 #: A redirect page: MediaWiki honours ``#REDIRECT`` only at the very start of the text.
 REDIRECT = re.compile(r"\s*#redirect\s*:?\s*\[\[", re.IGNORECASE)
@@ -100,8 +101,12 @@ def decide(
     memory: TagMemory | None,
     young: bool,
     now: dt.datetime,
+    view: View | None = None,
 ) -> Decision:
-    current = find_tag(page.text, policy.template, policy.tag_names)
+    """The decision for one page. ``view``: the page's text as read once for this decision
+    (:func:`bot.wikitext.read`, with the wiki's extension tags); read here when not given."""
+    view = view if view is not None and view.text == page.text else read(page.text)
+    current = find_tag(view, policy.template, policy.tag_names)
     old = current.tag if current else None
     wanted = tag_for(result)
     keep = TagMemory(tagged=old is not None, removed_at=None)
@@ -113,7 +118,7 @@ def decide(
         return Decision(
             None, "the infobox is not in the page's own text (transcluded through another page?): not tagged", keep
         )
-    text = retag(page.text, wanted, policy.template, policy.tag_names)
+    text = retag(view, wanted, policy.template, policy.tag_names)
     if text == page.text:
         return Decision(None, None, keep)
     if wanted is not None and old is None:
@@ -127,7 +132,7 @@ def decide(
             return Decision(
                 None, f"tag removed by an editor: not re-added before {until}", TagMemory(False, removed_at)
             )
-    if not bots_allowed(page.text, policy.user):
+    if not bots_allowed(view, policy.user):
         return Decision(None, "excluded by {{bots}}/{{nobots}}", keep)
     if page.protected:
         return Decision(None, "protected: the bot may not edit it", keep)

@@ -33,6 +33,7 @@ from bot.state import PageRecord, TagMemory
 from bot.tally import Tally, skip
 from bot.validate import check_page
 from bot.wiki import Gateway, Saved
+from bot.wikitext import read
 
 log = logging.getLogger("bot.job")
 
@@ -51,6 +52,8 @@ class SavePhase:
     _shutoff_read_at: float
     _edits_since_shutoff: int
     _created: frozenset[str] | None
+    tags: frozenset[str]
+    """The wiki's extension tags, read once per pass (``meta=siteinfo``): how every page is read."""
 
     # -- reading and deciding ---------------------------------------------------------------------
 
@@ -67,11 +70,12 @@ class SavePhase:
     def _decide(
         self, page: PageSnapshot, names: frozenset[str], policy: Policy, memory: dict[int, TagMemory], now: dt.datetime
     ) -> tuple[PageResult, Decision]:
-        result = check_page(page.title, find_infobox(page.text, names), self.cfg.rules, now.date())
+        view = read(page.text, self.tags)  # the one reading of the page: infobox, tag and {{bots}}
+        result = check_page(page.title, find_infobox(view, names), self.cfg.rules, now.date())
         remembered = memory.get(page.pageid)
-        decision = decide(page, result, policy, remembered, False, now)
+        decision = decide(page, result, policy, remembered, False, now, view=view)
         if decision.edit is not None and decision.edit.kind == "tag" and self._young(page.title, now):
-            decision = decide(page, result, policy, remembered, True, now)
+            decision = decide(page, result, policy, remembered, True, now, view=view)
         return result, decision
 
     def _record(self, tally: Tally, page: PageSnapshot, result: PageResult, decision: Decision) -> None:

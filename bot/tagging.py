@@ -8,17 +8,20 @@ Pure: no wiki, no I/O, no clock. Three steps, each usable alone:
 * :func:`retag` leaves exactly one real tag saying what it should (or none) and touches nothing
   else, byte for byte.
 
-**A real tag** is every call of the tag template that MediaWiki would expand on the page as viewed:
-anywhere outside HTML comments, ``<nowiki>``, ``<pre>`` and the other unparsed tags
-(:func:`bot.wikitext.mask`) and ``<includeonly>`` sections (an unclosed one hides the rest of the
-page, as in MediaWiki); alone on its line or not, on the infobox's line, spread over several
-lines, or nested in another template's (or parser function's) argument. Its name is compared as
-MediaWiki resolves it (:func:`call_name`): first letter case-insensitive, ``_`` = space,
-whitespace folded, comments ignored, an optional ``Template:`` prefix (also ``:Template:``), the
-modifiers ``safesubst:``, ``msg:`` and ``raw:`` (``subst:`` and ``msgnw:`` show no notice and do
-not count); and it may be the template's name or the title of any redirect to it
-(:func:`tag_names`, from the wiki once per pass). A call's parameters are *readable* when they hold
-no braces, brackets or tags (comments are fine); a call that is not still counts as a tag.
+**A real tag** is every call of the tag template that MediaWiki would expand on the page as viewed,
+read from the page's view (:func:`bot.wikitext.read`: MediaWiki's preprocessor): anywhere outside
+HTML comments, extension tags whose body is not wikitext (``<nowiki>``, ``<pre>``, …),
+``<includeonly>`` sections (an unclosed one, in lower case, hides the rest of the page); alone on
+its line or not, on the infobox's line, spread over several lines, nested in another template's
+(or parser function's) argument, or in the body of an extension tag that is wikitext
+(``<ref>``, ``<poem>``, … — a nested tag too: it shows there, not on top). Its name is resolved as
+MediaWiki resolves it (:func:`bot.titles.call_key`: first letter case-insensitive, ``_`` = space,
+MediaWiki's whitespace, comments and ``<noinclude>`` ignored, ``Template:`` (also
+``:Template:``), ``safesubst:``, ``msg:``, ``raw:``, a ``#fragment``, character references;
+``subst:`` and ``msgnw:`` show no notice and do not count); and it may be the template's name or
+the title of any redirect to it (:func:`tag_names`, from the wiki once per pass). A call's
+parameters are *readable* when they hold no braces, brackets, tags or ``<includeonly>`` (comments
+are fine); a call that is not still counts as a tag.
 
 **What retag does** with the wanted tag ``T`` and the real tags found:
 
@@ -39,23 +42,22 @@ no braces, brackets or tags (comments are fine); a call that is not still counts
 
 So ``retag`` is idempotent, ``retag(retag(t, T), None) == t`` for a page without a real tag, and
 nothing outside tag calls changes. Blind spots (the bot's view, not MediaWiki's): a tag in a
-``<gallery>`` caption or another tag body :func:`~bot.wikitext.mask` blanks is not seen; a nested
-tag in an argument its template never shows still counts (and is removed); a name built by other
-templates (``{{Partnership {{x}}}}``) is not recognised; ``{{:Foo}}`` matches a redirect ``Foo``
-in the main namespace only when the wiki names it without a namespace prefix; a substituted notice
+``<gallery>`` caption or another body that is not wikitext to the bot is not seen; a nested tag in
+an argument its template never shows still counts (and is removed); a name built by other
+templates (``{{Partnership {{x}}}}``) is not recognised; a redirect in a namespace MediaWiki does
+not have by default is known by its title only (:mod:`bot.titles`); a substituted notice
 (``{{subst:…}}`` saves the template's expansion, ``{{#invoke:…}}``, not a call) is not a tag.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.model import PageResult
-from bot.parse import normalize_name
-from bot.wikitext import MASK, OPAQUE_TAGS, mask, template_spans
+from bot.model import PageResult, Param
+from bot.titles import call_key, template_keys
+from bot.wikitext import INCLUSION, View, as_view, read
 
 #: Finding codes that put a field in ``missing=``; every other *error* with a field goes in ``invalid=``
 #: (by the contract: ``invalid``, ``date_order``, ``nonfree_license``; also any code a rules file
@@ -66,17 +68,11 @@ INVALID_CODES = frozenset({"invalid", "date_order", "nonfree_license"})
 #: Characters a field name may not hold to be written into the tag (they would break the call).
 _UNSAFE_FIELD = re.compile(r"[|{}\[\]=,<>\n\r]")
 
-#: A template's name: up to the first ``|`` or the closing ``}}`` (no braces in it).
-_NAME_HEAD = re.compile(r"[^|{}]{0,300}(?=\||\}\})")
-#: Where a template's name may start: after ``{{`` not followed by another ``{``.
-_OPENING = re.compile(r"\{\{(?!\{)")
-#: Modifiers MediaWiki strips before resolving a transclusion (``safesubst:`` transcludes on view;
-#: ``msg:``/``raw:`` only force a template). Case-insensitive, no space before the colon.
-_MODIFIERS = re.compile(r"^(?:safesubst:\s*)?(?:(?:msg|raw):\s*)*", re.IGNORECASE)
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _BLANK = frozenset(" \t\r")
 #: Characters that make a call's parameters unreadable (nested templates, links, tags).
 _UNREADABLE = frozenset("{}[]<")
+#: Stands in for a call nested in a tag's parameter (keeps reading linear; unreadable).
+_NESTED = "{"
 #: What stands between two bytes that a removal would join into markup.
 SEPARATOR = "<nowiki/>"
 #: What MediaWiki reads as markup at the start of a line.
@@ -172,43 +168,26 @@ class TagLine:
     tag: Tag
 
 
-@functools.lru_cache(maxsize=1024)
-def call_name(name: str) -> str:
-    """The name of a ``{{name|…}}`` call as a page title, compared with :func:`tag_names`:
-    comments and masked text dropped, modifiers (``safesubst:``, ``msg:``, ``raw:``) stripped, then
-    :func:`bot.parse.normalize_name`; ``{{:Foo}}`` (a main-namespace page) gives ``":Foo"``,
-    ``{{:Template:Foo}}`` gives ``"Foo"``."""
-    name = _COMMENT.sub("", name).replace(MASK, "").strip()
-    name = _MODIFIERS.sub("", name, count=1)
-    if name.startswith(":"):
-        rest = name[1:].strip()
-        return normalize_name(rest) if ":" in rest else ":" + normalize_name(rest)
-    return normalize_name(name)
+def call_name(name: str) -> str | None:
+    """The page a ``{{name|…}}`` call transcludes on a page as viewed, as compared with
+    :func:`tag_names` (:func:`bot.titles.call_key`): ``{{:Foo}}`` (a main-namespace page) gives
+    ``":Foo"``, ``{{:Template:Foo}}`` gives ``"Foo"``; None for ``subst:``, ``msgnw:``, a parser
+    function or an invalid title. Comments and inclusion tags in ``name`` are ignored."""
+    return call_key(read(name).visible(0, len(name), nested="{"))
 
 
 def tag_names(template: str, redirects: Iterable[str] = ()) -> frozenset[str]:
     """Every name under which a call shows the tag template: its own and those of the wiki's
     redirects to it (titles as the wiki gives them: ``Template:X`` is called ``{{X}}``, a
     main-namespace ``Foo`` only ``{{:Foo}}``, ``User:Y`` as ``{{User:Y}}``)."""
-    names = {normalize_name(template)}
-    for title in redirects:
-        if title.strip():
-            names.add(normalize_name(title) if ":" in title else ":" + normalize_name(title))
-    return frozenset(names)
+    return template_keys((template,), tuple(redirects))
 
 
-def parse_params(params: str) -> Tag:
-    """Read ``|missing=a, b|invalid=c|problem=x`` (comments and masked characters already removed)
-    into a Tag.
-
-    Parameter names are trimmed and case-sensitive (as in MediaWiki); a repeated parameter keeps its
-    last value (as MediaWiki shows it); list items are comma-separated, trimmed, empty and repeated
-    items dropped. Positional and unknown parameters are ignored."""
-    values: dict[str, str] = {}
-    for part in params.split("|")[1:]:
-        name, sep, value = part.partition("=")
-        if sep:
-            values[name.strip()] = value
+def _tag_of(params: Iterable[Param]) -> Tag:
+    """What a call's parameters say. Parameter names are case-sensitive (as in MediaWiki); a
+    repeated parameter keeps its last value (as MediaWiki shows it); list items are comma-separated,
+    trimmed, empty and repeated items dropped. Positional and unknown parameters are ignored."""
+    values = {p.name: p.value for p in params if not p.positional}
     return Tag(
         tuple(values.get("missing", "").split(",")),
         tuple(values.get("invalid", "").split(",")),
@@ -216,54 +195,25 @@ def parse_params(params: str) -> Tag:
     )
 
 
-def _masked(text: str) -> str:
-    """``text`` as MediaWiki's preprocessor sees it on the page as viewed: comments, unparsed tag
-    bodies and ``<includeonly>`` sections blanked, offsets kept."""
-    return mask(text, (*OPAQUE_TAGS, "includeonly"), _TO_END)
-
-
-#: ``<includeonly>`` left unclosed hides the rest of the page (as in MediaWiki's preprocessor).
-_TO_END = frozenset({"includeonly"})
-
-
-def find_tags(text: str, template: str, names: frozenset[str] = frozenset()) -> tuple[TagCall, ...]:
-    """Every real tag of ``text`` in page order (see the module's docstring). ``names``: more names
-    the template answers to (:func:`tag_names`); the template's own always counts.
-
-    Linear in the size of the page: one masking pass, one look at each ``{{``'s name, then one
-    bracket scan — of the whole page, or only of the one call when it is the page's only candidate
-    and no ``{{`` comes before it (the bot's own tag on top). Nesting is found with a stack of the
-    templates closed so far (each pushed and popped once)."""
-    wanted = names | {normalize_name(template)}
-    masked = _masked(text)
-    heads = [m.start() for m in _OPENING.finditer(masked) if _named(masked, m.end(), wanted)]
-    if not heads:
-        return ()
-    run = heads[0]
-    while run > 0 and masked[run - 1] == "{":
-        run -= 1
-    alone = len(heads) == 1 and "{{" not in masked[:run]
-    calls: dict[int, TagCall] = {}
-    closed: list[int] = []  # starts of templates closed so far and not known to be nested
-    for span in template_spans(masked, run, single=True) if alone else template_spans(masked):
-        while closed and closed[-1] > span.start:  # closed inside this one: nested
-            inner = calls.get(closed.pop())
-            if inner is not None:
-                calls[inner.start] = TagCall(inner.start, inner.end, inner.tag, inner.readable, True)
-        closed.append(span.start)
-        head = _named(masked, span.start + 2, wanted, span.end)
-        if head is None:
-            continue
-        readable = not _UNREADABLE.intersection(_COMMENT.sub("", text[head.end() : span.end - 2]))
-        tag = parse_params(masked[head.end() : span.end - 2].replace(MASK, ""))
-        calls[span.start] = TagCall(span.start, span.end, tag, readable, False)
-    return tuple(calls[start] for start in sorted(calls))
-
-
-def _named(masked: str, pos: int, wanted: frozenset[str], end: int | None = None) -> re.Match[str] | None:
-    """The name of the call whose name starts at ``pos``, when it is one of ``wanted``."""
-    head = _NAME_HEAD.match(masked, pos, len(masked) if end is None else end)
-    return head if head is not None and call_name(head.group(0)) in wanted else None
+def find_tags(page: View | str, template: str, names: frozenset[str] = frozenset()) -> tuple[TagCall, ...]:
+    """Every real tag of the page (its view, or its text) in page order (see the module's
+    docstring). ``names``: more names the template answers to (:func:`tag_names`); the
+    template's own always counts. Linear in the size of the page: a call nested in a tag's
+    parameter stands there as one character."""
+    view = as_view(page)
+    wanted = names | tag_names(template)
+    calls: list[TagCall] = []
+    for offset, v in ((0, view), *view.bodies):
+        for node, key in zip(v.nodes, v.keys, strict=True):
+            if key is None or key not in wanted:
+                continue
+            a, b = node.parts[0][2], node.end - 2  # from the first "|" to the closing braces
+            readable = not v.removes(a, b, INCLUSION) and not _UNREADABLE.intersection(v.visible(a, b, _NESTED))
+            nested = offset > 0 or node.start in v.enclosed
+            calls.append(
+                TagCall(node.start + offset, node.end + offset, _tag_of(v.params(node, _NESTED)), readable, nested)
+            )
+    return tuple(sorted(calls, key=lambda c: c.start))
 
 
 def _line_start(text: str, pos: int) -> int:
@@ -286,10 +236,12 @@ def _blank(text: str, start: int, end: int, holes: list[tuple[int, int]]) -> boo
     return True
 
 
-def find_tag(text: str, template: str, names: frozenset[str] = frozenset()) -> TagLine | None:
+def find_tag(page: View | str, template: str, names: frozenset[str] = frozenset()) -> TagLine | None:
     """The tag that counts: the first real tag outside other templates, else the first nested one,
     else ``None``. Its ``start``/``end`` span what removing it alone removes (see :class:`TagLine`)."""
-    calls = find_tags(text, template, names)
+    view = as_view(page)
+    text = view.text
+    calls = find_tags(view, template, names)
     if not calls:
         return None
     call = next((c for c in calls if not c.nested), calls[0])
@@ -349,13 +301,16 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-def retag(text: str, tag: Tag | None, template: str, names: frozenset[str] = frozenset()) -> str:
-    """``text`` with exactly one real tag saying ``tag`` (none for ``None``); nothing else changes,
-    byte for byte. The rules are in the module's docstring; ``names`` as for :func:`find_tags`.
+def retag(page: View | str, tag: Tag | None, template: str, names: frozenset[str] = frozenset()) -> str:
+    """The page's text with exactly one real tag saying ``tag`` (none for ``None``); nothing else
+    changes, byte for byte. The rules are in the module's docstring; ``names`` as for
+    :func:`find_tags`.
 
     Linear in the size of the page; a page whose removals join bytes in the middle of a line is
-    scanned once more to check that it reads as intended."""
-    calls = find_tags(text, template, names)
+    read once more to check that it reads as intended."""
+    view = as_view(page)
+    text = view.text
+    calls = find_tags(view, template, names)
     keep = None if tag is None else next((c for c in calls if not c.nested), None)
     edits: list[tuple[int, int, str]] = []
     if keep is not None and tag is not None and (not keep.readable or keep.tag != tag):
@@ -370,7 +325,7 @@ def retag(text: str, tag: Tag | None, template: str, names: frozenset[str] = fro
     removals = _removals(text, cuts, glue_all=False)
     out = _apply(text, edits + removals)
     joined = any(not new and a != _line_start(text, a) for a, _b, new in removals)
-    if joined and not _reads_as(text, out, edits + removals, keep is not None, (tag, template, names)):
+    if joined and not _reads_as(view, out, edits + removals, keep is not None, (tag, template, names)):
         out = _apply(text, edits + _removals(text, cuts, glue_all=True))
     if tag is not None and keep is None:
         first_break = text.find("\n")
@@ -380,15 +335,17 @@ def retag(text: str, tag: Tag | None, template: str, names: frozenset[str] = fro
 
 
 def _reads_as(
-    text: str, out: str, edits: list[tuple[int, int, str]], kept: bool, wanted: tuple[Tag | None, str, frozenset[str]]
+    view: View, out: str, edits: list[tuple[int, int, str]], kept: bool, wanted: tuple[Tag | None, str, frozenset[str]]
 ) -> bool:
-    """Whether ``out`` (``text`` with ``edits``, before a new top line is added) reads as intended:
-    comments and unparsed tags where they were, and either no real tag or, when one was ``kept``,
-    that one alone, readable, top-level, saying the wanted tag."""
+    """Whether ``out`` (the page with ``edits``, before a new top line is added) reads as intended:
+    comments, extension tags and ``<includeonly>`` where they were, and either no real tag or,
+    when one was ``kept``, that one alone, readable, top-level, saying the wanted tag."""
     tag, template, names = wanted
-    if _masked(out) != _apply(_masked(text), edits):
+    after = read(out, view.tags)
+    masked_edits = [(a, b, read(new, view.tags).masked) for a, b, new in edits]
+    if after.masked != _apply(view.masked, masked_edits):
         return False
-    calls = find_tags(out, template, names)
+    calls = find_tags(after, template, names)
     if not kept:
         return not calls
     return len(calls) == 1 and calls[0].readable and not calls[0].nested and calls[0].tag == tag

@@ -24,7 +24,8 @@ from bot.changes import Change, RecentChanges
 from bot.errors import EditConflict, PageProtected
 from bot.model import PageSnapshot
 from bot.parse import find_infobox, name_set
-from bot.wiki import Saved
+from bot.wiki import Saved, SiteRead
+from bot.wikitext import DEFAULT_EXTENSION_TAGS
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -57,6 +58,8 @@ class FakeWiki:
     time: dt.datetime = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
     """The wiki's clock (a day before the job tests' ``NOW``)."""
     log: list[tuple[dt.datetime, str, Change]] = field(default_factory=list)
+    extension_tags: frozenset[str] = DEFAULT_EXTENSION_TAGS
+    """What ``meta=siteinfo&siprop=extensiontags`` answers (Meta-Wiki's list)."""
     """(when, by whom, what) of every change, oldest first."""
     _revids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
     _pageids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -122,6 +125,9 @@ class FakeWiki:
     def read(self, titles: Sequence[str]) -> dict[str, PageSnapshot | None]:
         self.requests += max(1, (len(titles) + 49) // 50)
         return {t: self.pages.get(t) for t in titles}
+
+    def read_site(self, titles: Sequence[str]) -> SiteRead:
+        return SiteRead(self.read(titles), self.extension_tags)
 
     def server_time(self) -> dt.datetime:
         self.requests += 1

@@ -46,6 +46,15 @@ class Saved:
         return self.applied_on != self.base_revid
 
 
+@dataclass(frozen=True, slots=True)
+class SiteRead:
+    """A few named pages and the wiki's extension tags, read in one request (:meth:`Gateway.read_site`)."""
+
+    pages: dict[str, PageSnapshot | None]
+    extension_tags: frozenset[str]
+    """Lower-case names, without brackets (``meta=siteinfo&siprop=extensiontags``)."""
+
+
 class Gateway(Protocol):
     """What one pass needs from a wiki. Every method may raise a ``bot.errors.WikiError``."""
 
@@ -82,6 +91,11 @@ class Gateway(Protocol):
     def read(self, titles: Sequence[str]) -> dict[str, PageSnapshot | None]:
         """Current revisions of a few named pages in one request per 50 titles; ``None`` for a
         page that does not exist. Keys are the titles as given."""
+        ...
+
+    def read_site(self, titles: Sequence[str]) -> SiteRead:
+        """As :meth:`read`, and the wiki's extension tags in the same request (a pass's first read:
+        the tags decide how every page of the pass is read)."""
         ...
 
     def created_since(self, namespaces: Sequence[int], since: dt.datetime) -> frozenset[str]:

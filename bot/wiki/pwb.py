@@ -41,7 +41,7 @@ from bot.changes import RecentChanges
 from bot.config import SiteConfig
 from bot.errors import EditConflict, LoginFailed, WikiError, WikiUnavailable
 from bot.model import PageSnapshot
-from bot.wiki import Saved, changes
+from bot.wiki import Saved, SiteRead, changes
 from bot.wiki.ahead import read_ahead
 from bot.wiki.checks import (
     MAIN_PASSWORD_WARNING,
@@ -200,13 +200,24 @@ class PywikibotGateway:
     def read(self, titles: Sequence[str]) -> dict[str, PageSnapshot | None]:
         """Continued: an answer holds at most 8 MiB, so several ~2 MB pages (summary subpages)
         arrive over several responses; a page whose text comes later is not a missing page."""
+        return self._read(titles, {}, [])
+
+    def read_site(self, titles: Sequence[str]) -> SiteRead:
+        """:meth:`read` with ``meta=siteinfo&siprop=extensiontags`` in its first request."""
+        tags: list[str] = []
+        pages = self._read(titles, {"meta": "siteinfo", "siprop": "extensiontags"}, tags)
+        return SiteRead(pages, frozenset(t.strip("<>").lower() for t in tags))
+
+    def _read(self, titles: Sequence[str], extra: dict[str, str], tags: list[str]) -> dict[str, PageSnapshot | None]:
         out: dict[str, PageSnapshot | None] = {}
         for i in range(0, len(titles), LOW_LIMIT):
             chunk = list(titles[i : i + LOW_LIMIT])
             alias: dict[str, str] = {}
             pending: dict[int, dict[str, Any]] = {}
-            for data in self._continued({"titles": "|".join(chunk), **self._page_props()}):
+            params = {"titles": "|".join(chunk), **self._page_props(), **(extra if i == 0 else {})}
+            for data in self._continued(params):
                 alias.update({n["to"]: n["from"] for n in data.get("query", {}).get("normalized", [])})
+                tags += data.get("query", {}).get("extensiontags", [])
                 merge_pages(pending, data)
             found = {alias.get(page["title"], page["title"]): self._snapshot(page) for page in pending.values()}
             for title in chunk:

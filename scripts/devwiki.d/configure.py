@@ -7,6 +7,9 @@ Writes, under the data directory (.devwiki/):
   pywikibot/user-password.py             the bot's BotPassword (mode 600)
   credentials.json                       API URL and passwords for the tests (mode 600)
 
+LocalSettings.php gets Meta-Wiki's extension tags from the repository's config/bot.toml
+(``[site] extension_tags``, the one list; ``--site-config`` to read another file).
+
 Every file is rewritten whole on each start, so a changed port or template takes effect, and is
 readable by its owner only. The passwords come from the secrets file (--secrets, secrets.env),
 never from the command line, where every local user could read them.
@@ -18,6 +21,7 @@ import argparse
 import json
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 from devsecrets import load, write_private
@@ -40,6 +44,21 @@ def render(template: Path, values: dict[str, str]) -> str:
     if left:
         sys.exit(f"configure.py: {template}: no value for {', '.join(left)}")
     return text
+
+
+#: A tag name as MediaWiki lower-cases it (bot/config.py checks the same when the bot loads the file).
+TAG_NAME = re.compile(r"[a-z0-9][a-z0-9_.:-]*")
+
+
+def extension_tags(site_config: Path) -> str:
+    """``[site] extension_tags`` of the bot's config as a PHP array literal, sorted."""
+    try:
+        tags = tomllib.loads(site_config.read_text(encoding="utf-8"))["site"]["extension_tags"]
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        sys.exit(f"configure.py: {site_config}: no readable [site] extension_tags ({exc})")
+    if not isinstance(tags, list) or not tags or not all(isinstance(t, str) and TAG_NAME.fullmatch(t) for t in tags):
+        sys.exit(f"configure.py: {site_config}: [site] extension_tags must be a list of lower-case tag names")
+    return "[ " + ", ".join(f"'{t}'" for t in sorted(set(tags))) + " ]"
 
 
 def user_config(sample: Path, bot_user: str) -> str:
@@ -79,6 +98,8 @@ def main() -> None:
         "sample",
     ):
         parser.add_argument("--" + name, required=True)
+    repo = Path(__file__).resolve().parents[2]
+    parser.add_argument("--site-config", default=str(repo / "config" / "bot.toml"))
     args = parser.parse_args()
     secrets = load(Path(args.secrets))
     admin_password, bot_password = secrets["ADMIN_PASSWORD"], secrets["BOT_PASSWORD"]
@@ -92,7 +113,12 @@ def main() -> None:
         data / "LocalSettings.php",
         render(
             support / "LocalSettings.php.in",
-            {"HOST": args.host, "PORT": args.port, "DATA": str(data)},
+            {
+                "HOST": args.host,
+                "PORT": args.port,
+                "DATA": str(data),
+                "EXTENSION_TAGS": extension_tags(Path(args.site_config)),
+            },
         ),
     )
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from bot.model import Param
-from bot.parse import find_infobox, find_infobox_full, name_set, normalize_name
+from bot.parse import find_infobox, name_set
 from bot.rules import Rules
+from bot.titles import NS_TEMPLATE, title_key
 from tests.conftest import corpus_pages
+from tests.second_opinion import find_infobox_full
 
 NAMES = name_set(["Partnership infobox", "Infobox partnership"])
 BOX = "{{Partnership infobox|partner=Kiwix|status=active}}"
@@ -92,10 +94,10 @@ def test_pipes_inside_links_templates_and_comments_do_not_split() -> None:
     assert box.values["partner"] == "P"
 
 
-def test_normalize_name() -> None:
-    assert normalize_name(" template:partnership_infobox ") == "Partnership infobox"
-    assert normalize_name("Ébauche") == "Ébauche"
-    assert normalize_name("émission") == "Émission"
+def test_title_key_of_a_template_name() -> None:
+    assert title_key(" template:partnership_infobox ", NS_TEMPLATE) == "Partnership infobox"
+    assert title_key("Ébauche", NS_TEMPLATE) == "Ébauche"
+    assert title_key("émission", NS_TEMPLATE) == "Émission"
 
 
 def test_large_region_uses_the_linear_splitter_with_the_same_result() -> None:

@@ -17,7 +17,6 @@ from bot.tagging import (
     call_name,
     find_tag,
     find_tags,
-    parse_params,
     retag,
     tag_for,
     tag_names,
@@ -115,26 +114,40 @@ def test_tag_names_hold_the_template_and_its_redirects_as_calls_name_them() -> N
         (" template : Partnership incomplete ", "Partnership incomplete"),
         (":Template:Partnership incomplete", "Partnership incomplete"),
         ("safesubst:Partnership incomplete", "Partnership incomplete"),
-        ("SAFESUBST: msg:raw:partnership incomplete", "Partnership incomplete"),
+        ("SAFESUBST:msg:raw:partnership incomplete", "Partnership incomplete"),
+        ("SAFESUBST: msg:Partnership incomplete", "Msg:Partnership incomplete"),  # a modifier only right at the start
         ("Partnership<!-- x --> incomplete", "Partnership incomplete"),
         (":old notice", ":Old notice"),
         ("Old notice", "Old notice"),
-        ("subst:Partnership incomplete", "Subst:Partnership incomplete"),
-        ("msgnw:Partnership incomplete", "Msgnw:Partnership incomplete"),
+        ("msg:raw:Partnership incomplete", "Partnership incomplete"),
+        ("Partnership incomplete#top", "Partnership incomplete"),
+        ("Partnership&#32;incomplete", "Partnership incomplete"),
+        ("Partnership incomplete\u200e", "Partnership incomplete"),
+        ("subst:Partnership incomplete", None),  # literal text on a page as viewed
+        ("msgnw:Partnership incomplete", None),  # the template's source, not the notice
+        ("raw:msg:Partnership incomplete", "Msg:Partnership incomplete"),  # msg: only before raw:
+        ("Partnership\tincomplete", None),
     ],
 )
-def test_call_name_resolves_as_mediawiki(written: str, name: str) -> None:
+def test_call_name_resolves_as_mediawiki(written: str, name: str | None) -> None:
     assert call_name(written) == name
 
 
 # --- find_tags / find_tag -------------------------------------------------------------------------
 
 
-def test_parse_params_tolerates_spaces_repeats_and_empty_items() -> None:
-    assert parse_params("| missing = b , a,,a, |invalid=|problem= multiple_infoboxes ") == Tag(
-        ("a", "b"), (), "multiple_infoboxes"
-    )
-    assert parse_params("|missing=a|missing=c|x=1|positional") == Tag(("c",))
+@pytest.mark.parametrize(
+    ("params", "tag"),
+    [
+        ("| missing = b , a,,a, |invalid=|problem= multiple_infoboxes ", Tag(("a", "b"), (), "multiple_infoboxes")),
+        ("|missing=a|missing=c|x=1|positional", Tag(("c",))),
+        ("|Missing=a|missing\u00a0=b", Tag()),  # names are case-sensitive and trimmed as PHP trims
+        ("|missing=a<!-- b -->,c", Tag(("a", "c"))),
+    ],
+)
+def test_parameters_tolerate_spaces_repeats_and_empty_items(params: str, tag: Tag) -> None:
+    (call,) = find_tags("{{Partnership incomplete" + params + "}}", T)
+    assert call.tag == tag
 
 
 @pytest.mark.parametrize(
