@@ -12,7 +12,7 @@ from bot.config import SiteConfig
 from bot.errors import ConfigError
 from bot.wiki.checks import check_namespaces
 from bot.wiki.pwb import _in_namespaces
-from bot.wiki.support import hide_secrets_in_pywikibot_logs, redact, wiki_error
+from bot.wiki.support import hide_secrets_in_pywikibot_logs, redact
 
 SITE = SiteConfig(family="devwiki", code="en", namespaces=(0, 100), maxlag=5, max_retries=2, retry_wait=1)
 
@@ -66,12 +66,3 @@ def test_listings_drop_pages_outside_the_namespaces_asked_for() -> None:
     assert not _in_namespaces({"ns": 10, "title": "Template:A"}, (0,))
     assert not _in_namespaces({"title": "No namespace given"}, (0,))
 
-
-def test_a_wiki_error_is_one_line() -> None:
-    """MediaWiki's texts can hold line breaks (a failed login's does): the message stays one line."""
-    from pywikibot.exceptions import APIError  # the edge's own exception, as the gateway receives it
-
-    error = wiki_error(APIError("failed", "Incorrect username or password entered.\nPlease try again."), "logging in")
-    assert (
-        str(error) == "logging in: the wiki answered failed: Incorrect username or password entered. Please try again."
-    )
