@@ -65,4 +65,3 @@ def test_listings_drop_pages_outside_the_namespaces_asked_for() -> None:
     assert _in_namespaces({"ns": 0, "title": "A"}, (0,))
     assert not _in_namespaces({"ns": 10, "title": "Template:A"}, (0,))
     assert not _in_namespaces({"title": "No namespace given"}, (0,))
-
