@@ -221,44 +221,61 @@ class View:
                 if len(runs) > CANDIDATE_LIMIT:
                     return None
         found: dict[int, Node] = {}
+        local: list[Node] = []  # every node inside a run read: enough for any range inside one
         for start in runs:
-            for raw in scan_braces(self.text, self.angles, self.elements, start=start, single=True):
-                node = Node(*raw)
-                if not node.argument and call_key(self.visible(node.parts[0][0], node.parts[0][2], "{")) in keys:
-                    found.setdefault(node.start, node)
+            local += (
+                Node(*raw) for raw in scan_braces(self.text, self.angles, self.elements, start=start, single=True)
+            )
+        local.sort(key=lambda n: (n.start, n.end))
+        self.__dict__["_local"] = (local, [n.start for n in local])
+        for node in local:
+            if not node.argument and call_key(self.name(node)) in keys:
+                found.setdefault(node.start, node)
         return [found[start] for start in sorted(found)]
 
+    def _outermost(self, start: int, end: int) -> list[Node]:
+        """The nodes in ``text[start:end]`` not inside another one there, in page order: from the
+        whole brace pass, or, before it ran, from the runs :meth:`named` read (every range asked
+        then lies inside one of them)."""
+        nodes, starts = (
+            (self.nodes, self._starts)
+            if "nodes" in self.__dict__ or "_local" not in self.__dict__
+            else self.__dict__["_local"]
+        )
+        out = []
+        j = bisect.bisect_left(starts, start)
+        while j < len(nodes) and nodes[j].start < end:
+            out.append(nodes[j])
+            j = bisect.bisect_left(starts, nodes[j].end, j + 1)
+        return out
+
     def visible(self, start: int, end: int, nested: str | None = None) -> str:
-        """``text[start:end]`` as a template receives it: removed ranges left out, extension
-        elements as written. With ``nested``, each outermost node in the range stands as that
-        string instead of its text, so that reading each of many nested calls stays linear."""
+        """``text[start:end]`` as a template receives it, unexpanded: removed ranges left out,
+        extension elements as written, and nested templates and arguments as written, whole
+        (what the page as viewed leaves out inside them is theirs to drop when they expand). With
+        ``nested``, each of those nodes stands as that string instead, so that reading each of
+        many nested calls stays linear."""
         plain = self.text[start:end]
-        if "<" not in plain and "{" not in plain:  # no removed range (they start at "<" or the
+        braces = "{" in plain
+        if "<" not in plain and not braces:  # no removed range (they start at "<" or at the
             return plain  # blanks before an eaten comment, in the same part) and no node
-        skips: list[tuple[int, int, str]] = []
+        skips: list[tuple[int, int, str | None]] = []
         i = bisect.bisect_left(self._removed_starts, start)
         while i < len(self.removed) and self.removed[i][0] < end:
             skips.append((self.removed[i][0], min(self.removed[i][1], end), ""))
             i += 1
-        if nested is not None:
-            j = bisect.bisect_left(self._starts, start)
-            inner: list[tuple[int, int, str]] = []
-            while j < len(self.nodes) and self.nodes[j].start < end:
-                node = self.nodes[j]
-                inner.append((node.start, node.end, nested))
-                j = bisect.bisect_left(self._starts, node.end, j + 1)
-            if inner:  # a removed range is inside a node or apart from it: keep the outer one
-                merged: list[tuple[int, int, str]] = []
-                for skip in sorted(skips + inner):
-                    if not merged or skip[0] >= merged[-1][1]:
-                        merged.append(skip)
-                skips = merged
-        if not skips:
-            return self.text[start:end]
+        inner = self._outermost(start, end) if braces else []
+        if inner:  # a removed range is inside a node or apart from it: the node decides
+            merged: list[tuple[int, int, str | None]] = []
+            for skip in sorted(skips + [(n.start, n.end, nested) for n in inner], key=lambda k: k[0]):
+                if not merged or skip[0] >= merged[-1][1]:
+                    merged.append(skip)
+            skips = merged
         out, pos = [], start
         for a, b, stand in skips:
-            out += [self.text[pos:a], stand]
-            pos = b
+            if stand is not None:
+                out += [self.text[pos:a], stand]
+                pos = b
         out.append(self.text[pos:end])
         return "".join(out)
 
