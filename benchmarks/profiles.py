@@ -59,7 +59,10 @@ CATEGORIES = [
     ("waiting for the wiki (HTTP response)", ("socket.py", "ssl.py", "http/client.py", "selectors.py")),
     ("JSON decoding", ("json/decoder.py", "json/__init__.py")),
     ("mwparserfromhell", ("mwparserfromhell/",)),
-    ("parse (bot/parse.py, wikitext.py)", ("bot/parse.py", "bot/wikitext.py")),
+    (
+        "read and parse (bot/parse.py and the reader)",
+        ("bot/parse.py", "bot/wikitext.py", "bot/angles.py", "bot/preprocess.py", "bot/titles.py"),
+    ),
     ("validate (bot/validate.py, values.py)", ("bot/validate.py", "bot/values.py")),
     ("plan/tagging/render", ("bot/plan.py", "bot/tagging.py", "bot/render.py", "bot/publish.py")),
     ("diffs (difflib)", ("difflib.py",)),

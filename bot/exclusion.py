@@ -30,7 +30,10 @@ from Pywikibot: ``{{nobots|}}`` (one empty positional parameter) lists nobody an
 
 Differences from Pywikibot, on purpose: names compare case-insensitively, with ``_`` equal to
 space and whitespace folded, and only the part before ``@`` counts (a BotPassword login
-``PartnershipBot@tracker`` is the user ``PartnershipBot``); ``all`` is case-insensitive too.
+``PartnershipBot@tracker`` is the user ``PartnershipBot``); ``all`` is case-insensitive too. The
+page is read as MediaWiki shows it (contract §1.1): an unclosed ``<includeonly>`` hides the rest of
+the page, extension tags are the wiki's, a call's name resolves as MediaWiki resolves it
+(``{{Template:Nobots}}``, ``{{safesubst:nobots}}``; not ``{{:Nobots}}``, a main-namespace page).
 Pywikibot's per-family "edit restricted" and archive templates are not known here.
 """
 

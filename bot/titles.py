@@ -135,10 +135,19 @@ def _key(ns: int, title: str) -> str | None:
     return f"{name}:{title}" if name else None
 
 
-@functools.lru_cache(maxsize=4096)
 def call_key(name: str) -> str | None:
     """The key of the page a call named ``name`` transcludes on a page as viewed, or None when it
-    transcludes no page (``subst:``, ``msgnw:``, a parser function, an invalid title)."""
+    transcludes no page (``subst:``, ``msgnw:``, a parser function, an invalid title). Linear in
+    the name's length; names up to 300 characters are remembered."""
+    return _call_key(name) if len(name) <= 300 else _resolve(name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _call_key(name: str) -> str | None:
+    return _resolve(name)
+
+
+def _resolve(name: str) -> str | None:
     part = name.strip(_PHP_TRIM)
     m = _SUBST.match(part)
     if m:
@@ -157,7 +166,6 @@ def call_key(name: str) -> str | None:
     return None if split is None else _key(*split)
 
 
-@functools.lru_cache(maxsize=1024)
 def title_key(title: str, default_ns: int = NS_MAIN) -> str | None:
     """The key of a page title as the wiki names it (main namespace unless prefixed), or of a
     template's name with ``default_ns=NS_TEMPLATE``; None for an invalid title."""

@@ -1,35 +1,19 @@
-"""The page as MediaWiki's preprocessor reads it, in one linear scan: :func:`read` gives a
+"""The page as MediaWiki's preprocessor reads it when the page is viewed: :func:`read` gives a
 :class:`View`, the one record the infobox finder (:mod:`bot.parse`), the tag finder
-(:mod:`bot.tagging`) and the exclusion check (:mod:`bot.exclusion`) share for a page, and
-:meth:`View.params` is the one parameter splitter they all use.
+(:mod:`bot.tagging`) and the exclusion check (:mod:`bot.exclusion`) share for a page, computed once
+per page; :meth:`View.params` is the one parameter splitter they all use, :meth:`View.keys` the one
+name resolution (:func:`bot.titles.call_key`).
 
-:func:`read` follows ``Preprocessor_Hash::buildDomTreeArrayFromText`` of MediaWiki 1.39 for a page
-as it is viewed (not transcluded), event by event:
+The reading follows ``Preprocessor_Hash::buildDomTreeArrayFromText`` of MediaWiki 1.39 in two linear
+halves that together are MediaWiki's one scan: :mod:`bot.angles` (comments, extension elements,
+inclusion tags: what a ``<`` does never depends on braces) when the view is made, then
+:mod:`bot.preprocess` (braces, brackets, pipes, equals signs, headings) when the view is first asked
+for its nodes. The infobox needs less: :meth:`View.named` reads only from the openings named like it
+when there are few (the pairing that follows a run of ``{`` does not depend on what lies before it).
 
-* ``<`` opens an element only for a listed name (the wiki's extension tags, ``includeonly``,
-  ``noinclude``, ``onlyinclude``; ASCII case-insensitive) followed by whitespace, ``/>`` or
-  ``>``, or a comment ``<!--``. An extension tag closed by ``</name\\s*>`` is an opaque node (its
-  body holds no templates, pipes or comments); one never closed is literal text — only its opening
-  tag is skipped — and a per-name "no closing tag after here" note and a "no ``>`` after here"
-  flag keep this linear, as in MediaWiki. ``<includeonly>…</includeonly>`` is dropped from the
-  page as viewed (unclosed and spelled in lower case: to the end of the page); the tags
-  ``<noinclude>``, ``</noinclude>``, ``<onlyinclude>``, ``</onlyinclude>`` are dropped, their
-  content kept.
-* A comment runs to the first ``-->`` (unclosed: to the end). When a run of comments separated by
-  spaces or tabs is alone on its line, the line goes with it: the spaces before, and the line
-  break after (MediaWiki's line-eating rule).
-* ``{{``/``{{{`` (templates, arguments), ``[[`` (links) and ``-{`` (language conversion) are
-  pushed with their run length; only the top's own closing (``}}``, ``]]``, ``}-``) closes, with
-  MediaWiki's counting (the innermost braces pair first; ``}}}`` closes an argument when three
-  opened). ``|`` starts a new part and the first ``=`` of a part splits name from value only while
-  a template, argument or ``-{`` is on top (not inside ``[[…]]`` or a heading). A run of ``=`` at
-  the start of a line opens a heading piece closed by the line break — except a single ``=`` where
-  a part's ``=`` is awaited (MediaWiki's DWIM rule). Links and ``-{…}-`` make no node; their
-  content is literal text, their inner nodes stay. Whatever is still open at the end is literal
-  text, its inner closed nodes stay.
-
-Offsets are those of the text as given (str indices); every special character is ASCII, so this
-is MediaWiki's byte-wise reading of the same UTF-8 text.
+Offsets are those of the text as given (str indices); every special character is ASCII, so this is
+MediaWiki's byte-wise reading of the same UTF-8 text. A pathological page stays linear: 5 MB of
+``{{`` or of unclosed ``<ref>`` read in well under a second (``./scripts/bench-check``).
 """
 
 from __future__ import annotations
@@ -37,10 +21,11 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.angles import COMMENT, INCLUSION, Angles, Elements, elements, scan_angles
 from bot.model import Param
-from bot.preprocess import COMMENT, INCLUSION, scan
+from bot.preprocess import scan_braces
 from bot.titles import call_key
 
 __all__ = ["COMMENT", "INCLUSION", "MASK", "Node", "View", "php_trim", "read"]
@@ -91,19 +76,18 @@ class Node:
 
 def read(text: str, tags: frozenset[str] = DEFAULT_EXTENSION_TAGS) -> View:
     """The page ``text`` as MediaWiki's preprocessor reads it when the page is viewed, with
-    ``tags`` (lower case) as the wiki's extension tags. Linear in the size of the page."""
-    found = scan(text, tags)
-    nodes = tuple(Node(*n) for n in sorted(found.nodes))
-    return View(text, tags, nodes, tuple(found.removed), tuple(found.opaque), tuple(found.comments))
+    ``tags`` (lower case) as the wiki's extension tags. Linear in the size of the page: the
+    ``<`` pass here, the brace pass when the view is first asked for its nodes."""
+    el = elements(tags, False)
+    return View(text, tags, scan_angles(text, el), el)
 
 
 def read_markers(text: str, tags: frozenset[str], until: int | None = None) -> View:
     """``text`` read for the bot's markers: as :func:`read`, but ``<noinclude>`` and
     ``<onlyinclude>`` are left out with their content like ``<includeonly>`` (unclosed: to the
-    end); with ``until``, only as far as needed to read the text up to that offset."""
-    found = scan(text, tags, hide_inclusion=True, until=until)
-    nodes = tuple(Node(*n) for n in sorted(found.nodes))
-    return View(text, tags, nodes, tuple(found.removed), tuple(found.opaque), tuple(found.comments))
+    end); with ``until``, braces only as far as needed to read the text up to that offset."""
+    el = elements(tags, True)
+    return View(text, tags, scan_angles(text, el), el, until)
 
 
 def as_view(page: View | str, tags: frozenset[str] = DEFAULT_EXTENSION_TAGS) -> View:
@@ -111,24 +95,50 @@ def as_view(page: View | str, tags: frozenset[str] = DEFAULT_EXTENSION_TAGS) -> 
     return page if isinstance(page, View) else read(page, tags)
 
 
+#: Above this many openings named as asked, one brace pass over the page is cheaper than one short
+#: pass from each opening (and keeps pathological pages linear).
+CANDIDATE_LIMIT = 4
+#: A run of ``{`` (found by its literal start, then taken whole: a run is never searched twice).
+_OPENING = re.compile(r"\{\{+")
+#: The name after a run of ``{``, up to the first ``|`` or ``}}`` (no brace or bracket in it).
+_NAME = re.compile(r"[^|{}\[\]]*(?=\||\}\})")
+
+
 @dataclass(frozen=True)
 class View:
     """One page as the preprocessor reads it: the one record the infobox, the tag and the
-    exclusion templates are read from.
+    exclusion templates are read from, computed once per page (its parts when first asked).
 
-    ``nodes``: every closed template and argument, by start offset (their spans nest);
-    ``removed``: ``(start, end, kind)`` ranges the page as viewed leaves out — comments with the
-    line they eat (``COMMENT``), ``<includeonly>`` sections and inclusion tags (``INCLUSION``);
-    ``opaque``: ``(start, end, name, body start, body end)`` of extension elements (kept as
-    written, nothing inside them read); ``comments``: where each comment's ``<!--`` is.
-    ``removed`` and ``opaque`` are sorted and disjoint."""
+    :attr:`nodes`: every closed template and argument, by start offset (their spans nest);
+    :attr:`removed`: ``(start, end, kind)`` ranges the page as viewed leaves out — comments with
+    the line they eat (``COMMENT``), ``<includeonly>`` sections and inclusion tags
+    (``INCLUSION``); :attr:`opaque`: ``(start, end, name, body start, body end)`` of extension
+    elements (kept as written, nothing inside them read); :attr:`comments`: where each comment's
+    ``<!--`` is. ``removed`` and ``opaque`` are sorted and disjoint."""
 
     text: str
     tags: frozenset[str]
-    nodes: tuple[Node, ...]
-    removed: tuple[tuple[int, int, str], ...]
-    opaque: tuple[tuple[int, int, str, int, int], ...]
-    comments: tuple[int, ...]
+    angles: Angles = field(repr=False)
+    elements: Elements = field(repr=False)
+    until: int | None = None
+
+    @property
+    def removed(self) -> list[tuple[int, int, str]]:
+        return self.angles.removed
+
+    @property
+    def opaque(self) -> list[tuple[int, int, str, int, int]]:
+        return self.angles.opaque
+
+    @property
+    def comments(self) -> list[int]:
+        return self.angles.comments
+
+    @functools.cached_property
+    def nodes(self) -> tuple[Node, ...]:
+        """Every closed template and argument, by start offset (the brace pass, once)."""
+        found = scan_braces(self.text, self.angles, self.elements, until=self.until)
+        return tuple(Node(*n) for n in sorted(found))
 
     @functools.cached_property
     def _starts(self) -> list[int]:
@@ -184,40 +194,88 @@ class View:
         return tuple(out)
 
     def named(self, keys: frozenset[str]) -> list[Node]:
-        """The templates whose key is one of ``keys``, by start offset."""
+        """The templates whose key is one of ``keys``, by start offset. Before the brace pass has
+        run, a page with at most :data:`CANDIDATE_LIMIT` openings whose name (up to the first
+        ``|``, as written) is one of ``keys`` is read from those openings only."""
+        if "nodes" not in self.__dict__:
+            found = self._named_from_openings(keys)
+            if found is not None:
+                return found
         return [n for n, k in zip(self.nodes, self.keys, strict=True) if k is not None and k in keys]
 
+    def _named_from_openings(self, keys: frozenset[str]) -> list[Node] | None:
+        runs: list[int] = []
+        named: dict[str, bool] = {}  # a name as written → whether it is one of keys
+        masked = self.masked
+        for m in _OPENING.finditer(masked):
+            if (name := _NAME.match(masked, m.end())) is None:
+                continue
+            written = name.group()
+            hit = named.get(written)
+            if hit is None:
+                hit = call_key(self.visible(name.start(), name.end(), nested="{")) in keys
+                if MASK not in written:  # (masked text stands for what it hides: no shortcut then)
+                    named[written] = hit
+            if hit:
+                runs.append(m.start())
+                if len(runs) > CANDIDATE_LIMIT:
+                    return None
+        found: dict[int, Node] = {}
+        local: list[Node] = []  # every node inside a run read: enough for any range inside one
+        for start in runs:
+            local += (
+                Node(*raw) for raw in scan_braces(self.text, self.angles, self.elements, start=start, single=True)
+            )
+        local.sort(key=lambda n: (n.start, n.end))
+        self.__dict__["_local"] = (local, [n.start for n in local])
+        for node in local:
+            if not node.argument and call_key(self.name(node)) in keys:
+                found.setdefault(node.start, node)
+        return [found[start] for start in sorted(found)]
+
+    def _outermost(self, start: int, end: int) -> list[Node]:
+        """The nodes in ``text[start:end]`` not inside another one there, in page order: from the
+        whole brace pass, or, before it ran, from the runs :meth:`named` read (every range asked
+        then lies inside one of them)."""
+        nodes, starts = (
+            (self.nodes, self._starts)
+            if "nodes" in self.__dict__ or "_local" not in self.__dict__
+            else self.__dict__["_local"]
+        )
+        out = []
+        j = bisect.bisect_left(starts, start)
+        while j < len(nodes) and nodes[j].start < end:
+            out.append(nodes[j])
+            j = bisect.bisect_left(starts, nodes[j].end, j + 1)
+        return out
+
     def visible(self, start: int, end: int, nested: str | None = None) -> str:
-        """``text[start:end]`` as a template receives it: removed ranges left out, extension
-        elements as written. With ``nested``, each outermost node in the range stands as that
-        string instead of its text, so that reading each of many nested calls stays linear."""
+        """``text[start:end]`` as a template receives it, unexpanded: removed ranges left out,
+        extension elements as written, and nested templates and arguments as written, whole
+        (what the page as viewed leaves out inside them is theirs to drop when they expand). With
+        ``nested``, each of those nodes stands as that string instead, so that reading each of
+        many nested calls stays linear."""
         plain = self.text[start:end]
-        if "<" not in plain and "{" not in plain:  # no removed range (they start at "<" or the
+        braces = "{" in plain
+        if "<" not in plain and not braces:  # no removed range (they start at "<" or at the
             return plain  # blanks before an eaten comment, in the same part) and no node
-        skips: list[tuple[int, int, str]] = []
+        skips: list[tuple[int, int, str | None]] = []
         i = bisect.bisect_left(self._removed_starts, start)
         while i < len(self.removed) and self.removed[i][0] < end:
             skips.append((self.removed[i][0], min(self.removed[i][1], end), ""))
             i += 1
-        if nested is not None:
-            j = bisect.bisect_left(self._starts, start)
-            inner: list[tuple[int, int, str]] = []
-            while j < len(self.nodes) and self.nodes[j].start < end:
-                node = self.nodes[j]
-                inner.append((node.start, node.end, nested))
-                j = bisect.bisect_left(self._starts, node.end, j + 1)
-            if inner:  # a removed range is inside a node or apart from it: keep the outer one
-                merged: list[tuple[int, int, str]] = []
-                for skip in sorted(skips + inner):
-                    if not merged or skip[0] >= merged[-1][1]:
-                        merged.append(skip)
-                skips = merged
-        if not skips:
-            return self.text[start:end]
+        inner = self._outermost(start, end) if braces else []
+        if inner:  # a removed range is inside a node or apart from it: the node decides
+            merged: list[tuple[int, int, str | None]] = []
+            for skip in sorted(skips + [(n.start, n.end, nested) for n in inner], key=lambda k: k[0]):
+                if not merged or skip[0] >= merged[-1][1]:
+                    merged.append(skip)
+            skips = merged
         out, pos = [], start
         for a, b, stand in skips:
-            out += [self.text[pos:a], stand]
-            pos = b
+            if stand is not None:
+                out += [self.text[pos:a], stand]
+                pos = b
         out.append(self.text[pos:end])
         return "".join(out)
 
