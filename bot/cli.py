@@ -178,8 +178,7 @@ def _edits_outside_a_pass(config: Config, what: str, *, dry_run: bool = False) -
         return
     from bot.lock import RunLock
     from bot.runner import lock_path
-    from bot.selection import MARK_KEY
-    from bot.state import StateStore
+    from bot.state import MARK_KEY, StateStore
 
     with RunLock(lock_path(config), wait=True, what=what):
         with StateStore(config.run.state_path) as store:

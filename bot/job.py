@@ -40,12 +40,21 @@ from bot.errors import (
     SafetyStop,
     WikiError,
 )
-from bot.model import PageSnapshot, RunReport, Skip
+from bot.model import PageRecord, PageSnapshot, RunReport, Skip
 from bot.parse import name_set
 from bot.plan import Policy
 from bot.render import Row
 from bot.saving import SavePhase
-from bot.state import PageRecord, StateStore
+from bot.state import (
+    FINGERPRINT_KEY,
+    MARK_KEY,
+    NAMES_KEY,
+    RECHECK_KEY,
+    SAVING_KEY,
+    SUMMARY_KEY,
+    TAG_NAMES_KEY,
+    StateStore,
+)
 from bot.tagging import tag_names
 from bot.tally import Tally
 from bot.wiki import Gateway
@@ -53,8 +62,6 @@ from bot.wiki import Gateway
 log = logging.getLogger("bot.job")
 
 Clock = Callable[[], dt.datetime]
-NAMES_KEY = "infobox_names"
-TAG_NAMES_KEY = "tag_names"
 
 
 class Pass(SavePhase):
@@ -100,7 +107,7 @@ class Pass(SavePhase):
         special, self.tags = site.pages, site.extension_tags or self.cfg.site.extension_tags
         self._check_shutoff(special[pages.shutoff])
         fingerprint = selection.fingerprint(self.cfg)  # once: a deploy during the pass is seen next time
-        same = self.store is not None and self.store.get(selection.FINGERPRINT_KEY) == fingerprint
+        same = self.store is not None and self.store.get(FINGERPRINT_KEY) == fingerprint
         cached_names = self.store.get(NAMES_KEY) if self.store and same else None
         incremental = (
             self.kind == "incremental"
@@ -172,7 +179,7 @@ class Pass(SavePhase):
         else:
             try:
                 if self.store and tally.edits:  # until this pass completes, its tags are not remembered
-                    self.store.set_meta(selection.SAVING_KEY, now.isoformat())
+                    self.store.set_meta(SAVING_KEY, now.isoformat())
                 self._save_edits(tally, names, policy, memory, now)
                 if writes:  # the shutoff is read again before each summary page is written
                     saved = publish.save_summary(
@@ -198,17 +205,15 @@ class Pass(SavePhase):
             meta = {
                 NAMES_KEY: json.dumps(sorted(names)),
                 TAG_NAMES_KEY: json.dumps({tag_template: sorted(policy.tag_names)}),
-                selection.MARK_KEY: sel.mark.isoformat(),
-                selection.FINGERPRINT_KEY: fingerprint,
+                MARK_KEY: sel.mark.isoformat(),
+                FINGERPRINT_KEY: fingerprint,
                 # a page read again while saving came out otherwise than in the table just written:
                 # the next pass rebuilds the table (it is not quiet) from the stored, fresh results
-                selection.SUMMARY_KEY: "0"
-                if tally.summary_failed(pages.summary) or tally.results() != results
-                else "1",
-                selection.RECHECK_KEY: json.dumps(sorted(tally.recheck)),
+                SUMMARY_KEY: "0" if tally.summary_failed(pages.summary) or tally.results() != results else "1",
+                RECHECK_KEY: json.dumps(sorted(tally.recheck)),
             }
             if not tally.tag_save_failed:  # else kept: a failed save may have reached the wiki (the next pass lists)
-                meta[selection.SAVING_KEY] = ""
+                meta[SAVING_KEY] = ""
             self.store.save_pass(
                 tally.records.values(),
                 self.kind,
@@ -230,7 +235,7 @@ class Pass(SavePhase):
         figures = self.store.counts()
         report = self._status_and_report(tally, status_page, now, (t0, req0), figures, f"{sel.how}, quiet", False)
         self.store.save_pass(
-            (), sel.kind, now, report.as_dict(), replace_all=False, meta={selection.MARK_KEY: sel.mark.isoformat()}
+            (), sel.kind, now, report.as_dict(), replace_all=False, meta={MARK_KEY: sel.mark.isoformat()}
         )
         return report
 
@@ -295,7 +300,7 @@ class Pass(SavePhase):
             self.store.save_pages([tally.records[pid] for pid in tally.saved if pid in tally.records])
         if self.store and tally.recheck:
             recheck = selection.stored_recheck(self.store) | tally.recheck
-            self.store.set_meta(selection.RECHECK_KEY, json.dumps(sorted(recheck)))
+            self.store.set_meta(RECHECK_KEY, json.dumps(sorted(recheck)))
 
     def _publish_stop(
         self, exc: SafetyStop, page: PageSnapshot | None, seen: int, complete: int, tally: Tally, now: dt.datetime

@@ -29,10 +29,10 @@ from bot.config import Config
 from bot.errors import FATAL, EditConflict, SafetyStop, WikiError
 from bot.exclusion import bots_allowed
 from bot.model import PageResult, PageSnapshot, Skip
+from bot.safety import shutoff_engaged
 from bot.split import size
 from bot.status import STAMP_PREFIX, is_old_format, migrated, needs_save, render_status, status_page
 from bot.wiki import Gateway
-from bot.wikitext import has_text_outside_comments
 
 log = logging.getLogger("bot.job")
 
@@ -377,7 +377,7 @@ def save_backoff_notice(gateway: Gateway, config: Config, notice: str | None) ->
     the shutoff is engaged, nor on a page the bot may not write. Returns whether it saved."""
     pages = gateway.read([config.pages.status, config.pages.shutoff])
     shutoff, status = pages[config.pages.shutoff], pages[config.pages.status]
-    if shutoff is not None and has_text_outside_comments(shutoff.text):
+    if shutoff_engaged(shutoff):
         return False
     if status is not None and (problem := _writable(status, gateway.user)):
         log.warning("back-off notice not saved on %s: %s", config.pages.status, problem)

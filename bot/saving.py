@@ -26,10 +26,9 @@ from bot.errors import (
     ShutoffEngaged,
     WikiError,
 )
-from bot.model import PageResult, PageSnapshot, Skip
+from bot.model import PageRecord, PageResult, PageSnapshot, Skip, TagMemory
 from bot.parse import find_infobox
 from bot.plan import Decision, Edit, Planned, Policy, decide
-from bot.state import PageRecord, TagMemory
 from bot.tally import Tally, skip
 from bot.validate import check_page
 from bot.wiki import Gateway, Saved

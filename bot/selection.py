@@ -35,19 +35,13 @@ from pathlib import Path
 
 from bot import changes, render, split
 from bot.config import Config
-from bot.model import PageSnapshot
+from bot.model import PageRecord, PageSnapshot
 from bot.plan import translation_page
-from bot.state import PageRecord, StateStore
+from bot.state import MARK_KEY, RECHECK_KEY, SAVING_KEY, SUMMARY_KEY, StateStore
 from bot.tally import is_changed
 from bot.wiki import Gateway
 
 log = logging.getLogger("bot.job")
-
-#: State keys (``meta`` table): the next mark, a pass saving tags right now, the summary's state.
-MARK_KEY, SAVING_KEY, SUMMARY_KEY = "changes_mark", "saving_since", "summary_current"
-FINGERPRINT_KEY = "settings_fingerprint"
-#: Page ids (a JSON list) the next pass reads whatever recent changes say (see ``Tally.recheck``).
-RECHECK_KEY = "recheck_pages"
 
 
 @dataclass

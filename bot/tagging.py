@@ -63,7 +63,6 @@ from bot.wikitext import INCLUSION, View, as_view, read
 #: (by the contract: ``invalid``, ``date_order``, ``nonfree_license``; also any code a rules file
 #: raises to severity error, so an incomplete page never gets an empty tag).
 MISSING_CODES = frozenset({"missing", "placeholder"})
-INVALID_CODES = frozenset({"invalid", "date_order", "nonfree_license"})
 
 #: Characters a field name may not hold to be written into the tag (they would break the call).
 _UNSAFE_FIELD = re.compile(r"[|{}\[\]=,<>\n\r]")

@@ -6,9 +6,8 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bot.model import PageResult, PageSnapshot, RunReport, Skip
+from bot.model import PageRecord, PageResult, PageSnapshot, RunReport, Skip
 from bot.plan import Planned
-from bot.state import PageRecord
 
 
 @dataclass

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.changes import MAX_MARK_AGE, Change, mark_usable, parse_mark, touched
+from bot.changes import MAX_MARK_AGE, mark_usable, parse_mark, touched
+from bot.model import Change
 
 NS = (0,)
 SUMMARY = "Partnership tracker"

@@ -8,12 +8,12 @@ import dataclasses
 import datetime as dt
 
 from bot.config import Config
-from bot.job import TAG_NAMES_KEY, Pass
-from bot.model import PageResult, PageSnapshot
+from bot.job import Pass
+from bot.model import PageResult, PageSnapshot, TagMemory
 from bot.parse import find_infobox, name_set
 from bot.plan import Decision, Policy, decide
 from bot.rules import Rules
-from bot.state import StateStore, TagMemory
+from bot.state import TAG_NAMES_KEY, StateStore
 from bot.tagging import tag_names
 from bot.validate import check_page
 from tests.fakes import FakeWiki

@@ -11,13 +11,12 @@ import logging
 
 import pytest
 
-from bot.changes import Change
 from bot.config import Config
 from bot.errors import Interrupted, WikiError
 from bot.job import Pass
-from bot.model import RunReport
-from bot.selection import MARK_KEY, SAVING_KEY, SUMMARY_KEY, select
-from bot.state import StateStore
+from bot.model import Change, RunReport
+from bot.selection import select
+from bot.state import MARK_KEY, SAVING_KEY, SUMMARY_KEY, StateStore
 from tests.fakes import FakeWiki
 from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
 

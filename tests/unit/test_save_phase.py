@@ -15,8 +15,7 @@ from bot.config import Config
 from bot.errors import WikiError, WikiUnavailable
 from bot.job import Pass
 from bot.model import PageSnapshot
-from bot.selection import RECHECK_KEY
-from bot.state import StateStore
+from bot.state import RECHECK_KEY, StateStore
 from tests.fakes import FakeWiki
 from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
 
