@@ -156,7 +156,7 @@ class RunReport:
     """Pages or pages of the bot's own that could not be saved (the pass went on)."""
     source: str = ""
     """How the pass found its pages: ``every page``, ``listing``, ``recent changes`` or
-    ``recent changes, quiet`` (see :mod:`bot.selection`)."""
+    ``recent changes, quiet`` (see :mod:`bot.pipeline.step1_find`)."""
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -1,5 +1,5 @@
 """The summary page's table (contract §4 "Summary page"): results → rows → wikitext → (saved by
-:mod:`bot.job`). Pure: the as-of time comes in as an argument.
+:mod:`bot.pipeline.step5_summary`). Pure: the as-of time comes in as an argument.
 
 Three steps, as in openzim/wp1's ``tables.py``: :func:`build_rows` (data), :func:`render_table`
 (wikitext), and :func:`replace_between_markers` (the page around it). Every value taken from a

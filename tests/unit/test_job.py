@@ -12,8 +12,8 @@ import pytest
 from bot.check import check_text
 from bot.config import Config
 from bot.errors import SafetyStop, ShutoffEngaged, WikiError, WikiUnavailable
-from bot.job import Pass
 from bot.model import RunReport
+from bot.pipeline.one_pass import Pass
 from bot.render import END_MARKER, START_MARKER
 from bot.state import StateStore
 from bot.tagging import find_tag, tag_for

@@ -12,7 +12,7 @@ import pytest
 
 from bot.config import Config, load_config
 from bot.errors import ConfigError, ShutoffEngaged
-from bot.job import Pass
+from bot.pipeline.one_pass import Pass
 from bot.state import StateStore
 from tests.conftest import ROOT
 from tests.fakes import FakeWiki

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.check import check_text
 from bot.config import Config, load_config
 from bot.errors import WikiError
-from bot.job import Pass
+from bot.pipeline.one_pass import Pass
 from bot.render import END_MARKER, START_MARKER, Row, build_rows, count_rows, current_inner, render_row, render_table
 from bot.split import chunk_rows, render_subpage
 from tests.conftest import ROOT
@@ -97,7 +97,7 @@ def test_a_subpage_thought_missing_but_holding_the_same_table_is_not_saved_again
     """A read that missed a subpage (e.g. an answer cut at the API's size limit) plans to create
     it; creating fails because it exists; read again, it already holds this table apart from the
     stamp, so nothing is saved."""
-    from bot.publish import PageWrite, save_summary
+    from bot.pipeline.step5_summary import PageWrite, save_summary
 
     results = [check_text(t, x, config.rules, NOW.date()) for t, x in many(30).items()]
     chunk = build_rows(results)

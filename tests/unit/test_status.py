@@ -1,4 +1,4 @@
-"""The status page (bot/status.py, saved by bot/publish.py): the bot writes only between its real
+"""The status page (bot/status_page.py, saved by bot/pipeline/step5_status.py): the bot writes only between its real
 markers, saves only when a figure changed (or the heartbeat is due), migrates the old format once,
 honours {{bots}}/{{nobots}}, bounds its lists, shows the shutoff live and publishes no file path."""
 
@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from bot.config import Config
 from bot.errors import WikiError
-from bot.job import Pass
 from bot.markers import END_MARKER, START_MARKER, between
-from bot.status import (
+from bot.pipeline.one_pass import Pass
+from bot.status_page import (
     HEAD,
     MAX_ERRORS,
     OLD_HEADER,

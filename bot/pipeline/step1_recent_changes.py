@@ -24,7 +24,7 @@ template edited, the infobox deleted), a new page whose links tables were writte
 overlap after its edit, and edits made under the bot's own account by anything else than this bot's
 passes (Wikimedia's bot policy keeps a bot account for its bot; ``seed`` and ``install-templates``
 forget the mark, so the pass after them lists; a page of the table that the state does not know is
-asked about before its row goes, see :mod:`bot.selection`). The pass lists every page instead when the mark is
+asked about before its row goes, see :mod:`bot.pipeline.step1_find`). The pass lists every page instead when the mark is
 missing, too old for the wiki's recent changes (kept 30 days on Wikimedia wikis, 90 by default) or
 ahead of the wiki's clock, when more than ``MAX_CHANGES`` changes came since, when the last pass died
 or failed while saving tags (its edits are the bot's own and left out). When the namespaces, the
