@@ -17,7 +17,7 @@ from bot.state import TAG_NAMES_KEY, StateStore
 from bot.tagging import tag_names
 from bot.validate import check_page
 from tests.fakes import FakeWiki
-from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
+from tests.passes import COMPLETE, INCOMPLETE, NOW, wiki_with
 
 T = "Partnership incomplete"
 BOT = "PartnershipBot"

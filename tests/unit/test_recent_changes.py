@@ -18,7 +18,7 @@ from bot.pipeline.one_pass import Pass
 from bot.pipeline.step1_find import select
 from bot.state import MARK_KEY, SAVING_KEY, SUMMARY_KEY, StateStore
 from tests.fakes import FakeWiki
-from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
+from tests.passes import COMPLETE, INCOMPLETE, NOW, wiki_with
 
 
 def run(

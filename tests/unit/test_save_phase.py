@@ -17,7 +17,7 @@ from bot.model import PageSnapshot
 from bot.pipeline.one_pass import Pass
 from bot.state import RECHECK_KEY, StateStore
 from tests.fakes import FakeWiki
-from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
+from tests.passes import COMPLETE, INCOMPLETE, NOW, wiki_with
 
 TAG = "{{Partnership incomplete|missing=metrics}}\n"
 STALE = "{{Partnership incomplete|missing=goals}}\n" + INCOMPLETE  # a tag whose list is out of date
