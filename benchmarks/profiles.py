@@ -64,7 +64,7 @@ CATEGORIES = [
         ("bot/parse.py", "bot/wikitext.py", "bot/angles.py", "bot/preprocess.py", "bot/titles.py"),
     ),
     ("validate (bot/validate.py, values.py)", ("bot/validate.py", "bot/values.py")),
-    ("plan/tagging/render", ("bot/plan.py", "bot/tagging.py", "bot/render.py", "bot/publish.py")),
+    ("plan/tagging/render", ("bot/plan.py", "bot/tagging.py", "bot/render.py", "bot/pipeline/step5_summary.py")),
     ("diffs (difflib)", ("difflib.py",)),
     ("state store (sqlite)", ("bot/state.py",)),
     ("pywikibot/requests (other)", ("pywikibot/", "requests/", "urllib3/")),

@@ -110,7 +110,7 @@ def _now() -> dt.datetime:
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:
-    from bot.runner import StopFlag, run_once, stop_on_signals
+    from bot.pipeline.runner import StopFlag, run_once, stop_on_signals
 
     progress = Progress()
     stop = StopFlag()
@@ -150,7 +150,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
 def _install(args: argparse.Namespace, config: Config) -> int:
     from bot.diff import unified_diff
     from bot.install import install, wiki_files
-    from bot.runner import login
+    from bot.pipeline.runner import login
 
     gateway = login(config)
 
@@ -177,9 +177,8 @@ def _edits_outside_a_pass(config: Config, what: str, *, dry_run: bool = False) -
         yield
         return
     from bot.lock import RunLock
-    from bot.runner import lock_path
-    from bot.selection import MARK_KEY
-    from bot.state import StateStore
+    from bot.pipeline.runner import lock_path
+    from bot.state import MARK_KEY, StateStore
 
     with RunLock(lock_path(config), wait=True, what=what):
         with StateStore(config.run.state_path) as store:
@@ -189,7 +188,7 @@ def _edits_outside_a_pass(config: Config, what: str, *, dry_run: bool = False) -
 
 def _seed(args: argparse.Namespace, config: Config) -> int:
     from bot.install import seed
-    from bot.runner import login
+    from bot.pipeline.runner import login
 
     files: list[Path] = []
     for item in expand_paths(args.paths):

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import EditConflict, InputError, ShutoffEngaged
+from bot.safety import shutoff_engaged
 from bot.wiki import Gateway
-from bot.wikitext import has_text_outside_comments
 
 TEMPLATES_ROOT = Path(__file__).resolve().parent.parent / "templates_wiki"
 CREATE_ONLY = ("Main", "User")
@@ -74,7 +74,7 @@ def install(
     current = gateway.read([f.title for f in files])
     if shutoff is not None and not dry_run:
         page = current.get(shutoff) if shutoff in current else gateway.read([shutoff])[shutoff]
-        if page is not None and has_text_outside_comments(page.text):
+        if shutoff_engaged(page):
             raise ShutoffEngaged(
                 f"the shutoff page [[{shutoff}]] holds text outside comments: nothing was installed. "
                 "Empty it (keep only the comment) first."

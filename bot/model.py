@@ -156,7 +156,7 @@ class RunReport:
     """Pages or pages of the bot's own that could not be saved (the pass went on)."""
     source: str = ""
     """How the pass found its pages: ``every page``, ``listing``, ``recent changes`` or
-    ``recent changes, quiet`` (see :mod:`bot.selection`)."""
+    ``recent changes, quiet`` (see :mod:`bot.pipeline.step1_find`)."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -190,3 +190,63 @@ class RunReport:
             f"tagged {self.tagged}, untagged {self.untagged}, updated {self.updated}, skipped {len(self.skipped)}; "
             f"{self.edits} edits, {len(self.errors)} errors, {self.api_requests} API requests (+{self.setup_requests} set-up), {self.seconds:.1f} s"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class TagMemory:
+    """What the store knows of one page's tag."""
+
+    tagged: bool
+    removed_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """One page as the last completed pass left it."""
+
+    pageid: int
+    title: str
+    revid: int
+    result: PageResult
+    memory: TagMemory
+    skip: str | None = None
+
+
+# -- what the wiki's recent changes say (read by bot/wiki, sorted by an incremental pass) ----------
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of the wiki's recent changes. ``kind`` is ``edit`` (an edit or a creation) or the
+    log type (``move``, ``delete``, ...); ``title`` is the page's title at the time (for a move, the
+    old one, and ``target`` the new one). ``pageid`` is 0 when the wiki gives none."""
+
+    kind: str
+    title: str
+    namespace: int
+    pageid: int = 0
+    target: str | None = None
+    target_namespace: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecentChanges:
+    """The changes since a time, and the wiki's clock when it answered (the next pass's mark).
+    ``complete`` is false when the answer was cut at a maximum number of changes."""
+
+    now: dt.datetime
+    changes: tuple[Change, ...]
+    complete: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Touched:
+    """What a set of changes touched in the configured namespaces: page ids; the titles of log
+    actions (stored pages under them are looked at too); of those, the titles whose entry gave no
+    page id (the wiki is asked about them by title); and whether the summary page or one of its
+    subpages changed."""
+
+    pageids: frozenset[int]
+    titles: frozenset[str]
+    unknown: frozenset[str]
+    summary: bool

@@ -23,8 +23,7 @@ import re
 from dataclasses import dataclass
 
 from bot.exclusion import bots_allowed
-from bot.model import NO_INFOBOX, PageResult, PageSnapshot
-from bot.state import TagMemory
+from bot.model import NO_INFOBOX, PageResult, PageSnapshot, TagMemory
 from bot.tagging import Tag, find_tag, retag, tag_for, tag_summary
 from bot.wikitext import View, read
 

@@ -1,5 +1,5 @@
 """The summary page's table (contract §4 "Summary page"): results → rows → wikitext → (saved by
-:mod:`bot.job`). Pure: the as-of time comes in as an argument.
+:mod:`bot.pipeline.step5_summary`). Pure: the as-of time comes in as an argument.
 
 Three steps, as in openzim/wp1's ``tables.py``: :func:`build_rows` (data), :func:`render_table`
 (wikitext), and :func:`replace_between_markers` (the page around it). Every value taken from a
@@ -53,8 +53,9 @@ COLUMNS = (
 
 #: The one line that changes with the clock; :func:`differs_beyond_stamp` ignores it.
 STAMP_LINE = re.compile(r"^Data as of \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\.$", re.MULTILINE)
-NOT_GIVEN = "not given"
-INVALID = "invalid value"
+#: The one bucket of the counts line for a page whose value is not a category: empty, a
+#: placeholder (``tbd``) or invalid. Never folded or escaped like a value, and always listed last.
+NOT_GIVEN = "not given or invalid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,15 +197,23 @@ def _utc(as_of: dt.datetime) -> dt.datetime:
     return as_of if as_of.tzinfo is None else as_of.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def _tally(values: Iterable[str]) -> str:
-    counts = Counter(fold_enum(v) or NOT_GIVEN for v in values)
-    order = sorted(counts, key=lambda k: (k in (NOT_GIVEN, fold_enum(INVALID)), k))
-    return ", ".join(f"{label(k)} {counts[k]}" for k in order) or "none"
+def _tally(values: Iterable[str | None]) -> str:
+    """``active 2, proposed 1, not given or invalid 1``: the values folded (:func:`fold_enum`) and
+    counted, most named first by name; None (no usable value) counts once, in its own bucket."""
+    counts = Counter(fold_enum(v) if v is not None else None for v in values)
+    named = sorted(k for k in counts if k)
+    lines = [f"{label(k)} {counts[k]}" for k in named]
+    unusable = counts[None] + counts[""]
+    if unusable:
+        lines.append(f"{NOT_GIVEN} {unusable}")
+    return ", ".join(lines) or "none"
 
 
-def _valid(row: Row, field: str) -> str:
-    """The row's value of ``field`` for the counts; one that failed validation counts as invalid."""
-    return INVALID if field in row.invalid else getattr(row, field)
+def _valid(row: Row, field: str) -> str | None:
+    """The row's value of ``field`` for the counts, or None when it is no category: empty, or
+    listed by the page's tag as missing (a placeholder such as ``tbd``) or invalid."""
+    value: str = getattr(row, field)
+    return None if field in row.invalid or field in row.missing or not value.strip() else value
 
 
 def summary_lines(rows: Sequence[Row], as_of: dt.datetime) -> list[str]:

@@ -61,12 +61,6 @@ class Rules:
     privacy_field: str
     privacy_values: tuple[str, ...]
 
-    def with_aliases(self, extra: tuple[str, ...]) -> Rules:
-        """A copy that also recognises ``extra`` names (e.g. the wiki's redirects to the infobox)."""
-        from dataclasses import replace
-
-        return replace(self, aliases=tuple(dict.fromkeys(self.aliases + extra)))
-
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "config" / "rules.toml"
 

@@ -12,10 +12,16 @@ from bot.plan import Planned
 from bot.wikitext import has_text_outside_comments
 
 
+def shutoff_engaged(page: PageSnapshot | None) -> bool:
+    """The shutoff rule, the one place it is written: the shutoff page is engaged when it exists
+    and holds anything but comments (blank lines and comments alone leave the bot running)."""
+    return page is not None and has_text_outside_comments(page.text)
+
+
 def check_shutoff(page: PageSnapshot | None, edits: int = 0) -> None:
-    """Raise ``ShutoffEngaged`` when the shutoff page holds anything but comments; ``edits``: how
-    many the pass saved before this check (the message says so)."""
-    if page is not None and has_text_outside_comments(page.text):
+    """Raise ``ShutoffEngaged`` when the shutoff page is engaged (:func:`shutoff_engaged`);
+    ``edits``: how many the pass saved before this check (the message says so)."""
+    if page is not None and shutoff_engaged(page):
         done = (
             f"the pass stopped after {edits} edits (what they saved is remembered)"
             if edits

@@ -24,21 +24,14 @@ from dataclasses import dataclass
 from bot.config import Config, cron_trigger
 from bot.errors import BotError, LockHeld
 from bot.lock import RunLock
-from bot.publish import save_backoff_notice
-from bot.runner import Outcome, StopFlag, lock_path, login, run_once, stop_on_signals
+from bot.pipeline.context import next_run
+from bot.pipeline.runner import Outcome, StopFlag, lock_path, login, run_once, stop_on_signals
+from bot.pipeline.step5_status import save_backoff_notice
 from bot.state import StateStore
 
 log = logging.getLogger("bot.schedule")
 
 Runner = Callable[[str, dt.datetime | None], Outcome]
-
-
-def next_runs(config: Config, now: dt.datetime) -> dict[str, dt.datetime | None]:
-    """When each kind of pass fires next after ``now`` (None when not scheduled)."""
-    out: dict[str, dt.datetime | None] = {}
-    for kind, expr in (("full", config.schedule.full), ("incremental", config.schedule.incremental)):
-        out[kind] = cron_trigger(expr).get_next_fire_time(None, now + dt.timedelta(seconds=1)) if expr.strip() else None
-    return out
 
 
 def backoff_delay(config: Config, failures: int) -> dt.timedelta:
@@ -75,9 +68,8 @@ class Ticker:
                 self._backing_off = True
                 self._announce(f"{failures} passes failed in a row; the next attempt is after {until} UTC")
             return f"backoff: {failures} failures, next attempt after {until}"
-        upcoming = [t for t in next_runs(self.config, now).values() if t is not None]
         try:
-            outcome = self.runner(kind, min(upcoming) if upcoming else None)
+            outcome = self.runner(kind, next_run(self.config, now))
         except LockHeld as exc:
             log.info("%s pass skipped: %s", kind, exc)
             return "skipped: locked"

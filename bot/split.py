@@ -7,7 +7,7 @@ UTF-8). Rows are packed greedily, in table order, into chunks whose whole subpag
 (``single_bytes``). Cells are bounded (:data:`bot.render.CELL_CHARS`), so a row is at most about
 45 KB (nine cells of 500 escaped characters and a link, each at most 6 bytes a character) and any
 budget of 50,000 bytes or more holds every row; a row larger than the budget would
-still get a chunk of its own, and :mod:`bot.publish` then saves nothing over the limit. Each
+still get a chunk of its own, and :mod:`bot.pipeline.step5_summary` then saves nothing over the limit. Each
 subpage holds a complete sortable table of its rows between the same markers; the main page's
 markers then hold the stamp, the overall counts and a list linking each subpage with the partners
 it covers (labels cut to :data:`bot.render.LABEL_CHARS`, left out when the list would not fit).
@@ -20,6 +20,7 @@ around them stay. A part no longer needed gets :func:`retired_inner` between its
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from bot.render import END_MARKER, START_MARKER, Row, label, render_row, render_table, summary_lines
@@ -91,6 +92,13 @@ def _row_size(row: Row) -> int:
 
 def subpage_title(main: str, n: int) -> str:
     return f"{main}/{n}"
+
+
+def parts_listed(inner: str, main: str) -> int:
+    """How many numbered parts the index between the main page's markers lists: the highest part
+    it links (``[[Main/3|Part 3]]``); 0 when the table is not split."""
+    numbers = [int(n) for n in re.findall(r"\[\[" + re.escape(main) + r"/(\d+)\|", inner)]
+    return max(numbers, default=0)
 
 
 def render_index(chunks: Sequence[Sequence[Row]], main: str, as_of: dt.datetime, labels: bool = True) -> str:

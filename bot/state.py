@@ -19,12 +19,27 @@ import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from bot.errors import ConfigError, StateError
-from bot.model import Finding, PageResult, Severity, Skip, table_values
+from bot.model import Finding, PageRecord, PageResult, Severity, Skip, TagMemory, table_values
+
+#: The keys of the ``meta`` table, every one the bot stores (a pass, ``seed`` and ``install-templates``).
+#: The mark the next incremental pass reads recent changes from (ISO 8601; "" forgets it).
+MARK_KEY = "changes_mark"
+#: Set while a pass saves tags (its start, ISO 8601); left set when the pass died or a tag save failed.
+SAVING_KEY = "saving_since"
+#: "1" when the summary table on the wiki matches the stored results, "0" when the next pass must rebuild it.
+SUMMARY_KEY = "summary_current"
+#: What the stored pages and table depend on besides the pages (see the pass's ``fingerprint``).
+FINGERPRINT_KEY = "settings_fingerprint"
+#: Page ids (a JSON list) the next pass reads whatever recent changes say (see ``Tally.recheck``).
+RECHECK_KEY = "recheck_pages"
+#: The infobox's names (a JSON list: its name, aliases and redirects), asked once per full pass.
+NAMES_KEY = "infobox_names"
+#: The tag template's names (JSON: template → names), asked once per full pass.
+TAG_NAMES_KEY = "tag_names"
 
 SCHEMA_VERSION = 4
 _SCHEMA = """
@@ -68,26 +83,6 @@ def _db_errors(method: Callable[P, R]) -> Callable[P, R]:
             ) from None
 
     return wrapper
-
-
-@dataclass(frozen=True, slots=True)
-class TagMemory:
-    """What the store knows of one page's tag."""
-
-    tagged: bool
-    removed_at: dt.datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class PageRecord:
-    """One page as the last completed pass left it."""
-
-    pageid: int
-    title: str
-    revid: int
-    result: PageResult
-    memory: TagMemory
-    skip: str | None = None
 
 
 class StateStore:
@@ -161,10 +156,6 @@ class StateStore:
         """Store one setting at once, outside a pass's final transaction."""
         with self._db:
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
-
-    def tag_memory(self) -> dict[str, TagMemory]:
-        """Title → tag memory of every stored page."""
-        return {r.title: r.memory for r in self.pages().values()}
 
     @_db_errors
     def get(self, key: str) -> str | None:

@@ -9,8 +9,9 @@ import json
 
 from bot.config import Config
 from bot.lock import describe_holder, is_locked
-from bot.runner import lock_path
-from bot.schedule import backoff_delay, next_runs
+from bot.pipeline.context import next_runs
+from bot.pipeline.runner import lock_path
+from bot.schedule import backoff_delay
 from bot.state import StateStore
 
 

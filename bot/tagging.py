@@ -56,14 +56,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.model import PageResult, Param
-from bot.titles import call_key, template_keys
+from bot.titles import template_keys
 from bot.wikitext import INCLUSION, View, as_view, read
 
 #: Finding codes that put a field in ``missing=``; every other *error* with a field goes in ``invalid=``
 #: (by the contract: ``invalid``, ``date_order``, ``nonfree_license``; also any code a rules file
 #: raises to severity error, so an incomplete page never gets an empty tag).
 MISSING_CODES = frozenset({"missing", "placeholder"})
-INVALID_CODES = frozenset({"invalid", "date_order", "nonfree_license"})
 
 #: Characters a field name may not hold to be written into the tag (they would break the call).
 _UNSAFE_FIELD = re.compile(r"[|{}\[\]=,<>\n\r]")
@@ -166,14 +165,6 @@ class TagLine:
     start: int
     end: int
     tag: Tag
-
-
-def call_name(name: str) -> str | None:
-    """The page a ``{{name|…}}`` call transcludes on a page as viewed, as compared with
-    :func:`tag_names` (:func:`bot.titles.call_key`): ``{{:Foo}}`` (a main-namespace page) gives
-    ``":Foo"``, ``{{:Template:Foo}}`` gives ``"Foo"``; None for ``subst:``, ``msgnw:``, a parser
-    function or an invalid title. Comments and inclusion tags in ``name`` are ignored."""
-    return call_key(read(name).visible(0, len(name), nested="{"))
 
 
 def tag_names(template: str, redirects: Iterable[str] = ()) -> frozenset[str]:

@@ -20,9 +20,8 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from bot.changes import Change, RecentChanges
 from bot.errors import EditConflict, PageProtected
-from bot.model import PageSnapshot
+from bot.model import Change, PageSnapshot, RecentChanges
 from bot.parse import find_infobox, name_set
 from bot.wiki import Saved, SiteRead
 from bot.wikitext import DEFAULT_EXTENSION_TAGS

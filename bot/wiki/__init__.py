@@ -17,8 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from bot.changes import RecentChanges
-from bot.model import PageSnapshot
+from bot.model import PageSnapshot, RecentChanges
 
 if TYPE_CHECKING:
     from bot.config import SiteConfig

@@ -9,8 +9,8 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from bot.changes import Change, RecentChanges
 from bot.errors import WikiError
+from bot.model import Change, RecentChanges
 from bot.wiki.support import api_stamp, api_time, merge_pages
 
 log = logging.getLogger("bot.wiki")

@@ -37,10 +37,9 @@ from typing import Any
 
 import requests
 
-from bot.changes import RecentChanges
 from bot.config import SiteConfig
 from bot.errors import EditConflict, LoginFailed, WikiError, WikiUnavailable
-from bot.model import PageSnapshot
+from bot.model import PageSnapshot, RecentChanges
 from bot.wiki import Saved, SiteRead, changes
 from bot.wiki.ahead import read_ahead
 from bot.wiki.checks import (

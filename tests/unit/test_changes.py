@@ -1,10 +1,11 @@
-"""Sorting the wiki's recent changes into what an incremental pass looks at (``bot.changes``)."""
+"""Sorting the wiki's recent changes into what an incremental pass looks at (``bot.pipeline.step1_recent_changes``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from bot.changes import MAX_MARK_AGE, Change, mark_usable, parse_mark, touched
+from bot.model import Change
+from bot.pipeline.step1_recent_changes import MAX_MARK_AGE, mark_usable, parse_mark, touched
 
 NS = (0,)
 SUMMARY = "Partnership tracker"

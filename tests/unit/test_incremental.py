@@ -12,11 +12,11 @@ import pytest
 
 from bot.config import Config
 from bot.errors import Interrupted
-from bot.job import Pass
 from bot.model import RunReport
+from bot.pipeline.one_pass import Pass
 from bot.state import StateStore
 from tests.fakes import FakeWiki
-from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
+from tests.passes import COMPLETE, INCOMPLETE, NOW, wiki_with
 
 
 def run(wiki: FakeWiki, config: Config, store: StateStore, kind: str = "incremental", **kw: object) -> RunReport:

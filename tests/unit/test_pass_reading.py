@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from bot.config import Config
 from bot.wiki import SiteRead
 from tests.fakes import FakeWiki
-from tests.unit.test_job import INCOMPLETE, run, wiki_with
+from tests.passes import INCOMPLETE, run, wiki_with
 
 #: {{nobots}} inside <score>…</score>: hidden where the wiki knows <score>, plain text elsewhere.
 SCORED = "<score>{{nobots}}</score>\n" + INCOMPLETE

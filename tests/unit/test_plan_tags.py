@@ -1,6 +1,6 @@
 """Deciding tag edits with every form of a real tag (bot/plan.py over bot/tagging.py), and the
 tag template's redirects asked of the wiki once per full pass and remembered by incremental ones
-(bot/job.py, against the in-memory wiki)."""
+(bot/pipeline/, against the in-memory wiki)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ import dataclasses
 import datetime as dt
 
 from bot.config import Config
-from bot.job import TAG_NAMES_KEY, Pass
-from bot.model import PageResult, PageSnapshot
+from bot.model import PageResult, PageSnapshot, TagMemory
 from bot.parse import find_infobox, name_set
+from bot.pipeline.one_pass import Pass
 from bot.plan import Decision, Policy, decide
 from bot.rules import Rules
-from bot.state import StateStore, TagMemory
+from bot.state import TAG_NAMES_KEY, StateStore
 from bot.tagging import tag_names
 from bot.validate import check_page
 from tests.fakes import FakeWiki
-from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
+from tests.passes import COMPLETE, INCOMPLETE, NOW, wiki_with
 
 T = "Partnership incomplete"
 BOT = "PartnershipBot"

@@ -1,4 +1,4 @@
-"""Incremental passes that read the wiki's recent changes (``bot.selection``) against the in-memory
+"""Incremental passes that read the wiki's recent changes (``bot.pipeline.step1_find``) against the in-memory
 wiki, whose change log has its own clock: quiet passes read nothing and leave the summary alone,
 changes anywhere else cost no page read, and the pass falls back to listing every page when the
 mark cannot be trusted."""
@@ -11,15 +11,14 @@ import logging
 
 import pytest
 
-from bot.changes import Change
 from bot.config import Config
 from bot.errors import Interrupted, WikiError
-from bot.job import Pass
-from bot.model import RunReport
-from bot.selection import MARK_KEY, SAVING_KEY, SUMMARY_KEY, select
-from bot.state import StateStore
+from bot.model import Change, RunReport
+from bot.pipeline.one_pass import Pass
+from bot.pipeline.step1_find import select
+from bot.state import MARK_KEY, SAVING_KEY, SUMMARY_KEY, StateStore
 from tests.fakes import FakeWiki
-from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
+from tests.passes import COMPLETE, INCOMPLETE, NOW, wiki_with
 
 
 def run(
@@ -180,7 +179,7 @@ def test_changed_settings_mean_a_full_sweep(
         dataclasses.replace(config, max_page_bytes=1_000_000),
         dataclasses.replace(config, rules=dataclasses.replace(config.rules, aliases=("Partnership box",))),
     ):
-        with caplog.at_level(logging.INFO, logger="bot.job"):
+        with caplog.at_level(logging.INFO, logger="bot.pipeline"):
             report = run(wiki, changed, store)
         assert report.kind == "full" and "the infobox's names or the settings changed" in caplog.text
         caplog.clear()
@@ -209,13 +208,13 @@ def test_after_a_pass_died_while_saving_the_next_lists_every_page(
     """Its saves are the bot's own edits, which recent changes leave out."""
     wiki = settled({"A": INCOMPLETE, "B": COMPLETE}, config, store)
     store.set_meta(SAVING_KEY, NOW.isoformat())  # as a killed pass leaves it
-    with caplog.at_level(logging.INFO, logger="bot.job"):
+    with caplog.at_level(logging.INFO, logger="bot.pipeline"):
         report = run(wiki, config, store)
     assert "the last pass died or failed while saving" in caplog.text and report.kind == "incremental"
     assert report.source == "listing"
     assert store.get(SAVING_KEY) == ""
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="bot.job"):
+    with caplog.at_level(logging.INFO, logger="bot.pipeline"):
         run(wiki, config, store)
     assert "listing every page" not in caplog.text
 
@@ -225,7 +224,7 @@ def test_a_mark_older_than_a_week_is_not_trusted(
 ) -> None:
     wiki = settled({"A": COMPLETE}, config, store)
     wiki.tick(dt.timedelta(days=8))
-    with caplog.at_level(logging.INFO, logger="bot.job"):
+    with caplog.at_level(logging.INFO, logger="bot.pipeline"):
         report = run(wiki, config, store)
     assert "too old" in caplog.text and report.pages_seen == 1
 

@@ -34,6 +34,7 @@ from bot.render import (
     render_table,
     replace_between_markers,
     shorten,
+    summary_lines,
 )
 from bot.rules import Rules
 from tests.conftest import AS_OF, EXAMPLES, ROOT
@@ -119,8 +120,8 @@ def test_render_layout_basics() -> None:
     assert text.startswith("\nData as of 2026-11-25 12:00 UTC.\n")
     assert text.endswith("\n|}\n")
     assert '{| class="wikitable sortable"' in text
-    assert "Pages: 3 (1 complete, 2 incomplete). By status: active 1, terminated 1, not given 1." in text
-    assert "By model: distribution 1, mobile 1, not given 1." in text
+    assert "Pages: 3 (1 complete, 2 incomplete). By status: active 1, terminated 1, not given or invalid 1." in text
+    assert "By model: distribution 1, mobile 1, not given or invalid 1." in text
     assert "[[:Airtel Africa zero-rating]]" in text
     assert render_table([], T2).startswith("\nData as of 2026-11-26 03:07 UTC.\n")
 
@@ -365,3 +366,18 @@ def test_counts_line_values_are_bounded() -> None:
     rows = [row(f"T{i}", status="s" * 10_000 + str(i)) for i in range(3)]
     counts = render_table(rows, T1).split("\n")[2]
     assert len(counts) < 3 * (LABEL_CHARS + 10) + 200
+
+
+def test_a_placeholder_or_invalid_value_is_no_category_of_its_own() -> None:
+    """``tbd`` (a placeholder: the tag lists it as missing), an invalid value and an empty one are
+    counted once together, never as a status or model named after the value."""
+    rows = [
+        row("A", status="active"),
+        row("B", status="tbd", model="", missing=("status",), complete=False),
+        row("C", status="invalid-value", model="nonsense", invalid=("model", "status"), complete=False),
+        row("D", status=""),
+    ]
+    counts = summary_lines(rows, T1)[1]
+    assert "By status: active 1, not given or invalid 3." in counts
+    assert "By model: distribution 2, not given or invalid 2." in counts
+    assert "tbd" not in counts and "invalid-value" not in counts and "nonsense" not in counts

@@ -1,5 +1,5 @@
 """The save phase: planned edits are held without text, their pages read again in batches just
-before saving, and each edit decided afresh from that text (bot/job.py ``_save_edits``)."""
+before saving, and each edit decided afresh from that text (bot/pipeline/step4_save_tags.py)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,11 @@ import pytest
 
 from bot.config import Config
 from bot.errors import WikiError, WikiUnavailable
-from bot.job import Pass
 from bot.model import PageSnapshot
-from bot.selection import RECHECK_KEY
-from bot.state import StateStore
+from bot.pipeline.one_pass import Pass
+from bot.state import RECHECK_KEY, StateStore
 from tests.fakes import FakeWiki
-from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
+from tests.passes import COMPLETE, INCOMPLETE, NOW, wiki_with
 
 TAG = "{{Partnership incomplete|missing=metrics}}\n"
 STALE = "{{Partnership incomplete|missing=goals}}\n" + INCOMPLETE  # a tag whose list is out of date

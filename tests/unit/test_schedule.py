@@ -14,8 +14,9 @@ from bot.config import Config, load_config
 from bot.errors import LockHeld, WikiUnavailable
 from bot.lock import RunLock, describe_holder, is_locked
 from bot.model import RunReport
-from bot.runner import Outcome
-from bot.schedule import Ticker, backoff_delay, next_runs
+from bot.pipeline.context import next_runs
+from bot.pipeline.runner import Outcome
+from bot.schedule import Ticker, backoff_delay
 from bot.state import StateStore
 from tests.conftest import ROOT
 
@@ -134,7 +135,7 @@ def test_lock_held_by_another_process_and_released_when_it_dies(tmp_path: Path) 
 
 def test_backoff_notice_on_the_status_page(config: Config) -> None:
     from bot.markers import END_MARKER, START_MARKER
-    from bot.publish import BACKOFF_PREFIX, save_backoff_notice
+    from bot.pipeline.step5_status import BACKOFF_PREFIX, save_backoff_notice
     from tests.fakes import FakeWiki
 
     wiki = FakeWiki()

@@ -12,11 +12,11 @@ import pytest
 
 from bot.config import Config, load_config
 from bot.errors import ConfigError, ShutoffEngaged
-from bot.job import Pass
+from bot.pipeline.one_pass import Pass
 from bot.state import StateStore
 from tests.conftest import ROOT
 from tests.fakes import FakeWiki
-from tests.unit.test_job import INCOMPLETE, NOW, wiki_with
+from tests.passes import INCOMPLETE, NOW, wiki_with
 
 SHUTOFF = "User:PartnershipBot/Shutoff"
 PAGES = {f"Org {i:02}": INCOMPLETE for i in range(40)}

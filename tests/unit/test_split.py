@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 from bot.check import check_text
 from bot.config import Config, load_config
 from bot.errors import WikiError
-from bot.job import Pass
+from bot.model import PageSnapshot
+from bot.pipeline.one_pass import Pass
 from bot.render import END_MARKER, START_MARKER, Row, build_rows, count_rows, current_inner, render_row, render_table
 from bot.split import chunk_rows, render_subpage
+from bot.state import StateStore
 from tests.conftest import ROOT
 from tests.fakes import FakeWiki
-from tests.unit.test_job import COMPLETE, INCOMPLETE, NOW, wiki_with
+from tests.passes import COMPLETE, INCOMPLETE, NOW, wiki_with
 
 MAIN = "Partnership tracker"
 
@@ -97,7 +99,7 @@ def test_a_subpage_thought_missing_but_holding_the_same_table_is_not_saved_again
     """A read that missed a subpage (e.g. an answer cut at the API's size limit) plans to create
     it; creating fails because it exists; read again, it already holds this table apart from the
     stamp, so nothing is saved."""
-    from bot.publish import PageWrite, save_summary
+    from bot.pipeline.step5_summary import PageWrite, save_summary
 
     results = [check_text(t, x, config.rules, NOW.date()) for t, x in many(30).items()]
     chunk = build_rows(results)
@@ -312,3 +314,28 @@ def test_the_largest_possible_row_fits_a_part_of_50000_bytes() -> None:
     part = render_subpage([row], MAIN, 999, NOW)
     assert len("\n".join(render_row(row)).encode()) <= 45_000
     assert len(part.encode()) <= 50_000 and chunk_rows([row, row], NOW, 50_000) == [[row], [row]]
+
+
+def test_an_incremental_pass_that_rebuilds_a_split_table_reads_its_parts_once(
+    config: Config, store: StateStore
+) -> None:
+    """The parts are read to learn the titles the table lists (stage 1) and reused to plan the
+    table (stage 5): one read of each part per pass, not two."""
+    reads: list[str] = []
+
+    class CountingWiki(FakeWiki):
+        def read(self, titles: Sequence[str]) -> dict[str, PageSnapshot | None]:
+            reads.extend(titles)
+            return super().read(titles)
+
+    wiki = CountingWiki(redirects={"Template:Partnership infobox": ("Template:Infobox partnership",)})
+    for title, page in wiki_with(many(120)).pages.items():
+        wiki.put(title, page.text, page.user)
+    Pass(wiki, config, lambda: NOW, store).run()
+    assert len(parts(wiki)) >= 2
+    wiki.put("Org 005", COMPLETE.replace("Example Org", "Org 005 renamed"))
+    reads.clear()
+    report = Pass(wiki, config, lambda: NOW, store, kind="incremental").run()
+    assert report.kind == "incremental" and report.pages_read == 1
+    part_reads = [t for t in reads if t.startswith(MAIN + "/")]
+    assert part_reads and sorted(part_reads) == sorted(set(part_reads)), reads

@@ -1,4 +1,4 @@
-"""The status page (bot/status.py, saved by bot/publish.py): the bot writes only between its real
+"""The status page (bot/status_page.py, saved by bot/pipeline/step5_status.py): the bot writes only between its real
 markers, saves only when a figure changed (or the heartbeat is due), migrates the old format once,
 honours {{bots}}/{{nobots}}, bounds its lists, shows the shutoff live and publishes no file path."""
 
@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from bot.config import Config
 from bot.errors import WikiError
-from bot.job import Pass
 from bot.markers import END_MARKER, START_MARKER, between
-from bot.status import (
+from bot.pipeline.one_pass import Pass
+from bot.status_page import (
     HEAD,
     MAX_ERRORS,
     OLD_HEADER,
@@ -26,7 +26,7 @@ from bot.status import (
     status_page,
 )
 from tests.fakes import FakeWiki
-from tests.unit.test_job import INCOMPLETE, NOW, wiki_with
+from tests.passes import INCOMPLETE, NOW, wiki_with
 
 STATUS = "User:PartnershipBot/Status"
 SHUTOFF = "User:PartnershipBot/Shutoff"
@@ -217,3 +217,15 @@ def test_paths_are_shown_by_file_name(text: str, shown: str) -> None:
 )
 def test_urls_and_titles_are_not_paths(text: str) -> None:
     assert redact_paths(text) == text
+
+
+def test_the_checked_line_names_the_next_scheduled_run_from_the_config(config: Config) -> None:
+    """A pass not started by the scheduler (``run``) still shows when the next one is due: the
+    earliest of the config's ``[schedule]`` after the pass's time; none when nothing is scheduled."""
+    wiki = wiki_with({"Org": INCOMPLETE})
+    schedule = dataclasses.replace(config.schedule, full="0 3 * * *", incremental="*/10 * * * *")
+    run(wiki, dataclasses.replace(config, schedule=schedule))
+    assert "; Checked: 2026-11-25 12:00 UTC; next run: 2026-11-25 12:10 UTC" in status_text(wiki)
+    wiki = wiki_with({"Org": INCOMPLETE})
+    run(wiki, dataclasses.replace(config, schedule=dataclasses.replace(schedule, full="", incremental="")))
+    assert "; Checked: 2026-11-25 12:00 UTC (" in status_text(wiki)

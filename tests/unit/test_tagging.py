@@ -14,7 +14,6 @@ from bot.rules import Rules
 from bot.tagging import (
     SEPARATOR,
     Tag,
-    call_name,
     find_tag,
     find_tags,
     retag,
@@ -22,6 +21,8 @@ from bot.tagging import (
     tag_names,
     tag_summary,
 )
+from bot.titles import call_key
+from bot.wikitext import read
 from tests.conftest import AS_OF, EXAMPLES
 
 T = "Partnership incomplete"
@@ -130,7 +131,9 @@ def test_tag_names_hold_the_template_and_its_redirects_as_calls_name_them() -> N
     ],
 )
 def test_call_name_resolves_as_mediawiki(written: str, name: str | None) -> None:
-    assert call_name(written) == name
+    """The page a ``{{written|…}}`` call transcludes, read as the bot reads a page (comments and
+    inclusion tags in the name ignored), as compared with ``tag_names``."""
+    assert call_key(read(written).visible(0, len(written), nested="{")) == name
 
 
 # --- find_tags / find_tag -------------------------------------------------------------------------

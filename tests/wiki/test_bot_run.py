@@ -113,7 +113,7 @@ def race(devwiki: DevWiki, bot: Bot, admin_api: WikiApi, edit: Callable[[str, st
     """Three new incomplete pages; a person saves ``edit(title, text)`` on each just before the
     bot's first save of it, during a pass (in this process, the real gateway). Returns what the
     person saved, by title."""
-    from bot.job import Pass
+    from bot.pipeline.one_pass import Pass
     from bot.wiki import connect
 
     os.environ["PYWIKIBOT_DIR"] = str(devwiki.pywikibot_dir)

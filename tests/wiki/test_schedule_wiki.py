@@ -14,7 +14,7 @@ import pytest
 
 from bot.config import load_config
 from bot.lock import RunLock
-from bot.runner import lock_path
+from bot.pipeline.runner import lock_path
 
 from .api import WikiApi
 from .botrun import INCOMPLETE, SUMMARY, Bot, bot_fixture, contribs, make_page

@@ -24,7 +24,7 @@ template edited, the infobox deleted), a new page whose links tables were writte
 overlap after its edit, and edits made under the bot's own account by anything else than this bot's
 passes (Wikimedia's bot policy keeps a bot account for its bot; ``seed`` and ``install-templates``
 forget the mark, so the pass after them lists; a page of the table that the state does not know is
-asked about before its row goes, see :mod:`bot.selection`). The pass lists every page instead when the mark is
+asked about before its row goes, see :mod:`bot.pipeline.step1_find`). The pass lists every page instead when the mark is
 missing, too old for the wiki's recent changes (kept 30 days on Wikimedia wikis, 90 by default) or
 ahead of the wiki's clock, when more than ``MAX_CHANGES`` changes came since, when the last pass died
 or failed while saving tags (its edits are the bot's own and left out). When the namespaces, the
@@ -36,7 +36,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from bot.model import Change, Touched
 
 #: Changes are read from this long before the last mark: a change committed a little after the
 #: wiki's clock said (long transactions, deferred updates, lagged links tables) is still seen.
@@ -45,43 +46,6 @@ OVERLAP = dt.timedelta(minutes=10)
 MAX_MARK_AGE = dt.timedelta(days=7)
 #: More changes than this since the mark: listing every page is cheaper (10 requests for a bot).
 MAX_CHANGES = 50_000
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One entry of the wiki's recent changes. ``kind`` is ``edit`` (an edit or a creation) or the
-    log type (``move``, ``delete``, ...); ``title`` is the page's title at the time (for a move, the
-    old one, and ``target`` the new one). ``pageid`` is 0 when the wiki gives none."""
-
-    kind: str
-    title: str
-    namespace: int
-    pageid: int = 0
-    target: str | None = None
-    target_namespace: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RecentChanges:
-    """The changes since a time, and the wiki's clock when it answered (the next pass's mark).
-    ``complete`` is false when the answer was cut at a maximum number of changes."""
-
-    now: dt.datetime
-    changes: tuple[Change, ...]
-    complete: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Touched:
-    """What a set of changes touched in the configured namespaces: page ids; the titles of log
-    actions (stored pages under them are looked at too); of those, the titles whose entry gave no
-    page id (the wiki is asked about them by title); and whether the summary page or one of its
-    subpages changed."""
-
-    pageids: frozenset[int]
-    titles: frozenset[str]
-    unknown: frozenset[str]
-    summary: bool
 
 
 def touched(changes: Sequence[Change], namespaces: Sequence[int], summary_title: str) -> Touched:

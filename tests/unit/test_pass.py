@@ -12,36 +12,13 @@ import pytest
 from bot.check import check_text
 from bot.config import Config
 from bot.errors import SafetyStop, ShutoffEngaged, WikiError, WikiUnavailable
-from bot.job import Pass
-from bot.model import RunReport
+from bot.pipeline.one_pass import Pass
 from bot.render import END_MARKER, START_MARKER
 from bot.state import StateStore
 from bot.tagging import find_tag, tag_for
 from tests.conftest import EXAMPLES
 from tests.fakes import FakeWiki
-
-NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
-SUMMARY = f"Intro text.\n{START_MARKER}\n(table)\n{END_MARKER}\n== See also ==\nOutro."
-TEMPLATE = "Partnership incomplete"
-COMPLETE = """{{Partnership infobox
-| partner = Example Org | model = content | goals = free-content | metrics = 100 files a month
-| coi_disclosure = None known | community_role = Volunteers curate uploads | status = proposed
-}}
-Some prose."""
-INCOMPLETE = COMPLETE.replace("| metrics = 100 files a month", "")
-
-
-def wiki_with(pages: dict[str, str]) -> FakeWiki:
-    wiki = FakeWiki(redirects={"Template:Partnership infobox": ("Template:Infobox partnership",)})
-    wiki.put("Partnership tracker", SUMMARY, "Admin")
-    wiki.put("User:PartnershipBot/Shutoff", "<!-- write anything outside this comment to stop the bot -->", "Admin")
-    for title, text in pages.items():
-        wiki.put(title, text)
-    return wiki
-
-
-def run(wiki: FakeWiki, config: Config, store: StateStore | None = None, **kwargs: object) -> RunReport:
-    return Pass(wiki, config, lambda: NOW, store, **kwargs).run()  # type: ignore[arg-type]
+from tests.passes import COMPLETE, INCOMPLETE, NOW, SUMMARY, TEMPLATE, run, wiki_with
 
 
 def only_status_saved(wiki: FakeWiki, words: str) -> bool:

@@ -1,10 +1,12 @@
-"""Which pages a pass reads, and what it takes from the stored state instead.
+"""Stage 1, finding the pages: which pages a pass reads, and what it takes from the stored state
+instead (:func:`find`: the infobox's names, the kind of pass, then :func:`select`).
 
 Three ways, chosen by :func:`select`:
 
 * **every page** (a full pass, or an incremental pass with nothing stored): every page
   transcluding the infobox is read, about one request per 500 pages;
-* **recent changes** (an incremental pass with a usable mark, see :mod:`bot.changes`): only the
+* **recent changes** (an incremental pass with a usable mark, see
+  :mod:`bot.pipeline.step1_recent_changes`): only the
   pages the wiki's recent changes touched are looked at, in requests that do not grow with the
   number of pages; when nothing that matters changed the pass is *quiet*: it reads no page and
   loads no stored result (the status page's figures come from SQL counts);
@@ -28,33 +30,30 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import changes, render, split
+from bot import render, split
 from bot.config import Config
-from bot.model import PageSnapshot
+from bot.model import PageRecord, PageSnapshot
+from bot.parse import name_set
+from bot.pipeline import step1_recent_changes as changes
+from bot.pipeline.context import PassContext
 from bot.plan import translation_page
-from bot.state import PageRecord, StateStore
-from bot.tally import is_changed
+from bot.state import FINGERPRINT_KEY, MARK_KEY, NAMES_KEY, RECHECK_KEY, SAVING_KEY, SUMMARY_KEY, StateStore
 from bot.wiki import Gateway
 
-log = logging.getLogger("bot.job")
-
-#: State keys (``meta`` table): the next mark, a pass saving tags right now, the summary's state.
-MARK_KEY, SAVING_KEY, SUMMARY_KEY = "changes_mark", "saving_since", "summary_current"
-FINGERPRINT_KEY = "settings_fingerprint"
-#: Page ids (a JSON list) the next pass reads whatever recent changes say (see ``Tally.recheck``).
-RECHECK_KEY = "recheck_pages"
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class Selection:
     """The pages a pass reads (``pages``, a lazy iterator), the stored records it keeps as they are
     (``kept``), the stored page ids that left (``removed``), every stored record (``stored``, empty
-    in a quiet pass; a full pass needs their tag memories) and the next mark."""
+    in a quiet pass; a full pass needs their tag memories) and the next mark. :func:`find` adds
+    the infobox's ``names`` and the settings' ``fingerprint``; ``summary_parts`` holds the summary's
+    numbered parts when they were read to learn the table's titles (the summary's plan reuses them)."""
 
     kind: str
     how: str
@@ -64,6 +63,41 @@ class Selection:
     kept: list[PageRecord] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
     quiet: bool = False
+    summary_parts: dict[str, PageSnapshot | None] = field(default_factory=dict)
+    names: frozenset[str] = frozenset()
+    fingerprint: str = ""
+
+
+def find(ctx: PassContext, summary: PageSnapshot | None) -> Selection:
+    """How this pass finds its pages, and the names the infobox answers to. An incremental pass
+    is one only with stored pages and names made under the same settings (:func:`fingerprint`,
+    taken once: a deploy during the pass is seen next time); else it is a full sweep, which asks
+    the wiki for the infobox's redirects. ``summary``: the summary page as read (None: missing)."""
+    cfg, store = ctx.cfg, ctx.store
+    fp = fingerprint(cfg)
+    same = store is not None and store.get(FINGERPRINT_KEY) == fp
+    cached_names = store.get(NAMES_KEY) if store and same else None
+    incremental = ctx.kind == "incremental" and store is not None and cached_names is not None and store.counts()[0] > 0
+    if ctx.kind == "incremental" and not incremental:
+        why = "the infobox's names or the settings changed" if store and not same else "nothing stored yet"
+        log.info("incremental pass: %s: a full sweep instead", why)
+    if incremental and cached_names is not None:
+        names = frozenset(json.loads(cached_names))
+    else:
+        rules = cfg.rules
+        names = name_set((rules.infobox_name, *rules.aliases), ctx.gw.redirects_to(f"Template:{rules.infobox_name}"))
+    sel = select(
+        ctx.gw,
+        cfg,
+        store,
+        incremental=incremental,
+        now=ctx.now,
+        may_be_quiet=ctx.may_be_quiet,
+        summary_title=summary.title if summary else cfg.pages.summary,
+        summary=summary,
+    )
+    sel.names, sel.fingerprint = names, fp
+    return sel
 
 
 def select(
@@ -108,7 +142,7 @@ def select(
         changed = sorted(
             pid
             for pid, (title, revid) in listing.items()
-            if pid in recheck or is_changed(stored.get(pid), title, revid)
+            if pid in recheck or _is_changed(stored.get(pid), title, revid)
         )
         removed = [pid for pid in stored if pid not in listing]
         log.info("incremental (listing): %d pages, %d changed, %d gone", len(listing), len(changed), len(removed))
@@ -119,7 +153,7 @@ def select(
     probe = _members(gw, cfg, ids, titles)
     removed = sorted(pid for pid in hits if pid not in probe)
     changed = sorted(
-        pid for pid, (title, revid) in probe.items() if pid in recheck or is_changed(hits.get(pid), title, revid)
+        pid for pid, (title, revid) in probe.items() if pid in recheck or _is_changed(hits.get(pid), title, revid)
     )
     log.info(
         "incremental: %d recent changes, %d pages touched, %d changed, %d gone%s",
@@ -134,18 +168,21 @@ def select(
         return Selection("incremental", "recent changes", recent.now, quiet=True)
     stored = store.pages()
     changed = sorted(
-        pid for pid, (title, revid) in probe.items() if pid in recheck or is_changed(stored.get(pid), title, revid)
+        pid for pid, (title, revid) in probe.items() if pid in recheck or _is_changed(stored.get(pid), title, revid)
     )
     # The table is rebuilt from the stored pages: a row of a page this state does not know (another
     # state database, a lost one) goes only once the wiki says its page no longer qualifies.
     known = {r.title for r in stored.values()} | {title for title, _ in probe.values()}
-    unknown = sorted(t for t in table_titles(gw, cfg, summary) if t not in known)
+    listed, parts = table_titles(gw, cfg, summary)
+    unknown = sorted(t for t in listed if t not in known)
     found = _members(gw, cfg, [], unknown) if unknown else {}
-    extra = {pid for pid, (title, revid) in found.items() if is_changed(stored.get(pid), title, revid)}
+    extra = {pid for pid, (title, revid) in found.items() if _is_changed(stored.get(pid), title, revid)}
     if unknown:
         log.info("incremental: %d rows of pages not in the state, %d still qualify", len(unknown), len(found))
     removed = [pid for pid in removed if pid not in found]
-    return _split(gw, "recent changes", recent.now, stored, sorted(set(changed) | extra), removed)
+    sel = _split(gw, "recent changes", recent.now, stored, sorted(set(changed) | extra), removed)
+    sel.summary_parts = parts
+    return sel
 
 
 def stored_recheck(store: StateStore) -> set[int]:
@@ -157,20 +194,23 @@ def stored_recheck(store: StateStore) -> set[int]:
     return {i for i in ids if isinstance(i, int)} if isinstance(ids, list) else set()
 
 
-def table_titles(gw: Gateway, cfg: Config, summary: PageSnapshot | None) -> set[str]:
+def table_titles(
+    gw: Gateway, cfg: Config, summary: PageSnapshot | None
+) -> tuple[set[str], dict[str, PageSnapshot | None]]:
     """The titles linked in the Page column of the summary table as it stands: the main page's
-    and, when it is split, its numbered parts' (read in one request per 50)."""
+    and, when it is split, its numbered parts' (read in one request per 50); and those parts as
+    read (None: missing)."""
     inner = render.current_inner(summary.text) if summary is not None else None
     if inner is None:
-        return set()
+        return set(), {}
     titles = set(render.linked_titles(inner))
     main = cfg.pages.summary
-    numbers = {int(n) for n in re.findall(r"\[\[" + re.escape(main) + r"/(\d+)\|", inner)}
-    parts = [split.subpage_title(main, n) for n in range(1, max(numbers, default=0) + 1)]
-    for page in (gw.read(parts) if parts else {}).values():
+    parts = [split.subpage_title(main, n) for n in range(1, split.parts_listed(inner, main) + 1)]
+    read = dict(gw.read(parts)) if parts else {}
+    for page in read.values():
         if page is not None:
             titles.update(render.linked_titles(render.current_inner(page.text) or ""))
-    return titles
+    return titles, read
 
 
 def _members(gw: Gateway, cfg: Config, ids: list[int], titles: list[str]) -> dict[int, tuple[str, int]]:
@@ -196,7 +236,7 @@ def fingerprint(cfg: Config) -> str:
 
 def _why_list(store: StateStore, mark: dt.datetime | None, now: dt.datetime) -> str:
     """Why recent changes cannot serve this pass ("" when they can), judged before asking the wiki.
-    (Changed settings make the pass a full sweep: see :meth:`bot.job.Pass.run`.)"""
+    (Changed settings make the pass a full sweep: see :func:`find`.)"""
     if mark is None:
         return "no mark from a completed pass"
     if store.get(SAVING_KEY):
@@ -218,3 +258,7 @@ def _split(
     skip = set(changed) | set(removed)
     kept = [stored[pid] for pid in sorted(stored) if pid not in skip]
     return Selection("incremental", how, mark, gw.read_pages(changed), stored, kept, sorted(removed))
+
+
+def _is_changed(record: PageRecord | None, title: str, revid: int) -> bool:
+    return record is None or record.revid != revid or record.title != title

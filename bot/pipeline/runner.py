@@ -1,4 +1,4 @@
-"""One pass with everything around it, shared by ``run`` and the scheduler: the run lock, the state
+"""One pass (:mod:`bot.pipeline.one_pass`) with everything around it, shared by ``run`` and the scheduler: the run lock, the state
 database, the login, the pass itself, the failure record, and signal handling.
 
 A failed pass is recorded in the state database (so ``status`` and the back-off see it) and its
@@ -19,14 +19,15 @@ from types import FrameType
 
 from bot.config import Config
 from bot.errors import BotError, ConfigError
-from bot.job import Clock, Pass
 from bot.lock import RunLock
 from bot.model import RunReport
+from bot.pipeline.context import Clock
+from bot.pipeline.one_pass import Pass
 from bot.render import Row
 from bot.state import StateStore
 from bot.wiki import Gateway, connect
 
-log = logging.getLogger("bot.runner")
+log = logging.getLogger(__name__)
 
 
 def lock_path(config: Config) -> Path:

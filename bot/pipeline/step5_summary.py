@@ -1,6 +1,8 @@
-"""The bot's own pages: the summary table (the main page and its numbered parts) and the status
-page. Both are planned before any write (so their checks can stop the pass first) and saved only
-when more than a timestamp changed. They are treated like any other page:
+"""Stage 5, publishing the summary table (the main page and its numbered parts). The table is
+planned (:func:`plan_summary`) right after reading, before any write, so its checks can stop the
+pass first; it is saved (:func:`save_summary`) after the tags, and only when more than a timestamp
+changed. The bot's own pages (this and the status page, :mod:`bot.pipeline.step5_status`) are
+treated like any other page:
 
 * the bot writes only between its real markers (:mod:`bot.markers`); it creates a page that does
   not exist whole, and leaves alone (with an error line saying which page and what to do) a page
@@ -20,7 +22,6 @@ when more than a timestamp changed. They are treated like any other page:
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -28,13 +29,9 @@ from bot import markers, render, split
 from bot.config import Config
 from bot.errors import FATAL, EditConflict, SafetyStop, WikiError
 from bot.exclusion import bots_allowed
-from bot.model import PageResult, PageSnapshot, Skip
+from bot.model import PageResult, PageSnapshot
 from bot.split import size
-from bot.status import STAMP_PREFIX, is_old_format, migrated, needs_save, render_status, status_page
 from bot.wiki import Gateway
-from bot.wikitext import has_text_outside_comments
-
-log = logging.getLogger("bot.job")
 
 MARKERS_FIX = markers.MARKERS_FIX
 
@@ -69,7 +66,7 @@ def refusal(page: PageSnapshot, user: str) -> str | None:
     return None
 
 
-def _writable(page: PageSnapshot, user: str) -> str | None:
+def writable(page: PageSnapshot, user: str) -> str | None:
     """Why the bot may not write between the markers of ``page``, with the fix; or None."""
     found = markers.find(page.text)
     return refusal(page, user) or (None if found.span else f"{found.problem}; {MARKERS_FIX}")
@@ -82,11 +79,13 @@ def plan_summary(
     now: dt.datetime,
     read: Callable[[Sequence[str]], Mapping[str, PageSnapshot | None]],
     user: str,
+    known_parts: Mapping[str, PageSnapshot | None] | None = None,
 ) -> SummaryPlan:
     """The rows and the summary pages to save (none when only stamps would change): the main page,
     and when the table does not fit one page, its numbered parts (read with one request). Raises
     ``SafetyStop`` when the main page or its markers are missing or too many rows would go; a page
-    the bot may not write is an error line and then no page of the table is saved."""
+    the bot may not write is an error line and then no page of the table is saved.
+    ``known_parts``: numbered parts already read in this pass (not read again)."""
     title = config.pages.summary
     if page is None:
         raise SafetyStop(
@@ -102,8 +101,8 @@ def plan_summary(
     (a, b), budget = found.span, config.max_page_bytes
     current = page.text[a:b]
     room = budget - (size(page.text) - size(current))  # what the page's own text leaves for the table
-    previous = current.count(f"[[{split.subpage_title(title, 1)[:-1]}")
-    chunks, subs, parts = _chunks(rows, now, budget, room, previous, title, read)
+    previous = split.parts_listed(current, title)
+    chunks, subs, parts = _chunks(rows, now, budget, room, previous, title, read, dict(known_parts or {}))
     before = render.count_rows(current) + sum(
         render.count_rows(markers.between(p.text) or "") for p in subs.values() if p is not None
     )
@@ -120,7 +119,7 @@ def plan_summary(
         sub = subs.get(sub_title)
         if sub is None:
             writes.append(PageWrite(sub_title, split.render_subpage(chunk, title, n, now), None, "part"))
-        elif problem := _writable(sub, user):
+        elif problem := writable(sub, user):
             blocking.append(
                 f"{sub_title}: part {n} of the table cannot be written, so no page of it was saved: {problem}"
             )
@@ -134,7 +133,7 @@ def plan_summary(
         sub = subs.get(split.subpage_title(title, n))
         if sub is None:
             continue
-        if problem := _writable(sub, user):
+        if problem := writable(sub, user):
             errors.append(f"{sub.title}: no longer part of the table, left as it is: {problem}")
         elif markers.between(sub.text) != split.retired_inner(title):
             writes.append(
@@ -159,11 +158,11 @@ def _chunks(
     previous: int,
     title: str,
     read: Callable[[Sequence[str]], Mapping[str, PageSnapshot | None]],
+    subs: dict[str, PageSnapshot | None],
 ) -> tuple[list[list[render.Row]], dict[str, PageSnapshot | None], int]:
-    """(chunks, the subpages read, number of parts or 0). A part whose person-written text outside
-    the markers is longer than the bot's own head leaves less room: the rows are chunked again
-    with that much less per part (and any further part read)."""
-    subs: dict[str, PageSnapshot | None] = {}
+    """(chunks, the subpages read, number of parts or 0); ``subs``: the subpages read already. A
+    part whose person-written text outside the markers is longer than the bot's own head leaves
+    less room: the rows are chunked again with that much less per part (and any further part read)."""
     less = 0
     for _ in range(2):
         chunks = split.chunk_rows(rows, now, budget - less, room)
@@ -261,7 +260,7 @@ def _save_one(gateway: Gateway, config: Config, write: PageWrite, summary: str) 
     inner = markers.between(write.text)
     if fresh is None or inner is None:
         return "deleted or changed during the pass; the table was not saved"
-    if problem := _writable(fresh, gateway.user):
+    if problem := writable(fresh, gateway.user):
         return f"changed during the pass; the table was not saved: {problem}"
     current = markers.between(fresh.text)
     if current is not None and not render.differs_beyond_stamp(current, inner):
@@ -276,78 +275,6 @@ def _save_one(gateway: Gateway, config: Config, write: PageWrite, summary: str) 
     except WikiError as exc:
         return f"not saved after an edit conflict: {exc}"
     return None
-
-
-def save_status(
-    gateway: Gateway,
-    config: Config,
-    page: PageSnapshot | None,
-    now: dt.datetime,
-    *,
-    pages: int,
-    complete: int,
-    tagged_pages: int,
-    skipped: Sequence[Skip],
-    errors: Sequence[str],
-    next_run: dt.datetime | None,
-    before_write: Callable[[], None],
-) -> Outcome:
-    """Save the status page between its markers when a figure changed or the heartbeat is due
-    (create it whole when missing; replace it whole once in the old format). ``saved`` is 1 when
-    it saved; ``errors`` holds why the page could not be saved (logged too)."""
-    title, budget = config.pages.status, config.max_page_bytes
-    old: str | None = None
-    if page is not None:
-        found = markers.find(page.text)
-        problem = refusal(page, gateway.user)
-        if problem is None and found.span is None and not is_old_format(page.text):
-            problem = f"{found.problem}; {MARKERS_FIX}"
-        if problem:
-            return _not_saved(title, problem)
-        if found.span is not None:
-            old = page.text[found.span[0] : found.span[1]]
-    outside = size(status_page("")) if old is None or page is None else size(page.text) - size(old)
-    inner = render_status(
-        now=now,
-        pages=pages,
-        complete=complete,
-        tagged_pages=tagged_pages,
-        skipped=[(s.title, s.reason) for s in skipped],
-        errors=errors,
-        shutoff_page=config.pages.shutoff,
-        summary_page=config.pages.summary,
-        next_run=next_run,
-        max_bytes=budget - outside,
-    )
-    heartbeat = dt.timedelta(hours=config.run.status_heartbeat_hours)
-    if old is not None and not needs_save(old, inner, now, heartbeat):
-        return Outcome()
-    if page is None:
-        text: str | None = status_page(inner)
-    elif old is None:  # the old format (see above): the bot's block is replaced, a person's lines stay
-        text = migrated(page.text, inner)
-    else:
-        text = markers.replace(page.text, inner)
-    if text is None:  # the figures would change which markers are real (they never should)
-        return _not_saved(title, "the new figures would disturb its markers")
-    if size(text) > budget:
-        return _not_saved(
-            title, f"it would be over max_page_bytes = {budget} bytes; shorten the text outside the markers"
-        )
-    before_write()
-    summary = f"Bot: status: {complete} complete, {pages - complete} incomplete, {len(errors)} errors"
-    try:
-        gateway.save(title, text, page, summary)
-    except FATAL:
-        raise
-    except WikiError as exc:
-        return _not_saved(title, str(exc))
-    return Outcome(1)
-
-
-def _not_saved(title: str, why: str) -> Outcome:
-    log.warning("status page not saved: %s", why, extra={"page": title})
-    return Outcome(0, [f"{title}: the status page was not saved: {why}"])
 
 
 def _rows(text: str) -> set[str]:
@@ -366,39 +293,3 @@ def _changes(write: PageWrite) -> str:
     parts = [f"{added - changed} added" * (added > changed), f"{removed - changed} removed" * (removed > changed)]
     parts.append(f"{changed} changed" * bool(changed))
     return ", ".join(p for p in parts if p) + " rows"
-
-
-BACKOFF_PREFIX = "; Back-off: "
-
-
-def save_backoff_notice(gateway: Gateway, config: Config, notice: str | None) -> bool:
-    """Put (or, with None, remove) the back-off line between the status page's markers, after the
-    stamp line, leaving its other lines as they are (creating the page when missing). Not while
-    the shutoff is engaged, nor on a page the bot may not write. Returns whether it saved."""
-    pages = gateway.read([config.pages.status, config.pages.shutoff])
-    shutoff, status = pages[config.pages.shutoff], pages[config.pages.status]
-    if shutoff is not None and has_text_outside_comments(shutoff.text):
-        return False
-    if status is not None and (problem := _writable(status, gateway.user)):
-        log.warning("back-off notice not saved on %s: %s", config.pages.status, problem)
-        return False
-    inner = (markers.between(status.text) if status else None) or "\n"
-    lines = [line for line in inner.split("\n") if not line.startswith(BACKOFF_PREFIX)]
-    if notice:
-        at = next((i + 1 for i, line in enumerate(lines) if line.startswith(STAMP_PREFIX)), 1)
-        lines.insert(at, BACKOFF_PREFIX + "<nowiki>" + notice.replace("<", "&lt;")[:300] + "</nowiki>")
-    inner = "\n".join(lines)
-    text = markers.replace(status.text, inner) if status else status_page(inner)
-    if text is None or (status is not None and text == status.text) or (status is None and not notice):
-        return False
-    summary = (
-        f"Bot: {'back-off: ' + notice if notice else 'passes succeed again'} ([[{config.pages.shutoff}|stop the bot]])"
-    )
-    try:
-        gateway.save(config.pages.status, text, status, summary[:490])
-    except FATAL:
-        raise
-    except WikiError as exc:
-        log.warning("back-off notice not saved: %s", exc)
-        return False
-    return True

@@ -1,4 +1,6 @@
-"""What one pass gathers as it goes (the job's working record), and small helpers over it."""
+"""What one pass gathers as it goes, stage after stage: one record (:class:`Tally`), filled by
+reading and deciding (``records``, ``edits``), saving tags (``saved``, ``done``, ``recheck``) and
+publishing (``errors``, ``saves``), and turned into the pass's report at the end."""
 
 from __future__ import annotations
 
@@ -6,13 +8,14 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bot.model import PageResult, PageSnapshot, RunReport, Skip
-from bot.plan import Planned
-from bot.state import PageRecord
+from bot.model import PageRecord, PageResult, PageSnapshot, RunReport, Skip, TagMemory
+from bot.plan import Decision, Planned
 
 
 @dataclass
 class Tally:
+    """The pass's working record (mutable: the stages add to it as they go)."""
+
     records: dict[int, PageRecord] = field(default_factory=dict)
     """Pages read in this pass, by page id (title as key when the id is unknown: id 0)."""
     kept: list[PageResult] = field(default_factory=list)
@@ -30,6 +33,25 @@ class Tally:
     recheck: set[int] = field(default_factory=set)
     """Page ids the next pass must read again whatever recent changes say: a save skipped after a
     second edit conflict or merge, a tag left for the next pass, a merged save not yet decided again."""
+
+    def record(self, page: PageSnapshot, result: PageResult, decision: Decision) -> None:
+        """Record a page as read and decided: its planned edit, if any (until it is saved the
+        page is remembered as it is now), or the memory the decision keeps, and its skip."""
+        if decision.edit is not None:
+            self.edits.append(Planned.of(decision.edit))
+            memory = TagMemory(tagged=decision.edit.old is not None, removed_at=None)
+        else:
+            memory = decision.memory
+        self.records[page.pageid] = PageRecord(page.pageid, page.title, page.revid, result, memory, decision.skip)
+        if decision.skip:
+            self.skipped.append(Skip(page.title, decision.skip))
+
+    def skip(self, page: PageSnapshot, reason: str) -> None:
+        """A due edit of ``page`` was not made: list it, and keep the reason on its record."""
+        self.skipped.append(Skip(page.title, reason))
+        record = self.records.get(page.pageid)
+        if record is not None:
+            self.records[page.pageid] = dataclasses.replace(record, skip=reason)
 
     def results(self) -> list[PageResult]:
         return self.kept + [r.result for r in self.records.values()]
@@ -77,14 +99,3 @@ class Tally:
             errors=tuple(self.errors),
             source=source,
         )
-
-
-def skip(tally: Tally, page: PageSnapshot, reason: str) -> None:
-    tally.skipped.append(Skip(page.title, reason))
-    record = tally.records.get(page.pageid)
-    if record is not None:
-        tally.records[page.pageid] = dataclasses.replace(record, skip=reason)
-
-
-def is_changed(record: PageRecord | None, title: str, revid: int) -> bool:
-    return record is None or record.revid != revid or record.title != title

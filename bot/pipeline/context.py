@@ -1,0 +1,54 @@
+"""What every stage of one pass shares, set once when the pass starts (:class:`PassContext`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.config import Config, cron_trigger
+from bot.state import StateStore
+from bot.wiki import Gateway
+
+Clock = Callable[[], dt.datetime]
+
+
+@dataclass(frozen=True)
+class PassContext:
+    """The pass's fixed values: the wiki, the configuration, the state database (None: nothing is
+    remembered), the one time the pass runs at (``now``: the clock is asked once), what was asked
+    for, and the caller's hooks. ``started`` and ``requests`` are the monotonic time and the wiki's
+    request count when the pass began (for the report). ``next_run``: the next scheduled pass
+    (shown on the status page; None when none is scheduled)."""
+
+    gw: Gateway
+    cfg: Config
+    store: StateStore | None
+    now: dt.datetime
+    kind: str
+    dry_run: bool
+    may_be_quiet: bool
+    setup_requests: int
+    next_run: dt.datetime | None
+    on_diff: Callable[[str], None]
+    on_progress: Callable[[int], None]
+    should_stop: Callable[[], bool]
+    timer: Callable[[], float]
+    """Seconds from any start (``time.monotonic``; tests pass their own), for the shutoff's cadence."""
+    started: float
+    requests: int
+
+
+def next_runs(config: Config, now: dt.datetime) -> dict[str, dt.datetime | None]:
+    """When each kind of pass fires next after ``now`` by the config's ``[schedule]`` (None when
+    not scheduled)."""
+    out: dict[str, dt.datetime | None] = {}
+    for kind, expr in (("full", config.schedule.full), ("incremental", config.schedule.incremental)):
+        out[kind] = cron_trigger(expr).get_next_fire_time(None, now + dt.timedelta(seconds=1)) if expr.strip() else None
+    return out
+
+
+def next_run(config: Config, now: dt.datetime) -> dt.datetime | None:
+    """The next scheduled pass of either kind after ``now`` (None when none is scheduled)."""
+    upcoming = [t for t in next_runs(config, now).values() if t is not None]
+    return min(upcoming) if upcoming else None

@@ -1,0 +1,132 @@
+"""Stage 5, publishing the status page: the pass's figures between the page's markers
+(:mod:`bot.status_page` renders them), saved when a figure changed or the heartbeat is due; and the
+scheduler's back-off line on the same page. The page is treated like the summary's pages
+(:func:`bot.pipeline.step5_summary.writable`): written only between its real markers, created whole
+when missing, left alone (an error line) when the bot may not write it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+
+from bot import markers
+from bot.config import Config
+from bot.errors import FATAL, WikiError
+from bot.model import PageSnapshot, Skip
+from bot.pipeline.step5_summary import MARKERS_FIX, Outcome, refusal, writable
+from bot.safety import shutoff_engaged
+from bot.split import size
+from bot.status_page import STAMP_PREFIX, is_old_format, migrated, needs_save, render_status, status_page
+from bot.wiki import Gateway
+
+log = logging.getLogger(__name__)
+
+
+def save_status(
+    gateway: Gateway,
+    config: Config,
+    page: PageSnapshot | None,
+    now: dt.datetime,
+    *,
+    pages: int,
+    complete: int,
+    tagged_pages: int,
+    skipped: Sequence[Skip],
+    errors: Sequence[str],
+    next_run: dt.datetime | None,
+    before_write: Callable[[], None],
+) -> Outcome:
+    """Save the status page between its markers when a figure changed or the heartbeat is due
+    (create it whole when missing; replace it whole once in the old format). ``saved`` is 1 when
+    it saved; ``errors`` holds why the page could not be saved (logged too)."""
+    title, budget = config.pages.status, config.max_page_bytes
+    old: str | None = None
+    if page is not None:
+        found = markers.find(page.text)
+        problem = refusal(page, gateway.user)
+        if problem is None and found.span is None and not is_old_format(page.text):
+            problem = f"{found.problem}; {MARKERS_FIX}"
+        if problem:
+            return _not_saved(title, problem)
+        if found.span is not None:
+            old = page.text[found.span[0] : found.span[1]]
+    outside = size(status_page("")) if old is None or page is None else size(page.text) - size(old)
+    inner = render_status(
+        now=now,
+        pages=pages,
+        complete=complete,
+        tagged_pages=tagged_pages,
+        skipped=[(s.title, s.reason) for s in skipped],
+        errors=errors,
+        shutoff_page=config.pages.shutoff,
+        summary_page=config.pages.summary,
+        next_run=next_run,
+        max_bytes=budget - outside,
+    )
+    heartbeat = dt.timedelta(hours=config.run.status_heartbeat_hours)
+    if old is not None and not needs_save(old, inner, now, heartbeat):
+        return Outcome()
+    if page is None:
+        text: str | None = status_page(inner)
+    elif old is None:  # the old format (see above): the bot's block is replaced, a person's lines stay
+        text = migrated(page.text, inner)
+    else:
+        text = markers.replace(page.text, inner)
+    if text is None:  # the figures would change which markers are real (they never should)
+        return _not_saved(title, "the new figures would disturb its markers")
+    if size(text) > budget:
+        return _not_saved(
+            title, f"it would be over max_page_bytes = {budget} bytes; shorten the text outside the markers"
+        )
+    before_write()
+    summary = f"Bot: status: {complete} complete, {pages - complete} incomplete, {len(errors)} errors"
+    try:
+        gateway.save(title, text, page, summary)
+    except FATAL:
+        raise
+    except WikiError as exc:
+        return _not_saved(title, str(exc))
+    return Outcome(1)
+
+
+def _not_saved(title: str, why: str) -> Outcome:
+    log.warning("status page not saved: %s", why, extra={"page": title})
+    return Outcome(0, [f"{title}: the status page was not saved: {why}"])
+
+
+BACKOFF_PREFIX = "; Back-off: "
+
+
+def save_backoff_notice(gateway: Gateway, config: Config, notice: str | None) -> bool:
+    """Put (or, with None, remove) the back-off line between the status page's markers, after the
+    stamp line, leaving its other lines as they are (creating the page when missing). Not while
+    the shutoff is engaged, nor on a page the bot may not write. Returns whether it saved."""
+    pages = gateway.read([config.pages.status, config.pages.shutoff])
+    shutoff, status = pages[config.pages.shutoff], pages[config.pages.status]
+    if shutoff_engaged(shutoff):
+        return False
+    if status is not None and (problem := writable(status, gateway.user)):
+        log.warning("back-off notice not saved on %s: %s", config.pages.status, problem)
+        return False
+    inner = (markers.between(status.text) if status else None) or "\n"
+    lines = [line for line in inner.split("\n") if not line.startswith(BACKOFF_PREFIX)]
+    if notice:
+        at = next((i + 1 for i, line in enumerate(lines) if line.startswith(STAMP_PREFIX)), 1)
+        lines.insert(at, BACKOFF_PREFIX + "<nowiki>" + notice.replace("<", "&lt;")[:300] + "</nowiki>")
+    inner = "\n".join(lines)
+    text = markers.replace(status.text, inner) if status else status_page(inner)
+    if text is None or (status is not None and text == status.text) or (status is None and not notice):
+        return False
+    summary = (
+        f"Bot: {'back-off: ' + notice if notice else 'passes succeed again'} ([[{config.pages.shutoff}|stop the bot]])"
+    )
+    try:
+        gateway.save(config.pages.status, text, status, summary[:490])
+    except FATAL:
+        raise
+    except WikiError as exc:
+        log.warning("back-off notice not saved: %s", exc)
+        return False
+    return True

@@ -1,0 +1,82 @@
+"""Stage 6, remembering: what a completed pass stores, in one transaction after its wiki edits
+(the page records, the pass's report, the next mark, the names asked of the wiki, whether the
+table on the wiki is current, the pages to read again). A pass that fails after some saves stores
+only what those saves did (:func:`remember_saved`), so stored state never runs ahead of the wiki.
+"""
+
+from __future__ import annotations
+
+import json
+
+from bot.model import PageResult, RunReport
+from bot.pipeline.context import PassContext
+from bot.pipeline.step1_find import Selection, stored_recheck
+from bot.pipeline.tally import Tally
+from bot.plan import Policy
+from bot.state import (
+    FINGERPRINT_KEY,
+    MARK_KEY,
+    NAMES_KEY,
+    RECHECK_KEY,
+    SAVING_KEY,
+    SUMMARY_KEY,
+    TAG_NAMES_KEY,
+)
+
+
+def remember(
+    ctx: PassContext, sel: Selection, policy: Policy, tally: Tally, report: RunReport, planned: list[PageResult]
+) -> None:
+    """Store the completed pass (not in a dry run, nor without a state database). ``planned``:
+    the results the summary table was planned from; a page read again while saving that came out
+    otherwise makes the next pass rebuild the table (it is then not quiet) from the stored, fresh
+    results."""
+    if ctx.store is None or ctx.dry_run:
+        return
+    summary_current = not tally.summary_failed(ctx.cfg.pages.summary) and tally.results() == planned
+    meta = {
+        NAMES_KEY: json.dumps(sorted(sel.names)),
+        TAG_NAMES_KEY: json.dumps({f"Template:{ctx.cfg.pages.tag_template}": sorted(policy.tag_names)}),
+        MARK_KEY: sel.mark.isoformat(),
+        FINGERPRINT_KEY: sel.fingerprint,
+        SUMMARY_KEY: "1" if summary_current else "0",
+        RECHECK_KEY: json.dumps(sorted(tally.recheck)),
+    }
+    if not tally.tag_save_failed:  # else kept: a failed save may have reached the wiki (the next pass lists)
+        meta[SAVING_KEY] = ""
+    ctx.store.save_pass(
+        tally.records.values(),
+        sel.kind,
+        ctx.now,
+        report.as_dict(),
+        replace_all=sel.kind == "full",
+        removed=tally.removed,
+        meta=meta,
+    )
+
+
+def remember_quiet(ctx: PassContext, sel: Selection, report: RunReport) -> None:
+    """Store a quiet pass: its report and the next mark, nothing else."""
+    assert ctx.store is not None
+    ctx.store.save_pass(
+        (), sel.kind, ctx.now, report.as_dict(), replace_all=False, meta={MARK_KEY: sel.mark.isoformat()}
+    )
+
+
+def remember_saved(ctx: PassContext, tally: Tally) -> None:
+    """A pass failed after some saves: store what those saves did (they are on the wiki), so
+    the next pass knows the tags it put there, and add the pages it left to be read again to
+    those an earlier pass left. Nothing else is stored."""
+    store = ctx.store
+    if store and tally.saved:
+        store.save_pages([tally.records[pid] for pid in tally.saved if pid in tally.records])
+    if store and tally.recheck:
+        recheck = stored_recheck(store) | tally.recheck
+        store.set_meta(RECHECK_KEY, json.dumps(sorted(recheck)))
+
+
+def saving_started(ctx: PassContext, tally: Tally) -> None:
+    """Mark that tags are being saved (until this pass completes, its tags are not remembered: a
+    pass that dies now makes the next one list every page)."""
+    if ctx.store and tally.edits:
+        ctx.store.set_meta(SAVING_KEY, ctx.now.isoformat())
