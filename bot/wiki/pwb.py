@@ -3,12 +3,12 @@ request machinery (session, login, tokens, throttle, maxlag waits, retries on 5x
 
 Why explicit queries rather than Pywikibot's page generators: the request count is the product's
 promise (a full read of N pages in about N/500 requests), so every query here states its limits
-and continuation, and every HTTP request is counted at the session (a ``requests`` response hook),
-retries included.
+and continuation, and every HTTP answer is counted at the session (a ``requests`` response hook),
+retries included. Logging in is :mod:`bot.wiki.login`'s.
 
 Failure mapping (one function, :func:`wiki_error`): API ``editconflict`` → ``EditConflict``;
-protection codes → ``PageProtected``; maxlag beyond the retry budget, 5xx, dropped connections →
-``WikiUnavailable``; login problems → ``LoginFailed``; any other API error → ``WikiError`` with the
+protection codes → ``PageProtected``; maxlag or read-only beyond the retry budget, 5xx, answers that
+are not JSON, dropped connections, a host name that does not resolve → ``WikiUnavailable``; login problems → ``LoginFailed``; any other API error → ``WikiError`` with the
 API's code and text.
 
 A save whose edit MediaWiki merged into a person's later revision (no edit conflict: the two
