@@ -194,10 +194,6 @@ class FakeTransport(BaseAdapter):
     def close(self) -> None:
         pass
 
-    def requests_since(self, mark: int) -> list[Call]:
-        """The calls after the first ``mark`` ones (``mark = len(transport.calls)`` before an operation)."""
-        return self.calls[mark:]
-
     # -- what Pywikibot asks while setting up a site --------------------------------------------
 
     def _setup_answer(self, call: Call) -> Answer:
