@@ -5,7 +5,7 @@ last save is older than the heartbeat. Pure.
 The bot writes only between the markers: a person's lines above or below them stay byte for byte.
 It creates a missing page whole (:func:`status_page`: a short explanation, then the markers). A page
 in the old format (first line :data:`OLD_HEADER`, which said edits are overwritten) is replaced
-whole once; any other page without real markers is not saved (:mod:`bot.publish` reports it).
+whole once; any other page without real markers is not saved (:mod:`bot.pipeline.step5_status` reports it).
 
 Between the markers: one stamp line (``; Checked: …``) and the figures below it. Everything but
 the stamp line is compared, so a pass that changed nothing makes no edit; the figures deliberately

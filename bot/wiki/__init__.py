@@ -3,7 +3,13 @@
 The job sees a wiki only through :class:`Gateway`. The real implementation,
 :class:`bot.wiki.pwb.PywikibotGateway`, is imported lazily by :func:`connect` so that the pure core
 and the offline checker never load pywikibot. Tests of the job use a small fake that follows the same
-Protocol (``tests/fakes.py``); the real gateway is tested against the local dev wiki.
+Protocol (``tests/fakes.py``); the real gateway is tested against the local dev wiki, and offline
+against canned API answers at the transport seam (``tests/transport.py``, ``tests/gateway/``).
+
+Files: ``pwb.py`` the gateway's queries and saves; ``login.py`` Pywikibot's set-up and the login;
+``checks.py`` the checks made while logging in; ``changes.py`` the queries of incremental passes;
+``support.py`` merging continued answers, counting requests, redaction and the error mapping;
+``ahead.py`` reading one answer ahead.
 
 Errors leave this package only as :mod:`bot.errors` exceptions (``EditConflict``, ``PageProtected``,
 ``WikiUnavailable``, ``LoginFailed``, ``WikiError``), never as pywikibot or requests exceptions; what

@@ -3,12 +3,12 @@ request machinery (session, login, tokens, throttle, maxlag waits, retries on 5x
 
 Why explicit queries rather than Pywikibot's page generators: the request count is the product's
 promise (a full read of N pages in about N/500 requests), so every query here states its limits
-and continuation, and every HTTP request is counted at the session (a ``requests`` response hook),
-retries included.
+and continuation, and every HTTP answer is counted at the session (a ``requests`` response hook),
+retries included. Logging in is :mod:`bot.wiki.login`'s.
 
 Failure mapping (one function, :func:`wiki_error`): API ``editconflict`` → ``EditConflict``;
-protection codes → ``PageProtected``; maxlag beyond the retry budget, 5xx, dropped connections →
-``WikiUnavailable``; login problems → ``LoginFailed``; any other API error → ``WikiError`` with the
+protection codes → ``PageProtected``; maxlag or read-only beyond the retry budget, 5xx, answers that
+are not JSON, dropped connections, a host name that does not resolve → ``WikiUnavailable``; login problems → ``LoginFailed``; any other API error → ``WikiError`` with the
 API's code and text.
 
 A save whose edit MediaWiki merged into a person's later revision (no edit conflict: the two
@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -38,27 +37,12 @@ from typing import Any
 import requests
 
 from bot.config import SiteConfig
-from bot.errors import EditConflict, LoginFailed, WikiError, WikiUnavailable
+from bot.errors import EditConflict, WikiError, WikiUnavailable
 from bot.model import PageSnapshot, RecentChanges
 from bot.wiki import Saved, SiteRead, changes
 from bot.wiki.ahead import read_ahead
-from bot.wiki.checks import (
-    MAIN_PASSWORD_WARNING,
-    check_login_entry,
-    check_namespaces,
-    check_password_file,
-    check_pywikibot_dir,
-    forbid_prompts,
-    password_path,
-)
-from bot.wiki.support import (
-    RequestCounter,
-    api_stamp,
-    api_time,
-    hide_secrets_in_pywikibot_logs,
-    merge_pages,
-    wiki_error,
-)
+from bot.wiki.login import log_in
+from bot.wiki.support import RequestCounter, api_stamp, api_time, merge_pages, wiki_error
 
 log = logging.getLogger("bot.wiki")
 
@@ -73,62 +57,19 @@ CONNECT_ATTEMPTS = 3
 class PywikibotGateway:
     """A logged-in session on one wiki. Create it with :meth:`connect`."""
 
-    def __init__(self, site: Any, rights: frozenset[str]) -> None:
+    def __init__(self, site: Any, rights: frozenset[str], counter: RequestCounter | None = None) -> None:
         self._site = site
         self._rights = rights
-        self._requests = 0
+        self._counter = counter
         self._batch = HIGH_LIMIT if "apihighlimits" in rights else LOW_LIMIT
 
     # -- set-up ---------------------------------------------------------------------------------
 
     @classmethod
     def connect(cls, cfg: SiteConfig) -> PywikibotGateway:
-        base = check_pywikibot_dir()
-        os.environ.setdefault("PYWIKIBOT_DIR", str(base))
-        try:
-            import pywikibot
-            from pywikibot.comms import http
-        except SystemExit as exc:  # pywikibot exits on a broken user-config.py
-            raise LoginFailed(f"Pywikibot could not load {base}/user-config.py: {exc}") from None
-        hide_secrets_in_pywikibot_logs()
-        pywikibot.config.write_maxlag = cfg.maxlag
-        pywikibot.config.read_maxlag = max(cfg.maxlag, 30)
-        pywikibot.config.max_retries = cfg.max_retries
-        pywikibot.config.retry_wait = cfg.retry_wait
-        pywikibot.config.retry_max = 120
-        # Serial reads carry maxlag: no 0.1 s pause between them, unless user-config.py sets one.
-        if pywikibot.config.minthrottle == 0.1:
-            pywikibot.config.minthrottle = 0
-        pywikibot.config.socket_timeout = (6.05, 60)
-        password_name = str(pywikibot.config.password_file or "user-password.py")
-        check_password_file(base, password_name)
-        passwords = password_path(base, password_name)
-        counter = RequestCounter()
-        http.session.hooks["response"].append(counter)
-        try:
-            site = pywikibot.Site(cfg.code, cfg.family)
-            if check_login_entry(site, passwords):  # before the login: never a password prompt
-                log.warning(MAIN_PASSWORD_WARNING.format(user=site.username(), path=passwords))
-            forbid_prompts(pywikibot.bot.ui, str(site.username()), passwords)
-            site.login()
-            rights = frozenset(site.userinfo.get("rights", ()))
-            if "anon" in site.userinfo or not site.user():
-                raise LoginFailed(f"not logged in to {site}: check the user name and password file in {base}")
-        except WikiError:
-            raise
-        except Exception as exc:
-            raise wiki_error(exc, f"logging in to {cfg.family}:{cfg.code}") from None
-        check_namespaces(cfg, {int(n): str(ns.custom_name or "(main)") for n, ns in site.namespaces.items()})
-        if "apihighlimits" not in rights:
-            log.warning(
-                "the account lacks apihighlimits (bot flag, or the BotPassword's high-volume grant): reads fetch "
-                "50 pages per request instead of 500"
-            )
-        gateway = cls(site, rights)
-        gateway._counter = counter
-        return gateway
-
-    _counter: RequestCounter | None = None
+        """Log in (:func:`bot.wiki.login.log_in`) and return the gateway."""
+        session = log_in(cfg)
+        return cls(session.site, session.rights, session.counter)
 
     @property
     def user(self) -> str:
@@ -373,8 +314,10 @@ class PywikibotGateway:
             cont = data["continue"]
 
     def _submit(self, params: dict[str, Any]) -> dict[str, Any]:
-        """One API call with retries on dropped connections (Pywikibot itself retries on 5xx and
-        maxlag, up to ``max_retries``)."""
+        """One API call with retries on connections that failed outright, ``retry_wait`` seconds
+        apart and doubling (Pywikibot itself retries 5xx, dropped connections, answers that are not
+        JSON and maxlag, up to ``max_retries``)."""
+        from pywikibot import config
         from pywikibot.exceptions import APIError
 
         what = f"API {params.get('action')} request"
@@ -383,10 +326,11 @@ class PywikibotGateway:
                 with _ONE_AT_A_TIME:
                     result: dict[str, Any] = self._site.simple_request(**params).submit()
                 return result
-            except requests.exceptions.ConnectionError as exc:
+            # The built-in ConnectionError: Pywikibot's for a host name it could not resolve.
+            except (requests.exceptions.ConnectionError, ConnectionError) as exc:
                 if attempt == CONNECT_ATTEMPTS:
                     raise wiki_error(exc, what) from None
-                time.sleep(min(30, 2**attempt))
+                time.sleep(min(30, config.retry_wait * 2 ** (attempt - 1)))
             except APIError as exc:
                 raise wiki_error(exc, what) from None
             except WikiError:

@@ -81,8 +81,14 @@ def _mapped(exc: BaseException, doing: str) -> WikiError:
         return LoginFailed(
             f"{doing}: login failed: {exc}; check usernames[...] in user-config.py and the password file"
         )
+    # ConnectionError: the built-in one, which Pywikibot raises for a host name it cannot resolve.
     if isinstance(
-        exc, pe.MaxlagTimeoutError | pe.ApiTimeoutError | pe.ServerError | requests.exceptions.RequestException
+        exc,
+        pe.MaxlagTimeoutError
+        | pe.ApiTimeoutError
+        | pe.ServerError
+        | requests.exceptions.RequestException
+        | ConnectionError,
     ):
         return WikiUnavailable(
             f"{doing}: the wiki did not answer usefully ({type(exc).__name__}: {exc}); "
