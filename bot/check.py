@@ -52,11 +52,20 @@ def check_text(
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[Path | InputError]:
-    """Files in the order given; a directory expands to its ``*.wiki`` files sorted by path."""
+    """Files in the order given; a directory expands to its ``*.wiki`` files sorted by path. A path
+    that does not exist, or a directory without any ``*.wiki`` file below it (a mistyped path must
+    not pass as "0 pages checked"), is an ``InputError`` in its place."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.wiki") if p.is_file())
+            found = sorted(p for p in path.rglob("*.wiki") if p.is_file())
+            if not found:
+                others = sum(p.is_file() for p in path.rglob("*"))
+                yield InputError(
+                    f"{raw}: a folder with no .wiki file in it ({others} other file{'s' * (others != 1)}); "
+                    "give the folder that holds the pages, or the files themselves"
+                )
+            yield from found
         elif path.is_file():
             yield path
         else:

@@ -199,16 +199,25 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     state = _path(r, path, "run.state", r.string(run_t, "run", "state", default="../state/tracker.sqlite"), env)
     run = RunConfig(
         state_path=state or path.parent,
-        shutoff_check_seconds=_at_most(r, run_t, "shutoff_check_seconds", SHUTOFF_LIMIT),
+        shutoff_check_seconds=r.integer(run_t, "run", "shutoff_check_seconds", **_SHUTOFF_BOUNDS),
         status_heartbeat_hours=r.integer(run_t, "run", "status_heartbeat_hours", default=24, minimum=1),
-        shutoff_check_edits=_at_most(r, run_t, "shutoff_check_edits", SHUTOFF_LIMIT),
+        shutoff_check_edits=r.integer(run_t, "run", "shutoff_check_edits", **_SHUTOFF_BOUNDS),
     )
     schedule = _schedule(r, sched_t)
     rules: Rules | None = None
-    try:
-        rules = load_rules(rules_path) if rules_path else None
-    except ConfigError as exc:
-        r.problems.extend(exc.problems)
+    if rules_path and not rules_path.is_file():
+        written = data.get("rules", "rules.toml")
+        where = "" if Path(str(written)).is_absolute() else f"; {written!r} is relative to the config file's folder"
+        r.problem(
+            "rules",
+            f"{rules_path}: file not found{where}",
+            "copy rules.toml there, or set rules to its path (absolute, or relative to the config file)",
+        )
+    else:
+        try:
+            rules = load_rules(rules_path) if rules_path else None
+        except ConfigError as exc:
+            r.problems.extend(exc.problems)
     r.done()
     assert rules is not None
     return Config(path, rules, site, pages, tagging, max_row_drop, run, schedule, max_page_bytes)
@@ -254,18 +263,16 @@ def _path(r: Reader, config: Path, key: str, value: str, environ: Mapping[str, s
     return config.parent / expanded
 
 
+#: ``[run] shutoff_check_seconds`` and ``shutoff_check_edits``: from 1 to :data:`SHUTOFF_LIMIT` (the default).
+_SHUTOFF_BOUNDS: dict[str, Any] = {
+    "default": SHUTOFF_LIMIT,
+    "minimum": 1,
+    "maximum": SHUTOFF_LIMIT,
+    "why": f"the shutoff must stop the bot within {SHUTOFF_LIMIT} edits or seconds",
+}
+
 #: MediaWiki's default $wgMaxArticleSize (2048 KiB), Meta-Wiki's too: no page the bot writes may be larger.
 MAX_ARTICLE_BYTES = 2_097_152
-
-
-def _at_most(r: Reader, run_t: dict[str, object], key: str, limit: int) -> int:
-    """A ``[run]`` number from 1 to ``limit`` (its default); a larger one is one problem line."""
-    value = r.integer(run_t, "run", key, default=limit, minimum=1)
-    if value > limit:
-        why = f"{value} is above the maximum {limit} (the shutoff must stop the bot within {limit} edits or seconds)"
-        r.problem(f"run.{key}", why, f"use {limit} or less")
-        return limit
-    return value
 
 
 def _schedule(r: Reader, t: dict[str, object]) -> ScheduleConfig:

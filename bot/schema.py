@@ -129,7 +129,10 @@ class Reader:
         default: Any = _MISSING,
         minimum: int = 0,
         maximum: int | None = None,
+        why: str = "",
     ) -> int:
+        """An integer setting from ``minimum`` to ``maximum``; out of range is a problem line (its
+        reason ``why`` in parentheses, when given) and the nearest bound is used."""
         value = self._get(table, prefix, key, default)
         if value is None:
             return 0
@@ -150,7 +153,7 @@ class Reader:
         if maximum is not None and value > maximum:
             self.problem(
                 _join(prefix, key),
-                f"{value} is above the maximum {maximum}",
+                f"{value} is above the maximum {maximum}" + (f" ({why})" if why else ""),
                 f"use {maximum} or less",
             )
             return maximum

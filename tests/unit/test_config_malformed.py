@@ -117,6 +117,22 @@ def test_missing_rules_file_names_it(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, lines = run_main(["--config", str(config), "run"], capsys)
     assert code == 2 and len(lines) == 1
     assert str(tmp_path / "nowhere.toml") in lines[0] and "file not found" in lines[0]
+    assert "key 'rules'" in lines[0] and "relative to the config file's folder" in lines[0]
+
+
+def test_copied_config_without_its_rules_names_the_key_and_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A config copied elsewhere (its ``rules = "rules.toml"`` left behind): one line naming the
+    ``rules`` key, the file looked for and the folder it is relative to; ``status`` says the same."""
+    copied = tmp_path / "copy" / "bot.toml"
+    copied.parent.mkdir()
+    copied.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    for command in (["run"], ["status"], ["check", str(tmp_path)]):
+        code, lines = run_main(["--config", str(copied), *command], capsys)
+        assert code == 2 and len(lines) == 1, lines
+        assert lines[0].startswith(f"error: {copied}: key 'rules': {copied.parent / 'rules.toml'}: file not found")
+        assert "'rules.toml' is relative to the config file's folder" in lines[0]
 
 
 def test_config_that_is_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
