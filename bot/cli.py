@@ -296,7 +296,7 @@ def _unlisted(args: argparse.Namespace, config: Config) -> int:
     the reason, and how the offline checker counts it; then a total. Reads only (about 4 requests)."""
     from bot.check import check_text, title_of
     from bot.parse import name_set
-    from bot.runner import login
+    from bot.pipeline.runner import login
     from bot.unlisted import reason, wrappers
     from bot.wikitext import read
 

@@ -1,6 +1,6 @@
 """``python -m bot unlisted`` and the template stand-ins on the real wiki (issue 13: the demo
 explains itself): the wiki's own answer decides which pages are listed; each other page gets its
-reason; the stand-ins in ``standins_wiki/`` leave the example pages without red template links."""
+reason; the stand-ins in ``scripts/devwiki.d/standins/`` leave the example pages without red template links."""
 
 from __future__ import annotations
 
@@ -47,9 +47,9 @@ def test_unlisted_names_each_page_the_wiki_does_not_list_with_its_reason(bot: Bo
 
 
 def test_stand_ins_leave_no_red_template_link_but_box(bot: Bot, devwiki: DevWiki, admin_api: WikiApi) -> None:
-    """After ``seed standins_wiki`` every template the example pages call exists, but ``{{Box}}``
+    """After ``seed scripts/devwiki.d/standins`` every template the example pages call exists, but ``{{Box}}``
     (no stand-in on purpose: one example shows a page wrapped in a template the wiki lacks)."""
-    bot.ok("seed", str(devwiki.root / "standins_wiki"))
+    bot.ok("seed", str(devwiki.root / "scripts" / "devwiki.d" / "standins"))
     examples = devwiki.root / "templates_wiki" / "examples"
     calls = set()
     for path in examples.glob("*.wiki"):
