@@ -23,8 +23,10 @@ case $MW_VERSION in
 esac
 HOST_RELEASE=$(. /etc/os-release 2>/dev/null && printf '%s' "${VERSION_CODENAME:-}")
 MW_CACHE=$(realpath -m -- "${DEVWIKI_CACHE:-/var/cache/partnership-tracker}")
-# What MediaWiki needs: the package, SQLite, the PHP extensions it and Scribunto use.
-MW_PACKAGES=(mediawiki php-sqlite3 php-cli php-intl php-mbstring php-xml php-apcu php-luasandbox)
+# What MediaWiki needs: the package, SQLite, the PHP extensions it and Scribunto use, and
+# pygmentize for SyntaxHighlight (trixie's has no copy of its own).
+MW_PACKAGES=(mediawiki php-sqlite3 php-cli php-intl php-mbstring php-xml php-apcu php-luasandbox
+    python3-pygments)
 # Every command scripts/devwiki and devwiki.d call that a minimal Debian may lack: pgrep and
 # pkill (procps), ss (iproute2), python3 (configure.py, devsecrets.py); flock, setsid and
 # unshare (util-linux), mount; mmdebstrap for the chroot. curl is used when present.
@@ -73,7 +75,18 @@ host_mirrors() {
 # complete (a builder that dies leaves no half chroot behind the final name), under a lock on
 # the cache folder so that two checkouts starting at once build it once.
 ensure_chroot() {
-    [[ -z $MW_ROOT || -e $MW_ROOT/.devwiki-ready ]] && return 0
+    [[ -n $MW_ROOT ]] || return 0
+    # Every PHP process needs a mount namespace of its own: root (or sudo) and a kernel or
+    # container that allows them.
+    if [[ $(id -u) -ne 0 ]] && ! command -v sudo >/dev/null; then
+        die "MediaWiki $MW_VERSION runs in a chroot here (the host is Debian '${HOST_RELEASE:-?}'), which needs root or sudo"
+    fi
+    if ! $SUDO unshare --mount --propagation private true 2>/dev/null; then
+        die "this machine allows no mount namespace (unshare --mount), which the chroot of Debian $MW_RELEASE needs" \
+            "run the dev wiki on Debian $MW_RELEASE (its own mediawiki package is then used)," \
+            "or pick the MediaWiki of this host's release: DEVWIKI_MW=1.39 on bookworm, 1.43 on trixie"
+    fi
+    [[ -e $MW_ROOT/.devwiki-ready ]] && return 0
     local lock=$MW_ROOT.lock build=$MW_ROOT.build t0 mirrors main security
     (umask 022 && $SUDO mkdir -p -- "$MW_CACHE")
     (umask 022 && $SUDO touch -- "$lock")
