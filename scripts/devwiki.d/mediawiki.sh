@@ -81,7 +81,7 @@ ensure_chroot() {
     if [[ $(id -u) -ne 0 ]] && ! command -v sudo >/dev/null; then
         die "MediaWiki $MW_VERSION runs in a chroot here (the host is Debian '${HOST_RELEASE:-?}'), which needs root or sudo"
     fi
-    if ! $SUDO unshare --mount --propagation private true 2>/dev/null; then
+    if ! $SUDO unshare --mount --propagation private sh -c : 2>/dev/null; then
         die "this machine allows no mount namespace (unshare --mount), which the chroot of Debian $MW_RELEASE needs" \
             "run the dev wiki on Debian $MW_RELEASE (its own mediawiki package is then used)," \
             "or pick the MediaWiki of this host's release: DEVWIKI_MW=1.39 on bookworm, 1.43 on trixie"
