@@ -1,5 +1,5 @@
 """The first half of reading a page as MediaWiki's preprocessor does (``Preprocessor_Hash::
-buildDomTreeArrayFromText``, MediaWiki 1.39, a page as viewed): everything that starts with ``<``.
+buildDomTreeArrayFromText``, MediaWiki 1.43 and 1.39, a page as viewed): everything that starts with ``<``.
 
 What a ``<`` does never depends on braces, brackets or headings: the preprocessor handles each
 ``<`` it meets the same way whatever is open, and it meets every ``<`` outside the text an earlier

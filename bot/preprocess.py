@@ -1,5 +1,5 @@
 """The second half of reading a page as MediaWiki's preprocessor does (``Preprocessor_Hash::
-buildDomTreeArrayFromText``, MediaWiki 1.39, a page as viewed): braces, brackets, pipes, equals
+buildDomTreeArrayFromText``, MediaWiki 1.43 and 1.39, a page as viewed): braces, brackets, pipes, equals
 signs and headings, over the text the first half (:mod:`bot.angles`) left — its comments, elements
 and inclusion tags are jumped over.
 

@@ -1,7 +1,7 @@
 """Template names and page titles as MediaWiki resolves them, reduced to one comparable key.
 
 :func:`call_key` is the page a ``{{name|…}}`` call transcludes on a page as viewed
-(``Parser::braceSubstitution`` of MediaWiki 1.39, then ``Title::newFromText(name, NS_TEMPLATE)``
+(``Parser::braceSubstitution`` of MediaWiki 1.43 and 1.39, then ``Title::newFromText(name, NS_TEMPLATE)``
 and ``MediaWikiTitleCodec::splitTitleString``); :func:`title_key` is the same key for a page title
 as the wiki names it (a redirect's title, in the main namespace by default). Keys: ``"Name"`` for a
 template, ``":Name"`` for a main-namespace page, ``"Namespace:Name"`` for any other namespace.

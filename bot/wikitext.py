@@ -4,7 +4,7 @@
 per page; :meth:`View.params` is the one parameter splitter they all use, :meth:`View.keys` the one
 name resolution (:func:`bot.titles.call_key`).
 
-The reading follows ``Preprocessor_Hash::buildDomTreeArrayFromText`` of MediaWiki 1.39 in two linear
+The reading follows ``Preprocessor_Hash::buildDomTreeArrayFromText`` of MediaWiki 1.43 (1.39 the same) in two linear
 halves that together are MediaWiki's one scan: :mod:`bot.angles` (comments, extension elements,
 inclusion tags: what a ``<`` does never depends on braces) when the view is made, then
 :mod:`bot.preprocess` (braces, brackets, pipes, equals signs, headings) when the view is first asked

@@ -3,7 +3,7 @@ saves. Tests of the job use it; the real gateway is tested against the local dev
 
 It behaves as MediaWiki does where the job depends on it: trailing whitespace is stripped on save,
 every save gets a new revision id, a protected page raises ``PageProtected``. A save whose base is
-not the current revision is merged into it as MediaWiki 1.39 merges (a three-way line merge: both
+not the current revision is merged into it as MediaWiki 1.43 and 1.39 merge (a three-way line merge: both
 changes apply when at least one unchanged line lies between them, and the answer's ``applied_on``
 names the revision merged into; measured on the dev wiki), else raises ``EditConflict``.
 ``before_save`` lets a test act "between read and save" (e.g. a person's edit).
@@ -82,7 +82,7 @@ class FakeWiki:
         self._changed(user, Change("move", old, namespace(old), page.pageid, new, namespace(new)))
 
     def delete(self, title: str, user: str = "Admin") -> None:
-        """Delete a page (its log entry carries the page id, as in MediaWiki 1.39)."""
+        """Delete a page (its log entry carries the page id, as in MediaWiki 1.43 and 1.39)."""
         page = self.pages.pop(title)
         self._changed(user, Change("delete", title, namespace(title), page.pageid))
 

@@ -8,7 +8,7 @@ those changes touched:
 * an edit or a creation in a configured namespace touches its page id;
 * a log action (move, delete, restore, merge, import, protect, ...) touches its page id, its title
   and, for a move, the new title; the stored pages under those titles are looked at too (MediaWiki
-  1.39 gives the page id of moved, deleted and restored pages; a title whose entry has none is
+  1.43 (and 1.39) gives the page id of moved, deleted and restored pages; a title whose entry has none is
   looked up by title);
 * any change to the summary page or one of its numbered subpages means the table must be
   checked again even when no partnership page changed.

@@ -36,7 +36,7 @@ class Saved:
     the one the edit was decided on (both 0 for a page created).
 
     Why both: when a person saves between the bot's reading and its save and the two edits touch
-    lines at least one line apart, MediaWiki (1.39, ``EditPage`` with ``baserevid``) merges the
+    lines at least one line apart, MediaWiki (1.43 and 1.39, ``EditPage`` with ``baserevid``) merges the
     bot's change into the person's revision without an edit conflict, and says so only through
     the edit's ``oldrevid``. Such a revision holds text the bot never decided on (a page the person
     completed may now carry a tag): :attr:`merged` tells the caller to read it again."""

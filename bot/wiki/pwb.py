@@ -209,7 +209,7 @@ class PywikibotGateway:
             params["createonly"] = True
         else:
             params["nocreate"] = True
-            # baserevid alone: with basetimestamp too, MediaWiki (1.39, EditPage) suppresses the
+            # baserevid alone: with basetimestamp too, MediaWiki (1.43 and 1.39, EditPage) suppresses the
             # conflict with an edit made in the same second as the base revision ("edit conflict
             # with self", a strict timestamp comparison) and the bot's text would replace it.
             params["baserevid"] = base.revid

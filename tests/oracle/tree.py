@@ -1,5 +1,5 @@
 """The preprocessor's XML tree of a page (``action=parse&prop=parsetree``) → templates and parameters,
-as MediaWiki 1.39's ``Preprocessor_Hash`` and ``PPFrame_Hash`` see them when the page is viewed.
+as MediaWiki 1.43's (and 1.39's) ``Preprocessor_Hash`` and ``PPFrame_Hash`` see them when the page is viewed.
 
 The tree is lossless: :func:`source` gives back the text MediaWiki parsed (which may differ from what
 was sent: the API turns CRLF into LF and NFC-normalises). Nodes:

@@ -82,7 +82,7 @@ def test_recent_changes_and_members(bot: Bot, admin_api: WikiApi, devwiki: DevWi
 
 
 def test_a_save_merged_into_a_later_revision_says_so(bot: Bot, admin_api: WikiApi, devwiki: DevWiki) -> None:
-    """MediaWiki 1.39 merges an edit whose base is older than the latest revision when the two
+    """MediaWiki (1.43 and 1.39) merges an edit whose base is older than the latest revision when the two
     changes lie at least one line apart: no edit conflict, but the answer's ``oldrevid`` names the
     revision it was applied to. Changes on adjacent lines conflict."""
     from bot.errors import EditConflict
