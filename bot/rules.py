@@ -25,6 +25,7 @@ from typing import Any
 
 from bot.errors import ConfigError
 from bot.model import Severity
+from bot.schema import read_utf8
 from bot.values import fold_enum, fold_words
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -93,16 +94,7 @@ class Rules:
 
 def load_rules(path: Path = DEFAULT_RULES) -> Rules:
     """Read and check a rules file; raise ``ConfigError`` listing every problem."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError([f"{path}: file not found; pass the path of a rules file (JSON)"]) from None
-    except OSError as exc:
-        raise ConfigError([f"{path}: cannot read ({exc.strerror}); check its permissions"]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError([f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8"]) from None
+    text = read_utf8(path)
     return parse_rules_text(text, str(path))
 
 
