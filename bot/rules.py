@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import ConfigError
-from bot.model import Severity
+from bot.model import PageSnapshot, Severity
 from bot.schema import read_utf8
 from bot.values import fold_enum, fold_words
 
@@ -273,3 +273,46 @@ def _param(name: str, table: dict[str, Any], sets: dict[str, tuple[tuple[str, st
         values_name=set_name,
         value_labels=labels,
     )
+
+
+@dataclass(frozen=True)
+class RulesChoice:
+    """The rules a pass applies, and what is wrong with the page's current revision ("" when that
+    revision is the one applied)."""
+
+    rules: Rules
+    problem: str = ""
+
+
+def choose_rules(title: str, page: PageSnapshot | None, stored: tuple[int, str] | None) -> RulesChoice:
+    """The rules for a pass: the rules page's current revision when it is valid; else the last
+    valid revision a completed pass applied (``stored``: revision id and text), with the problem
+    named. Raises ``ConfigError`` (the pass then saves nothing) when neither exists: a missing
+    page or an invalid one with no valid revision ever applied. Why not the shipped file: the bot
+    would then tag by rules the community never had on its wiki."""
+    if page is None:
+        why = f"[[{title}]] does not exist (deleted or moved?)"
+    else:
+        try:
+            return RulesChoice(parse_rules_text(page.text, f"{title} (revision {page.revid})", page.revid))
+        except ConfigError as exc:
+            why = f"revision {page.revid} of [[{title}]] is invalid: " + " | ".join(exc.problems)
+    if stored is not None:
+        revid, text = stored
+        try:
+            rules = parse_rules_text(text, f"{title} (revision {revid})", revid)
+        except ConfigError:
+            pass  # e.g. the bot's schema changed since: as good as nothing stored
+        else:
+            return RulesChoice(rules, f"{why}. The bot applies revision {revid}, the last valid one.")
+    raise ConfigError(
+        [
+            f"{why}; no valid revision of it was ever applied, so the bot saves nothing: fix the page "
+            "(docs/contract.md, 'The rules page'), or run install-templates to create it"
+        ]
+    )
+
+
+def rules_link(rules: Rules) -> str:
+    """``[[Special:PermanentLink/N|rules]]`` for edit summaries ("" for rules from a file)."""
+    return f"[[Special:PermanentLink/{rules.revision}|rules]]" if rules.revision else ""
