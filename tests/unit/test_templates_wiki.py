@@ -1,4 +1,4 @@
-"""The on-wiki pages of templates_wiki/ against the contract's rules (config/rules.toml), without a wiki.
+"""The on-wiki pages of templates_wiki/ against the contract's rules (the rules page, templates_wiki/Module/Partnership tracker/rules.json), without a wiki.
 
 Checks the TemplateData block of the infobox documentation (every parameter, required and suggested
 flags, allowed values, types), that no page registers a partnership infobox by accident, the summary
