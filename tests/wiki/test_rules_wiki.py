@@ -99,4 +99,4 @@ def test_rules_vandalised_to_require_everything_are_stopped_by_the_cap(
     assert out.code == 3, out.text
     assert "max_tags_per_run" in out.stderr
     assert contribs(admin_api, devwiki.bot_account) - edits <= 1  # the status page alone
-    capped.close()
+    next(capped, None)  # the fixture's teardown
