@@ -68,10 +68,9 @@ FORMAT_VERSION = "1"  # bump when the fixture changes in a way fixture_key() doe
 
 
 def write_bot_config(wiki: BenchWiki) -> Path:
-    """``bench.toml``: config/devwiki.toml with absolute rules, state inside the bench directory
+    """``bench.toml``: config/devwiki.toml with state inside the bench directory
     and caps that a 100,000-page first pass does not hit."""
     data = tomllib.loads((ROOT / "config" / "devwiki.toml").read_text(encoding="utf-8"))
-    data["rules"] = str(ROOT / "config" / str(data.get("rules", "rules.toml")))
     data.setdefault("tagging", {}).update(max_tags_per_run=1_000_000, grace_days=0)
     data.setdefault("summary", {})["max_row_drop"] = 1_000_000
     data.setdefault("run", {})["state"] = str(wiki.state_path)

@@ -21,6 +21,7 @@ from bot.check import check_paths, expand_paths, render_json, render_text
 from bot.config import Config, config_path, load_config
 from bot.errors import BotError, InputError
 from bot.logs import Progress, setup_logging
+from bot.rules import load_rules
 
 
 def _date(value: str) -> dt.date:
@@ -51,7 +52,7 @@ Partnership tracker: checks the {{Partnership infobox}} pages of a MediaWiki wik
 contract (docs/contract.md), tags incomplete pages with {{Partnership incomplete}}, keeps the summary
 table and the status page up to date, and checks .wiki files offline for editors and CI."""
 #: The bot's own dependencies (pyproject.toml): without them only a one-line message is given.
-DEPENDENCIES = ("pywikibot", "apscheduler")
+DEPENDENCIES = ("pywikibot", "apscheduler", "jsonschema")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text", help="json: contract §3")
     check.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
                        help="date for staleness checks (default: today, UTC)")  # fmt: skip
+    check.add_argument("--rules", metavar="FILE", type=Path, default=None,
+                       help="a rules page saved as JSON (default: the shipped "
+                            "templates_wiki/Module/Partnership tracker/rules.json)")  # fmt: skip
     check.add_argument("paths", nargs="+", metavar="PATH", help="a .wiki file, or a folder searched for them")
     run = command(
         "run",
@@ -177,7 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check(args: argparse.Namespace, config: Config) -> int:
     as_of = args.as_of or dt.datetime.now(dt.UTC).date()
-    run = check_paths(args.paths, config.rules, as_of, config.site.extension_tags)
+    rules = load_rules(args.rules) if args.rules else config.rules
+    run = check_paths(args.paths, rules, as_of, config.site.extension_tags)
     for err in run.errors:
         print(f"error: {err}", file=sys.stderr)
     if args.format == "json":

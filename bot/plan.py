@@ -49,6 +49,8 @@ class Policy:
     tag_names: frozenset[str] = frozenset()
     """More names the tag template answers to: the redirects to it, asked of the wiki once per pass
     (:func:`bot.tagging.tag_names`); the template's own name always counts."""
+    rules_link: str = ""
+    """The rules revision applied, for edit summaries (``[[Special:PermanentLink/N|rules]]``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,7 @@ def decide(
     if page.protected:
         return Decision(None, "protected: the bot may not edit it", keep)
     what = tag_summary(old, wanted) or "one incomplete tag: the others removed"
-    summary = f"Bot: {what} ([[{policy.shutoff_page}|stop the bot]])"
+    per = f"per {policy.rules_link}; " if policy.rules_link else ""
+    summary = f"Bot: {what} ({per}[[{policy.shutoff_page}|stop the bot]])"
     edit = Edit(page, text, old, wanted, summary)
     return Decision(edit, None, TagMemory(tagged=wanted is not None, removed_at=None))

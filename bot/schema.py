@@ -3,7 +3,7 @@ line naming the file, the dotted key and the fix, then raised together as one ``
 
 Usage::
 
-    r = Reader(Path("config/rules.toml"), data)
+    r = Reader(Path("config/bot.toml"), data)
     name = r.string(data, "infobox.name")
     r.done()          # raises ConfigError if anything was reported
 """
@@ -18,9 +18,9 @@ from typing import Any
 from bot.errors import ConfigError
 
 
-def load_toml(path: Path) -> dict[str, Any]:
-    """Read a TOML file; a missing file or a syntax error becomes a ``ConfigError`` naming the
-    file, the line and what to do."""
+def read_utf8(path: Path) -> str:
+    """A config or rules file's text; a missing or unreadable file, or one that is not UTF-8,
+    becomes a ``ConfigError`` naming the file and what to do."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -28,9 +28,17 @@ def load_toml(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError([f"{path}: cannot read ({exc.strerror}); check its permissions"]) from None
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError([f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8"]) from None
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file (:func:`read_utf8`); a syntax error becomes a ``ConfigError`` naming the
+    file, the line and what to do."""
+    text = read_utf8(path)
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{path}: TOML syntax error: {exc}; fix the syntax there"]) from None
 

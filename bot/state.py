@@ -38,6 +38,9 @@ FINGERPRINT_KEY = "settings_fingerprint"
 RECHECK_KEY = "recheck_pages"
 #: The infobox's names (a JSON list: its name, aliases and redirects), asked once per full pass.
 NAMES_KEY = "infobox_names"
+#: The rules page's revision the last completed pass applied: JSON {"revid": N, "text": "…"} (the
+#: pass falls back to it while the page is invalid or missing).
+RULES_KEY = "rules_revision"
 #: The tag template's names (JSON: template → names), asked once per full pass.
 TAG_NAMES_KEY = "tag_names"
 

@@ -59,16 +59,19 @@ def render_status(
     summary_page: str,
     next_run: dt.datetime | None = None,
     max_bytes: int | None = None,
+    rules: str = "",
 ) -> str:
     """The text between the status page's markers (starts and ends with a line break).
     ``skipped`` holds (title, reason); ``errors`` one line each. With ``max_bytes``, fewer error
-    lines and titles are listed when the full list would not fit (the counts stay)."""
+    lines and titles are listed when the full list would not fit (the counts stay). ``rules``: the
+    rules line (:func:`rules_line`), after the tagged count."""
     head = [
         f"{STAMP_PREFIX}{now.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
         + (f"; next run: {next_run.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if next_run else "")
         + " (this page is saved when a figure below changes, and at least daily)",
         f"; Pages: {pages} ({complete} complete, {pages - complete} incomplete) — see [[{summary_page}]]",
         f"; Tagged as incomplete: {tagged_pages}",
+        *([rules] if rules else []),
     ]
     reasons = sorted(Counter(_reason(reason) for _, reason in skipped).items())
     text = ""
@@ -91,6 +94,15 @@ def render_status(
         if max_bytes is None or len(text.encode("utf-8")) <= max_bytes:
             break
     return text
+
+
+def rules_line(title: str, revision: int, problem: str) -> str:
+    """``; Rules: revision N of [[title]]`` (a permanent link), and, when the page's current
+    revision is not the one applied, why (its revision, the JSON path and the fix)."""
+    line = f"; Rules: [[Special:PermanentLink/{revision}|revision {revision}]] of [[{title}]]"
+    if problem:
+        line += f"\n* '''not applied''': <nowiki>{_cut(_plain(redact_paths(problem)), 2 * LINE_CHARS)}</nowiki>"
+    return line
 
 
 def shutoff_line(shutoff_page: str) -> str:

@@ -23,10 +23,13 @@ from dataclasses import dataclass, field, replace
 from bot.errors import EditConflict, PageProtected
 from bot.model import Change, PageSnapshot, RecentChanges
 from bot.parse import find_infobox, name_set
+from bot.rules import DEFAULT_RULES
 from bot.wiki import Saved, SiteRead
 from bot.wikitext import DEFAULT_EXTENSION_TAGS
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+RULES_PAGE = "Module:Partnership tracker/rules.json"
+RULES_PAGEID = 999_999
 
 
 def namespace(title: str) -> int:
@@ -62,6 +65,11 @@ class FakeWiki:
     """(when, by whom, what) of every change, oldest first."""
     _revids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
     _pageids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        """The rules page, as install-templates leaves it (not in recent changes; revision 1)."""
+        text = DEFAULT_RULES.read_text(encoding="utf-8").rstrip()
+        self.pages.setdefault(RULES_PAGE, PageSnapshot(RULES_PAGE, 1, T0, text, "Admin", False, RULES_PAGEID, 828))
 
     def put(
         self, title: str, text: str, user: str = "Editor", *, protected: bool = False, when: dt.datetime = T0

@@ -37,6 +37,11 @@ class PassContext:
     """Seconds from any start (``time.monotonic``; tests pass their own), for the shutoff's cadence."""
     started: float
     requests: int
+    rules_problem: str = ""
+    """What is wrong with the rules page's current revision ("" when the pass applies it)."""
+    rules_entry: str = ""
+    """The state entry (:data:`bot.state.RULES_KEY`) to store when the pass completes: the rules
+    revision it applies, when not stored yet ("" otherwise)."""
 
 
 def next_runs(config: Config, now: dt.datetime) -> dict[str, dt.datetime | None]:

@@ -43,7 +43,7 @@ from bot.config import Config
 from bot.diff import unified_diff
 from bot.errors import SafetyStop, WikiError
 from bot.model import PageSnapshot, RunReport
-from bot.pipeline import step1_find, step2_read, step3_decide, step4_save_tags, step5_status, step5_summary
+from bot.pipeline import step1_find, step1_rules, step2_read, step3_decide, step4_save_tags, step5_status, step5_summary
 from bot.pipeline import step6_remember as remember
 from bot.pipeline.context import Clock, PassContext, next_run
 from bot.pipeline.shutoff import ShutoffWatch
@@ -115,11 +115,13 @@ class Pass:
     def run(self) -> RunReport:
         ctx = self._context()
         cfg, pages = ctx.cfg, ctx.cfg.pages
-        site = ctx.gw.read_site([pages.summary, pages.status, pages.shutoff])
+        site = ctx.gw.read_site([pages.summary, pages.status, pages.shutoff, pages.rules])
         special, tags = site.pages, site.extension_tags or cfg.site.extension_tags
         summary_page, status_page = special[pages.summary], special[pages.status]
         watch = ShutoffWatch(ctx)
         watch.check(special[pages.shutoff])
+        ctx = step1_rules.apply(ctx, special[pages.rules])
+        cfg = ctx.cfg
         # 1. find
         sel = step1_find.find(ctx, summary_page)
         self.kind = sel.kind
@@ -223,6 +225,7 @@ class Pass:
                 errors=tally.errors,
                 next_run=ctx.next_run,
                 before_write=lambda: watch.recheck(tally.saves, force=True),
+                rules_problem=ctx.rules_problem,
             )
         )
         tally.errors += status.errors  # the status page's own problem: in the run report and log
@@ -270,6 +273,7 @@ class Pass:
                 errors=[f"the last pass stopped before writing: {exc}"],
                 next_run=ctx.next_run,
                 before_write=lambda: watch.recheck(tally.saves, force=True),
+                rules_problem=ctx.rules_problem,
             )
         except WikiError as err:
             log.warning("could not save the status page: %s", err)

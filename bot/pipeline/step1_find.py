@@ -223,13 +223,21 @@ def _members(gw: Gateway, cfg: Config, ids: list[int], titles: list[str]) -> dic
 
 def fingerprint(cfg: Config) -> str:
     """What the stored pages and table depend on besides the pages: the namespaces, the summary's
-    title and page budget, the infobox's name and aliases, and the code that renders the table. A
+    title and page budget, the infobox's name and aliases, the rules' content (a changed rules page
+    re-decides every page), and the code that renders the table. A
     change makes the next incremental pass a full sweep (pages of a dropped namespace leave, the
     names are asked again, the table is rebuilt)."""
     code = b"".join(Path(m.__file__ or "").read_bytes() for m in (render, split))
     site, rules = cfg.site, cfg.rules
     text = json.dumps(
-        [list(site.namespaces), cfg.pages.summary, cfg.max_page_bytes, rules.infobox_name, list(rules.aliases)]
+        [
+            list(site.namespaces),
+            cfg.pages.summary,
+            cfg.max_page_bytes,
+            rules.infobox_name,
+            list(rules.aliases),
+            rules.digest,
+        ]
     )
     return hashlib.sha256(text.encode() + code).hexdigest()[:16]
 

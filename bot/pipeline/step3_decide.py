@@ -20,6 +20,7 @@ from bot.model import PageResult, PageSnapshot, TagMemory
 from bot.parse import find_infobox
 from bot.pipeline.context import PassContext
 from bot.plan import Decision, Policy, decide
+from bot.rules import rules_link
 from bot.state import TAG_NAMES_KEY
 from bot.tagging import tag_names
 from bot.validate import check_page
@@ -77,5 +78,12 @@ def make_judge(
     template = f"Template:{pages.tag_template}"
     cached = json.loads(ctx.store.get(TAG_NAMES_KEY) or "{}") if incremental and ctx.store else {}
     found = cached.get(template) or tag_names(pages.tag_template, ctx.gw.redirects_to(template))
-    policy = Policy(pages.tag_template, ctx.gw.user, ctx.cfg.tagging.retag_after_days, pages.shutoff, frozenset(found))
+    policy = Policy(
+        pages.tag_template,
+        ctx.gw.user,
+        ctx.cfg.tagging.retag_after_days,
+        pages.shutoff,
+        frozenset(found),
+        rules_link(ctx.cfg.rules),
+    )
     return Judge(ctx.cfg, ctx.now, tags, names, policy, memory, GracePeriod(ctx.gw, ctx.cfg, ctx.now))

@@ -18,7 +18,7 @@ from bot.model import PageSnapshot, Skip
 from bot.pipeline.step5_summary import MARKERS_FIX, Outcome, refusal, writable
 from bot.safety import shutoff_engaged
 from bot.split import size
-from bot.status_page import STAMP_PREFIX, is_old_format, migrated, needs_save, render_status, status_page
+from bot.status_page import STAMP_PREFIX, is_old_format, migrated, needs_save, render_status, rules_line, status_page
 from bot.wiki import Gateway
 
 log = logging.getLogger(__name__)
@@ -37,10 +37,12 @@ def save_status(
     errors: Sequence[str],
     next_run: dt.datetime | None,
     before_write: Callable[[], None],
+    rules_problem: str = "",
 ) -> Outcome:
     """Save the status page between its markers when a figure changed or the heartbeat is due
     (create it whole when missing; replace it whole once in the old format). ``saved`` is 1 when
-    it saved; ``errors`` holds why the page could not be saved (logged too)."""
+    it saved; ``errors`` holds why the page could not be saved (logged too). ``rules_problem``:
+    what is wrong with the rules page's current revision (the rules line says which one applies)."""
     title, budget = config.pages.status, config.max_page_bytes
     old: str | None = None
     if page is not None:
@@ -64,6 +66,7 @@ def save_status(
         summary_page=config.pages.summary,
         next_run=next_run,
         max_bytes=budget - outside,
+        rules=rules_line(config.pages.rules, config.rules.revision, rules_problem),
     )
     heartbeat = dt.timedelta(hours=config.run.status_heartbeat_hours)
     if old is not None and not needs_save(old, inner, now, heartbeat):

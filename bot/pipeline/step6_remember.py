@@ -18,6 +18,7 @@ from bot.state import (
     MARK_KEY,
     NAMES_KEY,
     RECHECK_KEY,
+    RULES_KEY,
     SAVING_KEY,
     SUMMARY_KEY,
     TAG_NAMES_KEY,
@@ -42,6 +43,8 @@ def remember(
         SUMMARY_KEY: "1" if summary_current else "0",
         RECHECK_KEY: json.dumps(sorted(tally.recheck)),
     }
+    if ctx.rules_entry:
+        meta[RULES_KEY] = ctx.rules_entry
     if not tally.tag_save_failed:  # else kept: a failed save may have reached the wiki (the next pass lists)
         meta[SAVING_KEY] = ""
     ctx.store.save_pass(
@@ -56,10 +59,16 @@ def remember(
 
 
 def remember_quiet(ctx: PassContext, sel: Selection, report: RunReport) -> None:
-    """Store a quiet pass: its report and the next mark, nothing else."""
+    """Store a quiet pass: its report, the next mark and a new revision of the same rules (same
+    content, so nothing else changes), nothing else."""
     assert ctx.store is not None
     ctx.store.save_pass(
-        (), sel.kind, ctx.now, report.as_dict(), replace_all=False, meta={MARK_KEY: sel.mark.isoformat()}
+        (),
+        sel.kind,
+        ctx.now,
+        report.as_dict(),
+        replace_all=False,
+        meta={MARK_KEY: sel.mark.isoformat(), **({RULES_KEY: ctx.rules_entry} if ctx.rules_entry else {})},
     )
 
 

@@ -87,7 +87,6 @@ def write_config(
     """A bot config for one scenario, from config/devwiki.toml."""
     text = (ROOT / "config" / "devwiki.toml").read_text(encoding="utf-8")
     replace = {
-        "rules": f'"{ROOT / "config" / "rules.toml"}"',
         "namespaces": f"[{namespace}]",
         "summary": json.dumps(summary),
         "status": json.dumps(status),

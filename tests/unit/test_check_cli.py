@@ -116,3 +116,29 @@ def test_python_dash_m_bot_json_is_one_document(tmp_path: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["pages"][0]["complete"] is True
+
+
+def test_rules_option_reads_another_rules_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``check --rules FILE`` applies that file: partner_url made required turns a complete page
+    incomplete; a broken file is exit 2 naming its JSON path."""
+    from bot.rules import DEFAULT_RULES
+
+    page = tmp_path / "P.wiki"
+    page.write_text(
+        "{{Partnership infobox | partner = P | model = content | goals = free-content | metrics = 3 uploads"
+        " | coi_disclosure = None known | community_role = Volunteers upload | status = proposed }}",
+        encoding="utf-8",
+    )
+    assert main(["check", str(page)]) == 0
+    data = json.loads(DEFAULT_RULES.read_text(encoding="utf-8"))
+    data["params"]["partner_url"]["required"] = True
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps(data), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", "--rules", str(rules), "--format", "json", str(page)]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert {(f["field"], f["code"]) for p in out["pages"] for f in p["findings"]} >= {("partner_url", "missing")}
+    data["params"]["partner_url"]["required"] = "yes"
+    rules.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["check", "--rules", str(rules), str(page)]) == 2
+    assert "at params.partner_url.required:" in capsys.readouterr().err

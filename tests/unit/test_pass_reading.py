@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from bot.config import Config
 from bot.wiki import SiteRead
-from tests.fakes import FakeWiki
+from tests.fakes import RULES_PAGE, FakeWiki
 from tests.passes import INCOMPLETE, run, wiki_with
 
 #: {{nobots}} inside <score>…</score>: hidden where the wiki knows <score>, plain text elsewhere.
@@ -42,4 +42,6 @@ def test_the_tags_come_with_the_special_pages(config: Config) -> None:
         **{f.name: getattr(wiki_with({"Org": INCOMPLETE}), f.name) for f in dataclasses.fields(FakeWiki)}
     )
     run(wiki, config)
-    assert wiki.site_reads == [("Partnership tracker", "User:PartnershipBot/Status", "User:PartnershipBot/Shutoff")]
+    assert wiki.site_reads == [
+        ("Partnership tracker", "User:PartnershipBot/Status", "User:PartnershipBot/Shutoff", RULES_PAGE)
+    ]

@@ -1,4 +1,4 @@
-"""The on-wiki pages of templates_wiki/ against the contract's rules (config/rules.toml), without a wiki.
+"""The on-wiki pages of templates_wiki/ against the contract's rules (the rules page, templates_wiki/Module/Partnership tracker/rules.json), without a wiki.
 
 Checks the TemplateData block of the infobox documentation (every parameter, required and suggested
 flags, allowed values, types), that no page registers a partnership infobox by accident, the summary
@@ -115,13 +115,10 @@ def test_templatedata_gives_allowed_values_and_types(rules: Rules) -> None:
 
 
 def test_templatedata_enums_are_the_rules_file_enums(rules: Rules) -> None:
-    import tomllib
-
-    enums = tomllib.loads(read(ROOT / "config" / "rules.toml"))["enums"]
     params = templatedata()["params"]
     for name, rule in rules.params.items():
         if rule.enum:
-            assert params[name]["suggestedvalues"] in list(enums.values()), name
+            assert params[name]["suggestedvalues"] == [value for value, _ in rule.value_labels], name
 
 
 # -- no accidental partnership pages ------------------------------------------------------------

@@ -88,8 +88,7 @@ def bot_fixture(
     source = (devwiki.root / "config" / "devwiki.toml").read_text(encoding="utf-8")
     for key, value in settings.items():
         source = re.sub(rf"^{key} = .*$", f"{key} = {value}", source, flags=re.MULTILINE)
-    text = source.replace('rules = "rules.toml"', f'rules = "{devwiki.root / "config" / "rules.toml"}"')
-    text = re.sub(r'^state = ".*"', f'state = "{workdir / "state.sqlite"}"', text, flags=re.MULTILINE)
+    text = re.sub(r'^state = ".*"', f'state = "{workdir / "state.sqlite"}"', source, flags=re.MULTILINE)
     config = workdir / "bot.toml"
     config.write_text(text, encoding="utf-8")
     admin_api.edit(SHUTOFF, SHUTOFF_OFF, "tests: shutoff off")
