@@ -3,7 +3,9 @@ editing only the pages whose text differs; and the dev-only ``seed`` that create
 
 File layout (templates_wiki/README.md): ``<Namespace>/<Title>.wiki`` is ``<Namespace>:<Title>``,
 a folder beside a file holds its subpages, ``Main/<Title>.wiki`` is ``<Title>`` in the main
-namespace, ``Module/<Name>.lua`` is ``Module:<Name>``. ``examples/`` and Markdown files are not
+namespace, ``Module/<Name>.lua`` is ``Module:<Name>``, ``Module/<Name>.json`` is ``Module:<Name>.json``
+(the suffix stays in the title: Scribunto gives a Module page whose title ends in ``.json`` the JSON
+content model, the only one ``mw.loadJsonData`` reads). ``examples/`` and Markdown files are not
 pages. Pages the community or the bot own once they exist — the summary page (``Main/``) and the
 shutoff page (``User/``) — are created when missing and never overwritten: reinstalling must not
 wipe the live table or disengage a shutoff someone engaged.
@@ -11,6 +13,7 @@ wipe the live table or disengage a shutoff someone engaged.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +25,7 @@ from bot.wiki import Gateway
 TEMPLATES_ROOT = Path(__file__).resolve().parent.parent / "templates_wiki"
 CREATE_ONLY = ("Main", "User")
 SKIP_DIRS = ("examples",)
+SUFFIXES = (".wiki", ".lua", ".json")
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,22 @@ class WikiFile:
     text: str
     create_only: bool
 
+    @property
+    def is_json(self) -> bool:
+        """A JSON page: MediaWiki re-formats it on save, so it is compared by value."""
+        return self.title.endswith(".json")
+
+    def same_as(self, wiki_text: str) -> bool:
+        """Whether the wiki's text says the same as the file: JSON pages by value (MediaWiki
+        pretty-prints JSON on save and may escape ``<``, ``>``, ``&``), other pages byte for byte
+        after right-stripping (MediaWiki strips trailing whitespace)."""
+        if self.is_json:
+            try:
+                return bool(json.loads(wiki_text) == json.loads(self.text))
+            except ValueError:
+                return False
+        return wiki_text.rstrip() == self.text
+
 
 def wiki_files(root: Path = TEMPLATES_ROOT) -> list[WikiFile]:
     """Every page under ``root``, sorted by title. Raises ``InputError`` for a file that is not
@@ -37,11 +57,11 @@ def wiki_files(root: Path = TEMPLATES_ROOT) -> list[WikiFile]:
     out: list[WikiFile] = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if not path.is_file() or rel.parts[0] in SKIP_DIRS or path.suffix not in (".wiki", ".lua"):
+        if not path.is_file() or rel.parts[0] in SKIP_DIRS or path.suffix not in SUFFIXES:
             continue
         if len(rel.parts) < 2:
             raise InputError(f"{path}: pages live in a namespace folder (Template/, Main/, …); move it there")
-        namespace, *rest = rel.with_suffix("").parts
+        namespace, *rest = (rel if path.suffix == ".json" else rel.with_suffix("")).parts
         name = "/".join(rest)
         title = name if namespace == "Main" else f"{namespace}:{name}"
         try:
@@ -68,8 +88,8 @@ def install(
     shutoff: str | None = None,
     on_diff: Callable[[str, str, str], None] | None = None,
 ) -> list[Installed]:
-    """Create or update each page whose current text differs (MediaWiki strips trailing
-    whitespace, so texts compare right-stripped). One read request per 50 pages."""
+    """Create or update each page whose current text differs (:meth:`WikiFile.same_as`: JSON by
+    value, other texts right-stripped). One read request per 50 pages."""
     files = list(files)
     current = gateway.read([f.title for f in files])
     if shutoff is not None and not dry_run:
@@ -82,7 +102,7 @@ def install(
     out: list[Installed] = []
     for f in files:
         page = current[f.title]
-        if page is not None and (f.create_only or page.text.rstrip() == f.text):
+        if page is not None and (f.create_only or f.same_as(page.text)):
             out.append(Installed(f.title, "kept" if f.create_only else "unchanged"))
             continue
         action = "created" if page is None else "updated"

@@ -8,6 +8,7 @@ whatever else the wiki holds."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import time
@@ -190,6 +191,24 @@ def test_reads_are_batched_at_the_api_limit(bot: Bot) -> None:
 def test_templates_install_is_idempotent(bot: Bot) -> None:
     out = bot.ok("install-templates")
     assert out.stdout.strip().endswith("0 changed"), out.stdout
+
+
+RULES_PAGE = "Module:Partnership tracker/rules.json"
+
+
+def test_rules_page_is_json_and_reinstalls_unchanged(bot: Bot, admin_api: WikiApi) -> None:
+    """The rules page gets Scribunto's JSON content model; MediaWiki re-formats JSON on save, and
+    a second install still finds it unchanged (JSON pages compare by value)."""
+    info = admin_api.get(action="query", titles=RULES_PAGE, prop="info")["query"]["pages"][0]
+    assert info.get("contentmodel") == "json", info
+    revid, text = admin_api.read(RULES_PAGE)
+    source = (bot.devwiki.root / "templates_wiki" / "Module" / "Partnership tracker" / "rules.json").read_text(
+        encoding="utf-8"
+    )
+    assert json.loads(text) == json.loads(source)
+    out = bot.ok("install-templates")
+    assert out.stdout.strip().endswith("0 changed"), out.stdout
+    assert admin_api.read(RULES_PAGE)[0] == revid
 
 
 def test_summary_page_lists_pages_and_keeps_outside_text(bot: Bot, admin_api: WikiApi) -> None:
