@@ -42,4 +42,11 @@ def test_the_tags_come_with_the_special_pages(config: Config) -> None:
         **{f.name: getattr(wiki_with({"Org": INCOMPLETE}), f.name) for f in dataclasses.fields(FakeWiki)}
     )
     run(wiki, config)
-    assert wiki.site_reads == [("Partnership tracker", "User:PartnershipBot/Status", "User:PartnershipBot/Shutoff")]
+    assert wiki.site_reads == [
+        (
+            "Partnership tracker",
+            "User:PartnershipBot/Status",
+            "User:PartnershipBot/Shutoff",
+            "Template:Partnership infobox/doc",  # its TemplateData (step5_templatedata)
+        )
+    ]
