@@ -268,7 +268,12 @@ function p.rules(frame)
 		.. 'when that field holds one of its allowed values.'
 	local phrases = (rules.licences or {}).nonfree_phrases
 	if phrases then
-		out[#out + 1] = '* A licence naming ' .. codeList(phrases) .. ' (as words, in any case) is not free.'
+		local shown = {}
+		for i, phrase in ipairs(phrases) do
+			shown[i] = (phrase:gsub('|', ' / '))
+		end
+		out[#out + 1] = '* A licence is not free when its words (letters and digits, in any case) include '
+			.. codeList(shown) .. ' (words separated by / are alternatives).'
 	end
 	local stale, privacy = rules.stale or {}, rules.privacy or {}
 	if stale.field then

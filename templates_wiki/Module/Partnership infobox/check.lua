@@ -158,16 +158,35 @@ local function hasLink(value)
 end
 p.hasLink = hasLink
 
--- The licence rule of the rules page: each phrase of licences.nonfree_phrases (words, lower
--- case) found on word boundaries in the value, lower-cased, with runs of spaces, underscores
--- and hyphens as one space.
+-- The licence rule of the rules page (bot.values.is_nonfree_licence): the licence's words are its
+-- runs of ASCII letters and digits, A-Z lower-cased; a phrase of licences.nonfree_phrases is words
+-- separated by one space, each one or more alternatives separated by "|"; the licence is not free
+-- when some phrase's words stand together, in order, among its words.
 local function isNonfree(value, rules)
-	local text = ' ' .. U.gsub(U.lower(value), '[%s_%-]+', ' ') .. ' '
-	text = U.gsub(text, '[^%w ]', ' ')
+	local words = {}
+	for word in value:gmatch('[A-Za-z0-9]+') do
+		words[#words + 1] = word:lower()
+	end
 	for _, phrase in ipairs((rules.licences or {}).nonfree_phrases or {}) do
-		local words = U.gsub(U.lower(phrase), '[%s_%-]+', ' ')
-		if U.find(text, ' ' .. strip(words) .. ' ', 1, true) then
-			return true
+		local alts = {}
+		for _, part in ipairs(mw.text.split(phrase, ' ', true)) do
+			local set = {}
+			for _, alt in ipairs(mw.text.split(part, '|', true)) do
+				set[alt] = true
+			end
+			alts[#alts + 1] = set
+		end
+		for i = 1, #words - #alts + 1 do
+			local all = true
+			for k, set in ipairs(alts) do
+				if not set[words[i + k - 1]] then
+					all = false
+					break
+				end
+			end
+			if all then
+				return true
+			end
 		end
 	end
 	return false
