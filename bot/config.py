@@ -1,10 +1,12 @@
 """``config/bot.toml`` → a frozen :class:`Config`, checked on load.
 
-Every problem (unknown key, wrong type, bad value, unreadable rules file) is collected and raised
+Every problem (unknown key, wrong type, bad value, a broken shipped rules file) is collected and raised
 as one ``ConfigError`` whose lines name the file, the key and the fix. The config file is chosen by
 ``--config``, else ``$PARTNERSHIP_BOT_CONFIG``, else ``config/bot.toml`` next to the package.
 
-Paths (``rules``, ``[run] state``) are relative to the config file and may name environment
+The rules live on the wiki (``[pages] rules``, read by every pass); :attr:`Config.rules` holds the
+file shipped with the bot (:data:`bot.rules.DEFAULT_RULES`), which the offline checker reads and a
+pass replaces with the page's. Paths (``[run] state``) are relative to the config file and may name environment
 variables as ``${NAME}`` or ``${NAME:-default}`` (the default when NAME is unset or empty): the dev
 wiki's state follows ``DEVWIKI_DIR`` that way. An unset variable without a default is a problem
 line like any other (a path never silently becomes ``/bot-state.sqlite``).
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import ConfigError
-from bot.rules import Rules, load_rules
+from bot.rules import DEFAULT_RULES, Rules, load_rules
 from bot.schema import Reader, load_toml
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "bot.toml"
@@ -80,6 +82,8 @@ class PagesConfig:
     status: str
     shutoff: str
     tag_template: str
+    rules: str = "Module:Partnership tracker/rules.json"
+    """The community's rules page (JSON content model), read by every pass."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ class ScheduleConfig:
 class Config:
     path: Path
     rules: Rules
+    """The shipped rules file's (the offline checker's); a pass uses the rules page's instead."""
     site: SiteConfig
     pages: PagesConfig
     tagging: TaggingConfig
@@ -141,15 +146,21 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     env = os.environ if environ is None else environ
     data = load_toml(path)
     r = Reader(path)
-    r.keys(data, "", ["rules", "site", "pages", "tagging", "summary", "run", "schedule"])
-    rules_path = _path(r, path, "rules", r.string(data, "", "rules", default="rules.toml"), env)
+    if "rules" in data:
+        r.problem(
+            "rules",
+            "the rules file setting is gone: the rules live on the wiki page [pages] rules",
+            "delete this line (offline, check reads templates_wiki/Module/Partnership tracker/rules.json, or --rules FILE)",
+        )
+        data = {k: v for k, v in data.items() if k != "rules"}
+    r.keys(data, "", ["site", "pages", "tagging", "summary", "run", "schedule"])
     site_t, pages_t = r.table(data, "", "site"), r.table(data, "", "pages")
     tag_t, sum_t = r.table(data, "", "tagging"), r.table(data, "", "summary")
     run_t = r.table(data, "", "run")
     sched_t = r.table(data, "", "schedule")
     r.keys(run_t, "run", ["state", "shutoff_check_seconds", "shutoff_check_edits", "status_heartbeat_hours"])
     r.keys(site_t, "site", ["family", "code", "namespaces", "maxlag", "max_retries", "retry_wait", "extension_tags"])
-    r.keys(pages_t, "pages", ["summary", "status", "shutoff", "tag_template"])
+    r.keys(pages_t, "pages", ["summary", "status", "shutoff", "tag_template", "rules"])
     r.keys(tag_t, "tagging", ["grace_days", "retag_after_days", "max_tags_per_run"])
     r.keys(sum_t, "summary", ["max_row_drop", "max_page_bytes"])
     namespaces = site_t.get("namespaces", [0])
@@ -180,6 +191,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         status=r.string(pages_t, "pages", "status", default="User:PartnershipBot/Status"),
         shutoff=r.string(pages_t, "pages", "shutoff", default="User:PartnershipBot/Shutoff"),
         tag_template=r.string(pages_t, "pages", "tag_template", default="Partnership incomplete"),
+        rules=r.string(pages_t, "pages", "rules", default="Module:Partnership tracker/rules.json"),
     )
     for key, title in vars(pages).items():
         if r.reported(f"pages.{key}"):
@@ -205,19 +217,10 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     )
     schedule = _schedule(r, sched_t)
     rules: Rules | None = None
-    if rules_path and not rules_path.is_file():
-        written = data.get("rules", "rules.toml")
-        where = "" if Path(str(written)).is_absolute() else f"; {written!r} is relative to the config file's folder"
-        r.problem(
-            "rules",
-            f"{rules_path}: file not found{where}",
-            "copy rules.toml there, or set rules to its path (absolute, or relative to the config file)",
-        )
-    else:
-        try:
-            rules = load_rules(rules_path) if rules_path else None
-        except ConfigError as exc:
-            r.problems.extend(exc.problems)
+    try:
+        rules = load_rules(DEFAULT_RULES)
+    except ConfigError as exc:
+        r.problems.extend(exc.problems)
     r.done()
     assert rules is not None
     return Config(path, rules, site, pages, tagging, max_row_drop, run, schedule, max_page_bytes)

@@ -3,7 +3,7 @@ line naming the file, the dotted key and the fix, then raised together as one ``
 
 Usage::
 
-    r = Reader(Path("config/rules.toml"), data)
+    r = Reader(Path("config/bot.toml"), data)
     name = r.string(data, "infobox.name")
     r.done()          # raises ConfigError if anything was reported
 """

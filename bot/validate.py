@@ -139,7 +139,7 @@ def _cross_checks(
         if (
             rule.kind == "licence"
             and rule.name in present
-            and is_nonfree_licence(present[rule.name], rules.nonfree_patterns)
+            and is_nonfree_licence(present[rule.name], rules.nonfree_phrases)
         ):
             add(rule.name, "nonfree_license", msg.nonfree_license(rules, rule, present[rule.name]))
     status = fold_enum(present.get("status", ""))

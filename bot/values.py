@@ -126,7 +126,23 @@ def has_link(value: str) -> bool:
     return _LINK.search(value) is not None
 
 
-def is_nonfree_licence(value: str, patterns: Iterable[re.Pattern[str]]) -> bool:
-    """NonCommercial / NoDerivatives (as a word or code part: ``CC BY-NC-SA 4.0``, ``by-nc-nd``)
-    or a Wikipedia/Wikimedia-only grant, per the configured patterns."""
-    return any(p.search(value) for p in patterns)
+def licence_words(value: str) -> list[str]:
+    """The words of a licence text as the licence rule sees them: runs of ASCII letters and
+    digits, A–Z lower-cased (Lua: ``value:gmatch("[A-Za-z0-9]+")`` and ``string.lower``)."""
+    return [w.lower() for w in _LICENCE_WORD.findall(value)]
+
+
+def is_nonfree_licence(value: str, phrases: Iterable[tuple[frozenset[str], ...]]) -> bool:
+    """Whether some phrase's words stand together, in order, among the licence's words
+    (:func:`licence_words`; each phrase word a set of alternatives): NonCommercial / NoDerivatives
+    as a word or code part (``CC BY-NC-SA 4.0``, ``by-nc-nd``) or a Wikipedia-only grant, per the
+    rules page's ``licences.nonfree_phrases``."""
+    words = licence_words(value)
+    return any(
+        all(words[i + k] in word for k, word in enumerate(phrase))
+        for phrase in phrases
+        for i in range(len(words) - len(phrase) + 1)
+    )
+
+
+_LICENCE_WORD = re.compile(r"[A-Za-z0-9]+")

@@ -2,63 +2,136 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.cli import main
 from bot.config import DEFAULT_CONFIG, expand_variables, load_config
 from bot.errors import ConfigError
-from bot.rules import DEFAULT_RULES, load_rules
+from bot.rules import DEFAULT_RULES, Condition, load_rules, parse_rules_text
 
 
-def _rules_with(tmp_path: Path, old: str, new: str) -> Path:
-    text = DEFAULT_RULES.read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / "rules.toml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+def _rules_with(tmp_path: Path, edit: Callable[[dict[str, Any]], object]) -> Path:
+    data = json.loads(DEFAULT_RULES.read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(data, indent=4), encoding="utf-8")
     return path
 
 
+def _set(path: str, value: object) -> Callable[[dict[str, Any]], None]:
+    """An edit setting the dotted ``path`` to ``value`` (``DELETE``: removing it)."""
+
+    def edit(data: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        for key in parents:
+            data = data[key]
+        if value is DELETE:
+            del data[last]
+        else:
+            data[last] = value
+
+    return edit
+
+
+DELETE = object()
+
+
 @pytest.mark.parametrize(
-    ("old", "new", "key", "fix"),
+    ("path", "value", "where", "fix"),
     [
-        ('[severities]\n', '[severities]\nstale_page = "warning"\n', "severities.stale_page", "use one of: missing"),
-        ('missing = "error"', 'missing = "fatal"', "severities.missing", 'use "error" or "warning"'),
-        ('privacy_risk = "warning"\n', "", "severities.privacy_risk", "add it"),
-        ('kind = "url"', 'kind = "uri"', "params.partner_url.kind", "use one of: text, url"),
-        ('kind = "url"', 'kind = "url"\ncolour = "red"', "params.partner_url.colour", "remove it or use one of"),
-        ("max_age_days = 365", 'max_age_days = "365"', "stale.max_age_days", "write a number without quotes"),
-        ('enum = "goals"', 'enum = "goal"', "params.goals.enum", "needs an enum defined under [enums]"),
-        ('required = { field = "status"', 'required = { field = "metrics"', "params.start.required.field", "kind enum"),
-        ("nonfree_patterns = [", "nonfree_patterns = ['(unclosed',", "licences.nonfree_patterns[0]", "fix the pattern"),
-        ('required = "always"', 'required = "sometimes"', "params.partner.required", '"always", "no"'),
+        ("severities.stale_page", "warning", "severities.stale_page", "remove it or use one of: date_order"),
+        ("severities.missing", "fatal", "severities.missing", "use one of: error, warning"),
+        ("severities.privacy_risk", DELETE, "severities.privacy_risk", 'add "privacy_risk": "error" or "warning"'),
+        ("params.partner_url.type", "uri", "params.partner_url.type", "use one of: text, url"),
+        ("params.partner_url.colour", "red", "params.partner_url.colour", "remove it or use one of"),
+        ("stale.max_age_days", "365", "stale.max_age_days", "write a number"),
+        ("params.goals.values", "goal", "params.goals.values", 'define it under "values"'),
+        ("params.goals.values", DELETE, "params.goals.values", 'add "values": "<set name>"'),
+        ("params.partner.values", "goals", "params.partner.values", "remove it"),
+        ("params.start.required", {"metrics": ["x"]}, "params.start.required.metrics", 'type "enum"'),
+        ("params.start.required", {"nothing": ["x"]}, "params.start.required.nothing", 'type "enum"'),
+        ("params.start.required", {"status": ["actve"]}, "params.start.required.status[0]", "use one of: proposed"),
+        ("params.partner.required", "always", "params.partner.required", 'true, false, or {"status": ["active"]}'),
+        ("params.partner.required", {"status": ["active"], "model": ["legal"]}, "params.partner.required", "true, false"),
+        ("licences.nonfree_phrases", ["Non-Commercial"], "licences.nonfree_phrases[0]", "lower-case words"),
+        ("params.end.not_before", "partner", "params.end.not_before", 'type "date"'),
+        ("stale.field", "reviewed", "stale.field", 'defined under "params"'),
+        ("version", 2, "version", "see docs/contract.md"),
     ],
 )  # fmt: skip
-def test_broken_rules_name_file_key_and_fix(tmp_path: Path, old: str, new: str, key: str, fix: str) -> None:
-    path = _rules_with(tmp_path, old, new)
+def test_broken_rules_name_source_json_path_and_fix(
+    tmp_path: Path, path: str, value: object, where: str, fix: str
+) -> None:
+    source = _rules_with(tmp_path, _set(path, value))
     with pytest.raises(ConfigError) as err:
-        load_rules(path)
-    line = next((p for p in err.value.problems if f"key {key!r}" in p), None)
+        load_rules(source)
+    line = next((p for p in err.value.problems if f": at {where}: " in p), None)
     assert line is not None, err.value.problems
-    assert str(path) in line and fix in line
+    assert line.startswith(f"{source}: ") and fix in line, line
 
 
-def test_toml_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
-    path = _rules_with(tmp_path, "[enums]", "[enums")
-    with pytest.raises(ConfigError, match=r"rules\.toml: TOML syntax error: .*line \d+"):
-        load_rules(path)
+def test_json_syntax_error_names_the_source_and_line() -> None:
+    with pytest.raises(ConfigError, match=r"^Module:R \(revision 7\): not JSON at line 2 column \d+ .*fix the syntax"):
+        parse_rules_text('{\n "version": 1,,\n}', "Module:R (revision 7)", 7)
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    path = _rules_with(tmp_path, 'kind = "url"', "kind = 3\nfoo = 1")
+    def edit(data: dict[str, Any]) -> None:
+        data["params"]["partner_url"]["type"] = 3
+        data["params"]["partner_url"]["foo"] = 1
+
     with pytest.raises(ConfigError) as err:
-        load_rules(path)
-    assert len(err.value.problems) == 2
+        load_rules(_rules_with(tmp_path, edit))
+    assert len(err.value.problems) == 2, err.value.problems
 
 
-def test_bot_config_problems_include_the_rules_file(tmp_path: Path) -> None:
-    (tmp_path / "rules.toml").write_text("[infobox]\nname = 3\n", encoding="utf-8")
+def test_shipped_rules_follow_the_schema_and_read_as_the_contract_says() -> None:
+    rules = load_rules()
+    assert rules.params["start"].condition == Condition("status", ("active", "completed", "terminated"))
+    assert rules.params["partner"].required and not rules.params["partner_url"].required
+    assert rules.params["agreement"].value_labels[3] == ("mou", "Memorandum of understanding (MOU)")
+    assert rules.revision == 0 and len(rules.digest) == 16
+
+
+def test_digest_follows_content_not_formatting() -> None:
+    text = DEFAULT_RULES.read_text(encoding="utf-8")
+    data = json.loads(text)
+    same = parse_rules_text(json.dumps(data), "x")
+    assert same.digest == parse_rules_text(text, "y").digest
+    data["params"]["partner_url"]["required"] = True
+    assert parse_rules_text(json.dumps(data), "x").digest != same.digest
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+                    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=8), kids, max_size=3)))  # fmt: skip
+def test_any_json_is_rules_or_a_config_error_with_paths(data: object) -> None:
+    """Whatever JSON the page holds, reading it gives rules or a ConfigError whose every line names
+    the source and a JSON path: never another exception."""
+    try:
+        parse_rules_text(json.dumps(data), "P")
+    except ConfigError as err:
+        assert err.problems and all(p.startswith("P: at ") or p.startswith("P: not JSON") for p in err.problems)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(load_rules().params)), st.sampled_from(["type", "required", "label", "help"]))
+def test_removing_a_required_key_of_a_parameter_names_it(name: str, key: str) -> None:
+    data = json.loads(DEFAULT_RULES.read_text(encoding="utf-8"))
+    del data["params"][name][key]
+    with pytest.raises(ConfigError) as err:
+        parse_rules_text(json.dumps(data), "P")
+    assert f'P: at params.{name}.{key}: missing; add "{key}"' in err.value.problems
+
+
+def test_bot_config_problems_include_the_old_rules_key(tmp_path: Path) -> None:
     bot = tmp_path / "bot.toml"
     bot.write_text('rules = "rules.toml"\n[tagging]\nmax_tags_per_run = 0\ngrace = 3\n[site]\nnamespaces = []\n')
     with pytest.raises(ConfigError) as err:
@@ -66,7 +139,7 @@ def test_bot_config_problems_include_the_rules_file(tmp_path: Path) -> None:
     text = str(err.value)
     assert "tagging.max_tags_per_run" in text and "use 1 or more" in text
     assert "tagging.grace" in text and "site.namespaces" in text
-    assert "rules.toml: key 'infobox.name': expected a string" in text
+    assert "key 'rules': the rules file setting is gone" in text
 
 
 def test_missing_config_file(tmp_path: Path) -> None:

@@ -16,13 +16,11 @@ import pytest
 from bot.cli import main
 from bot.config import DEFAULT_CONFIG
 
-RULES = DEFAULT_CONFIG.parent / "rules.toml"
-
 # (what is wrong, key in the message, words of the fix, the edit: regex on the shipped config → replacement)
 CASES = [
     ("syntax", "line", "fix the syntax", r"^\[site\]$", "[site"),
     ("syntax: bad value", "line", "fix the syntax", r"^maxlag = 5", "maxlag = five"),
-    ("unknown top-level key", "'colour'", "remove it or use one of", r"^rules = ", 'colour = "red"\nrules = '),
+    ("unknown top-level key", "'colour'", "remove it or use one of", r"^\[site\]$", 'colour = "red"\n[site]'),
     ("unknown key (typo)", "'tagging.max_tag_per_run'", "remove it or use one of", r"^max_tags_per_run", "max_tag_per_run"),
     ("unknown table", "'tagg'", "remove it or use one of", r"^\[tagging\]", "[tagg]"),
     ("number as string", "'tagging.max_tags_per_run'", "without quotes", r"^max_tags_per_run = 25", 'max_tags_per_run = "25"'),
@@ -46,7 +44,8 @@ CASES = [
     ("bad log format", "'schedule.log_format'", '"text" or "json"', r'^log_format = ".*?"', 'log_format = "xml"'),
     ("unset variable in a path", "'run.state'", "${PARTNERSHIP_TEST_UNSET:-path}", r'^state = ".*?"', 'state = "${PARTNERSHIP_TEST_UNSET}/t.sqlite"'),
     ("malformed variable in a path", "'run.state'", "${NAME:-default}", r'^state = ".*?"', 'state = "${DEVWIKI_DIR/t.sqlite"'),
-    ("unset variable in the rules path", "'rules'", "set it, or give a default", r"^rules = .*$", 'rules = "${PARTNERSHIP_TEST_UNSET}/rules.toml"'),
+    ("the old rules file setting", "'rules'", "delete this line", r"^\[site\]$", 'rules = "rules.toml"\n[site]'),
+    ("rules page title with [", "'pages.rules'", "plain page title", r'^rules = ".*?"', 'rules = "[[Rules]]"'),
 ]  # fmt: skip
 
 
@@ -56,9 +55,9 @@ def case_id(case: object) -> str:
 
 
 def broken_config(tmp_path: Path, pattern: str, replacement: str) -> Path:
-    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace('rules = "rules.toml"', f'rules = "{RULES}"')
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
     if pattern.startswith(r"^\[summary\]"):  # a value where a table belongs (top-level keys come first)
-        text = text.replace(f'rules = "{RULES}"', f'rules = "{RULES}"\nsummary = 20')
+        text = text.replace("[site]", "summary = 20\n[site]", 1)
     text, n = re.subn(pattern, replacement, text, count=1, flags=re.MULTILINE)
     assert n == 1, pattern
     path = tmp_path / "bot.toml"
@@ -112,27 +111,16 @@ def test_every_problem_of_a_config_gets_its_own_line(tmp_path: Path, capsys: pyt
     assert all(str(config) in line for line in lines)
 
 
-def test_missing_rules_file_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    config = broken_config(tmp_path, r"^rules = .*$", 'rules = "nowhere.toml"')
-    code, lines = run_main(["--config", str(config), "run"], capsys)
-    assert code == 2 and len(lines) == 1
-    assert str(tmp_path / "nowhere.toml") in lines[0] and "file not found" in lines[0]
-    assert "key 'rules'" in lines[0] and "relative to the config file's folder" in lines[0]
-
-
-def test_copied_config_without_its_rules_names_the_key_and_the_folder(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A config copied elsewhere (its ``rules = "rules.toml"`` left behind): one line naming the
-    ``rules`` key, the file looked for and the folder it is relative to; ``status`` says the same."""
+def test_copied_config_runs_without_a_rules_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The rules are on the wiki and shipped with the bot: a config copied elsewhere needs no
+    rules file beside it."""
     copied = tmp_path / "copy" / "bot.toml"
     copied.parent.mkdir()
     copied.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
-    for command in (["run"], ["status"], ["check", str(tmp_path)]):
-        code, lines = run_main(["--config", str(copied), *command], capsys)
-        assert code == 2 and len(lines) == 1, lines
-        assert lines[0].startswith(f"error: {copied}: key 'rules': {copied.parent / 'rules.toml'}: file not found")
-        assert "'rules.toml' is relative to the config file's folder" in lines[0]
+    page = tmp_path / "a.wiki"
+    page.write_text("no infobox here", encoding="utf-8")
+    code, lines = run_main(["--config", str(copied), "check", str(page)], capsys)
+    assert code == 1, lines
 
 
 def test_config_that_is_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,7 +20,6 @@ def _config_with(tmp_path: Path, line: str | None) -> Path:
     text = text[:start] + (line + "\n" if line is not None else "") + text[end:]
     path = tmp_path / "bot.toml"
     path.write_text(text, encoding="utf-8")
-    (tmp_path / "rules.toml").write_text((DEFAULT_CONFIG.parent / "rules.toml").read_text(encoding="utf-8"))
     return path
 
 

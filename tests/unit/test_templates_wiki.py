@@ -127,6 +127,13 @@ def test_templatedata_is_what_the_bot_writes(rules: Rules) -> None:
     assert markers.between(read(DOC)) == render(rules)
 
 
+def test_templatedata_enums_are_the_rules_file_enums(rules: Rules) -> None:
+    params = templatedata()["params"]
+    for name, rule in rules.params.items():
+        if rule.enum:
+            assert params[name]["suggestedvalues"] == [value for value, _ in rule.value_labels], name
+
+
 # -- no accidental partnership pages ------------------------------------------------------------
 
 

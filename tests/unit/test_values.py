@@ -93,7 +93,7 @@ def test_has_link(value: str, ok: bool) -> None:
      ("Wikipedia Library licence", False)],
 )  # fmt: skip
 def test_nonfree_licences(value: str, nonfree: bool, rules: Rules) -> None:
-    assert is_nonfree_licence(value, rules.nonfree_patterns) is nonfree
+    assert is_nonfree_licence(value, rules.nonfree_phrases) is nonfree
 
 
 def test_split_list_drops_empty_items() -> None:
