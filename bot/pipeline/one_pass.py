@@ -171,7 +171,7 @@ class Pass:
                     )
                     tally.errors += saved.errors
                     tally.saves += saved.saved
-                keep_templatedata_in_step(ctx, watch, tally, special[doc_title(cfg.rules.infobox_name)])
+                keep_templatedata_in_step(ctx, watch, tally, special)
             except BaseException:
                 remember.remember_saved(ctx, tally)
                 raise

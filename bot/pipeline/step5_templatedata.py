@@ -17,6 +17,7 @@ page). The shutoff page is read again right before the write.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from bot import templatedata
 from bot.errors import FATAL, EditConflict, WikiError
@@ -34,11 +35,14 @@ def doc_title(infobox: str) -> str:
     return f"Template:{infobox}/doc"
 
 
-def keep_in_step(ctx: PassContext, watch: ShutoffWatch, tally: Tally, page: PageSnapshot | None) -> None:
-    """Write the TemplateData of the rules onto the documentation page (``page``, as read when the
-    pass began; None: it does not exist) when it differs; a saved edit counts in ``tally.saves``, a page the bot may not write is an error
-    line in ``tally.errors``. Not called in a dry run."""
+def keep_in_step(ctx: PassContext, watch: ShutoffWatch, tally: Tally, read: Mapping[str, PageSnapshot | None]) -> None:
+    """Write the TemplateData of the rules onto the documentation page when it differs; ``read``:
+    the pages read when the pass began (the doc page among them; when the rules the pass applies
+    name another infobox than the ones it started with, that page is read here). A saved edit
+    counts in ``tally.saves``, a page the bot may not write is an error line in ``tally.errors``.
+    Not called in a dry run."""
     title = doc_title(ctx.cfg.rules.infobox_name)
+    page = read[title] if title in read else ctx.gw.read([title])[title]
     if page is None:
         log.warning("%s does not exist, so its TemplateData was not written; install-templates creates it", title)
         return
