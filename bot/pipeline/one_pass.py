@@ -47,6 +47,8 @@ from bot.pipeline import step1_find, step1_rules, step2_read, step3_decide, step
 from bot.pipeline import step6_remember as remember
 from bot.pipeline.context import Clock, PassContext, next_run
 from bot.pipeline.shutoff import ShutoffWatch
+from bot.pipeline.step5_templatedata import doc_title
+from bot.pipeline.step5_templatedata import keep_in_step as keep_templatedata_in_step
 from bot.pipeline.tally import Tally
 from bot.render import Row
 from bot.state import StateStore
@@ -115,7 +117,9 @@ class Pass:
     def run(self) -> RunReport:
         ctx = self._context()
         cfg, pages = ctx.cfg, ctx.cfg.pages
-        site = ctx.gw.read_site([pages.summary, pages.status, pages.shutoff, pages.rules])
+        site = ctx.gw.read_site(
+            [pages.summary, pages.status, pages.shutoff, pages.rules, doc_title(cfg.rules.infobox_name)]
+        )
         special, tags = site.pages, site.extension_tags or cfg.site.extension_tags
         summary_page, status_page = special[pages.summary], special[pages.status]
         watch = ShutoffWatch(ctx)
@@ -171,6 +175,7 @@ class Pass:
                     )
                     tally.errors += saved.errors
                     tally.saves += saved.saved
+                keep_templatedata_in_step(ctx, watch, tally, special)
             except BaseException:
                 remember.remember_saved(ctx, tally)
                 raise

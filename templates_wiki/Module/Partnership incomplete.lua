@@ -19,132 +19,24 @@
 
 local p = {}
 
--- The guidance page. On Meta-Wiki it is a main-namespace page; on any other wiki
--- change this to 'm:Wikimedia Foundation partnership reflections'.
-local GUIDANCE = 'Wikimedia Foundation partnership reflections'
+-- The community's rules page (JSON, read with mw.loadJsonData): the guidance page, the infobox's
+-- name and, per parameter, the plain words (label), the guidance section and what a good value
+-- looks like (help), so the notice and the bot's messages name fields the same way.
+local RULES = 'Module:Partnership tracker/rules.json'
+
+local rules = mw.loadJsonData(RULES)
+
+local GUIDANCE = rules.guidance_page
 
 -- Where each parameter is explained (the template page transcludes its /doc,
 -- which carries an anchor "param-<name>" per parameter).
-local DOC = 'Template:Partnership infobox'
-
--- Guidance sections (headings of the guidance page).
-local S_DEFINITION = 'Partnership definition'
-local S_MISSION = 'Advance the Wikimedia mission and have measurable impact or documentable lessons'
-local S_TRANSPARENCY = 'Provide sufficient transparency'
-local S_GOALS = 'Goals for partnerships'
-local S_MODELS = 'Partnership models'
-local S_TIPS = 'Tips for constructing a partnership'
-local S_CAREFUL = 'Things to be careful about'
-local S_CRITICAL = 'Historically critical concerns'
+local DOC = 'Template:' .. rules.infobox.name
 
 -- Canonical parameter name -> plain words, guidance section (or nil) and, for
 -- the "please correct" list, what a good value looks like.
--- The words are the bot's field labels (config/rules.toml, params.*.label), so
--- the notice and the bot's messages name fields the same way.
-local FIELDS = {
-	partner = {
-		words = 'partner',
-		section = S_DEFINITION,
-		good = 'the name of the partner organization or person',
-	},
-	partner_url = {
-		words = 'partner website',
-		good = 'a full web address starting with http:// or https://',
-	},
-	model = {
-		words = 'partnership model',
-		section = S_MODELS,
-		good = 'one of: legal, technology, reference, distribution, mobile, education, '
-			.. 'cultural, fundraising, content, community, expert, language',
-	},
-	goals = {
-		words = 'goals',
-		section = S_GOALS,
-		good = 'a comma-separated list of: free-content, dissemination, awareness, global-reach, '
-			.. 'volunteer-participation, volunteer-support, open-copyright, privacy, '
-			.. 'free-software, infrastructure',
-	},
-	metrics = {
-		words = 'specific goals or metrics',
-		section = S_MISSION,
-		good = 'the specific goals or metrics that keep the partnership on track',
-	},
-	coi_disclosure = {
-		words = 'conflict-of-interest disclosure',
-		section = S_CAREFUL,
-		good = 'who has a financial interest in the partner, or "None known"',
-	},
-	community_role = {
-		words = 'community role',
-		section = S_TIPS,
-		good = 'how volunteers and affiliates take part',
-	},
-	status = {
-		words = 'status',
-		section = S_TIPS,
-		good = 'one of: proposed, active, completed, terminated',
-	},
-	start = {
-		words = 'start date',
-		good = 'a date written YYYY-MM-DD, YYYY-MM or YYYY that exists on the calendar',
-	},
-	['end'] = {
-		words = 'end date',
-		good = 'a date written YYYY-MM-DD, YYYY-MM or YYYY, not before the start date',
-	},
-	agreement = {
-		words = 'agreement',
-		section = S_TIPS,
-		good = 'one of: none, email, project-plan, mou, contract',
-	},
-	transparency = {
-		words = 'transparency',
-		section = S_TRANSPARENCY,
-		good = 'one of: public, partial, confidential',
-	},
-	transparency_note = {
-		words = 'transparency note',
-		section = S_TRANSPARENCY,
-		good = 'what is not made public, and why',
-	},
-	feedback = {
-		words = 'feedback forum',
-		section = S_TIPS,
-		good = 'a wikilink or web address of the open forum for feedback',
-	},
-	impact_report = {
-		words = 'impact report',
-		section = S_TIPS,
-		good = 'a wikilink or web address of the impact report',
-	},
-	lessons = {
-		words = 'lessons learned',
-		section = S_TIPS,
-		good = 'the lessons, or a wikilink or web address where they are written down',
-	},
-	content_license = {
-		words = 'content licence',
-		section = S_CRITICAL,
-		good = 'a free licence such as CC BY-SA 4.0, CC BY 4.0 or CC0; '
-			.. 'NonCommercial (NC), NoDerivatives (ND) and "Wikipedia only" terms are not free',
-	},
-	data_sharing = {
-		words = 'data sharing',
-		section = S_CRITICAL,
-		good = 'one of: none, aggregate, personal',
-	},
-	contact = {
-		words = 'contact',
-		good = 'who to ask, usually a link to a user page',
-	},
-	last_reviewed = {
-		words = 'last review date',
-		good = 'a date written YYYY-MM-DD, YYYY-MM or YYYY that exists on the calendar',
-	},
-}
-
-for name, field in pairs(FIELDS) do
-	field.name = name
+local FIELDS = {}
+for name, param in pairs(rules.params) do
+	FIELDS[name] = { name = name, words = param.label, section = param.section, good = param.help }
 end
 
 -- Page-level problems (the "problem" parameter).

@@ -43,5 +43,11 @@ def test_the_tags_come_with_the_special_pages(config: Config) -> None:
     )
     run(wiki, config)
     assert wiki.site_reads == [
-        ("Partnership tracker", "User:PartnershipBot/Status", "User:PartnershipBot/Shutoff", RULES_PAGE)
+        (
+            "Partnership tracker",
+            "User:PartnershipBot/Status",
+            "User:PartnershipBot/Shutoff",
+            RULES_PAGE,
+            "Template:Partnership infobox/doc",  # its TemplateData (step5_templatedata)
+        )
     ]

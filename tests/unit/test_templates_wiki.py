@@ -1,9 +1,10 @@
-"""The on-wiki pages of templates_wiki/ against the contract's rules (the rules page, templates_wiki/Module/Partnership tracker/rules.json), without a wiki.
+"""The on-wiki pages of templates_wiki/ against the rules, without a wiki.
 
-Checks the TemplateData block of the infobox documentation (every parameter, required and suggested
-flags, allowed values, types), that no page registers a partnership infobox by accident, the summary
-page's markers, the shutoff page, and that the notice module names fields with the rules' labels and
-guidance sections. Rendering on a real MediaWiki is the job of the wiki tests and of a manual
+Checks the TemplateData block of the infobox documentation (the generator's output for the rules,
+between the bot's markers; every parameter, required and suggested flags, allowed values, types),
+that no page registers a partnership infobox by accident, the summary page's markers, the shutoff
+page, and that no page or module holds a hand-written copy of the rules (the infobox, the notice and
+the documentation read the rules page). Rendering on a real MediaWiki is the job of the wiki tests and of a manual
 ``action=parse`` (see templates_wiki/README.md)."""
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import Any
 
 import pytest
 
+from bot import markers
 from bot.check import check_text
 from bot.parse import find_infobox, name_set
 from bot.rules import Rules
+from bot.templatedata import render
 from tests.conftest import AS_OF, ROOT
 
 PAGES_DIR = ROOT / "templates_wiki"
@@ -26,6 +29,8 @@ DOC = PAGES_DIR / "Template" / "Partnership infobox" / "doc.wiki"
 PRELOAD = PAGES_DIR / "Template" / "Partnership infobox" / "preload.wiki"
 NOTICE = PAGES_DIR / "Template" / "Partnership incomplete.wiki"
 MODULE = PAGES_DIR / "Module" / "Partnership incomplete.lua"
+LUA = sorted(PAGES_DIR.glob("Module/**/*.lua"))
+RULES_PAGE = "Module:Partnership tracker/rules.json"
 SUMMARY = PAGES_DIR / "Main" / "Partnership tracker.wiki"
 SHUTOFF = PAGES_DIR / "User" / "PartnershipBot" / "Shutoff.wiki"
 START_MARKER = "<!-- partnership-tracker:start -->"
@@ -33,7 +38,7 @@ END_MARKER = "<!-- partnership-tracker:end -->"
 
 #: Every wiki page kept here (examples/ holds sample partnership pages, not pages to install).
 WIKI_PAGES = sorted(p for p in PAGES_DIR.rglob("*.wiki") if p.relative_to(PAGES_DIR).parts[0] != "examples")
-PAGE_FILES = sorted([*WIKI_PAGES, *PAGES_DIR.glob("Module/*.lua")])
+PAGE_FILES = sorted([*WIKI_PAGES, *LUA, *PAGES_DIR.glob("Module/**/*.json")])
 
 _INCLUDEONLY = re.compile(r"<includeonly>.*?(?:</includeonly>|\Z)", re.DOTALL | re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -49,7 +54,9 @@ def as_shown(text: str) -> str:
 
 
 def templatedata() -> dict[str, Any]:
-    blocks = re.findall(r"<templatedata>(.*?)</templatedata>", read(DOC), re.DOTALL)
+    inner = markers.between(read(DOC))
+    assert inner is not None, "the doc page has the bot's markers"
+    blocks = re.findall(r"<templatedata>(.*?)</templatedata>", inner, re.DOTALL)
     assert len(blocks) == 1, "the doc page holds exactly one <templatedata> block"
     data: dict[str, Any] = json.loads(blocks[0])
     return data
@@ -114,6 +121,12 @@ def test_templatedata_gives_allowed_values_and_types(rules: Rules) -> None:
             assert spec["type"] in ("line", "string", "content"), name
 
 
+def test_templatedata_is_what_the_bot_writes(rules: Rules) -> None:
+    """The block in the repository is the generator's output for the rules (install-templates and the
+    bot's pass agree, so neither undoes the other)."""
+    assert markers.between(read(DOC)) == render(rules)
+
+
 def test_templatedata_enums_are_the_rules_file_enums(rules: Rules) -> None:
     params = templatedata()["params"]
     for name, rule in rules.params.items():
@@ -160,18 +173,23 @@ def test_preload_gives_a_blank_infobox_with_every_parameter(rules: Rules) -> Non
 # -- the infobox --------------------------------------------------------------------------------
 
 
-def test_infobox_reads_only_contract_parameters(rules: Rules) -> None:
+def test_infobox_is_drawn_by_the_module_from_the_rules_page() -> None:
     text = read(INFOBOX)
     template = text[: text.index("<noinclude>")]
-    assert set(re.findall(r"\{\{\{([^|{}]+)[|}]", template)) == set(rules.params)
+    assert template.startswith("{{#invoke:Partnership infobox|main|revision={{REVISIONID}}}}")
+    assert "{{{" not in template, "no parameter read by hand"
+    assert "#switch" not in template, "no value names by hand"
     assert "[[Category:Partnership pages]]" in template
     assert "Incomplete partnership pages" not in template
     assert "{{Template:Partnership infobox/doc}}" in text
 
 
-def test_doc_has_an_anchor_per_parameter(rules: Rules) -> None:
-    anchors = re.findall(r'^\|- id="param-([^"]+)"$', read(DOC), re.MULTILINE)
-    assert anchors == list(rules.params)
+def test_doc_shows_the_rules_from_the_module_with_an_anchor_per_parameter() -> None:
+    doc = read(DOC)
+    assert "{{#invoke:Partnership infobox|rules}}" in doc
+    assert "{{#invoke:Partnership infobox|blank}}" in doc
+    assert not re.search(r'id="param-', doc), "the parameter table is the module's"
+    assert """'|- id="param-' .. name""" in read(PAGES_DIR / "Module" / "Partnership infobox.lua")
 
 
 # -- the notice and its module ------------------------------------------------------------------
@@ -183,20 +201,29 @@ def test_notice_template_adds_the_category_outside_the_template_namespace() -> N
     assert "{{#ifeq:{{NAMESPACE}}|{{ns:Template}}||[[Category:Incomplete partnership pages]]}}" in text
 
 
-def test_module_names_fields_with_the_rules_labels_and_sections(rules: Rules) -> None:
+def _code(lua: str) -> str:
+    """Lua without its comments."""
+    return re.sub(r"--.*", "", lua)
+
+
+@pytest.mark.parametrize("module", LUA, ids=[p.name for p in LUA])
+def test_modules_hold_no_copy_of_the_rules(module: Path, rules: Rules) -> None:
+    """Parameters, labels, sections and values come from the rules page: a module names no
+    parameter (but partner, the caption, and status, which the bot's stale rule names too), no
+    label and no guidance section, and reads the rules page with mw.loadJsonData."""
+    code = _code(read(module))
+    names = {n for n in rules.params if n != "end" and re.search(rf"\b{n}\b", code)}
+    assert names <= {"partner", "status"}, names
+    for rule in rules.params.values():
+        assert f"'{rule.label}'" not in code, rule.label
+        assert not rule.section or rule.section not in code, rule.section
+    assert rules.guidance_page not in code
+    if module.stem in ("Partnership incomplete", "Partnership infobox"):
+        assert f"'{RULES_PAGE}'" in code and "mw.loadJsonData(" in code
+
+
+def test_notice_module_keeps_the_page_level_problems() -> None:
     lua = read(MODULE)
-    guidance = re.search(r"^local GUIDANCE = '([^']*)'$", lua, re.MULTILINE)
-    assert guidance is not None and guidance.group(1) == rules.guidance_page
-    sections = dict(re.findall(r"^local (S_\w+) = '([^']*)'$", lua, re.MULTILINE))
-    fields = {
-        name or quoted: (words, sections[section] if section else None)
-        for name, quoted, words, section in re.findall(
-            r"^\t(?:(\w+)|\['(\w+)'\]) = \{\n\t\twords = '([^']*)',\n(?:\t\tsection = (S_\w+),\n)?",
-            lua,
-            re.MULTILINE,
-        )
-    }
-    assert fields == {name: (rule.label, rule.section) for name, rule in rules.params.items()}
     for problem in ("multiple_infoboxes", "no_infobox"):
         assert re.search(rf"^\t{problem} = '", lua, re.MULTILINE), problem
 

@@ -1,0 +1,314 @@
+-- Module:Partnership infobox
+--
+-- {{Partnership infobox}}, drawn from the community's rules page (RULES below, a JSON page read
+-- with mw.loadJsonData): every parameter the rules define, in the page's order, under its label;
+-- allowed values shown by their display names; empty rows left out. Entry points:
+--
+--   {{#invoke:Partnership infobox|main|revision={{REVISIONID}}}}  the infobox (the template's
+--       arguments); when revision is empty (a preview: MediaWiki gives {{REVISIONID}} no value
+--       before the page is saved) a box above it lists what the bot would report on the fields,
+--       each as <span class="partnership-preview-warning" data-field=… data-code=…>.
+--   {{#invoke:Partnership infobox|rules}}   the rules in words, for the documentation.
+--   {{#invoke:Partnership infobox|blank}}   a blank copy of the infobox, in <pre>.
+--
+-- The checks are Module:Partnership infobox/check (the bot's field-level checks, in Lua).
+
+local check = require('Module:Partnership infobox/check')
+
+local p = {}
+
+-- The rules page (its content model is JSON: Scribunto gives it to Module pages ending in .json).
+local RULES = 'Module:Partnership tracker/rules.json'
+
+local function loadRules(frame)
+	local title = (frame and frame.args.rules and frame.args.rules ~= '') and frame.args.rules or RULES
+	return mw.loadJsonData(title), title
+end
+
+-- The keys of the top-level "params" object of a JSON text, in written order (a scan of its
+-- strings and brackets; JSON escapes in a key are left as written).
+local function paramKeys(text)
+	local keys, depth, top, inParams, i = {}, 0, nil, false, 1
+	while true do
+		i = text:find('["{}%[%]]', i)
+		if not i then
+			return keys
+		end
+		local c = text:sub(i, i)
+		if c == '"' then
+			local j = i + 1
+			while true do
+				local k = text:find('["\\]', j)
+				if not k then
+					return keys
+				elseif text:sub(k, k) == '\\' then
+					j = k + 2
+				else
+					j = k
+					break
+				end
+			end
+			if text:match('^%s*:', j + 1) then
+				local key = text:sub(i + 1, j - 1)
+				if depth == 1 then
+					top = key
+				elseif depth == 2 and inParams then
+					keys[#keys + 1] = key
+				end
+			end
+			i = j + 1
+		else
+			if c == '{' or c == '[' then
+				depth = depth + 1
+				if depth == 2 then
+					inParams = top == 'params' and c == '{'
+				end
+			else
+				depth = depth - 1
+			end
+			i = i + 1
+		end
+	end
+end
+
+-- The parameters in the order the rules page lists them. A JSON object has no order in Lua, so
+-- the order is read from the page's text. Any name not found that way follows, sorted.
+function p.order(rules, title)
+	local order, seen = {}, {}
+	for _, name in ipairs(paramKeys(mw.title.new(title):getContent() or '')) do
+		if rules.params[name] and not seen[name] then
+			seen[name] = true
+			order[#order + 1] = name
+		end
+	end
+	local rest = {}
+	for name in pairs(rules.params) do
+		if not seen[name] then
+			rest[#rest + 1] = name
+		end
+	end
+	table.sort(rest)
+	for _, name in ipairs(rest) do
+		order[#order + 1] = name
+	end
+	return order
+end
+
+local function ucfirst(s)
+	return mw.getContentLanguage():ucfirst(s)
+end
+
+-- A value as shown: allowed values by their display names (each item of a list).
+local function display(rule, value)
+	local kind = rule.param.type
+	if kind == 'enum' then
+		return rule.enum[check.foldEnum(value)] or value
+	elseif kind == 'list' then
+		local items = check.splitList(value)
+		for i, item in ipairs(items) do
+			items[i] = rule.enum[check.foldEnum(item)] or item
+		end
+		return table.concat(items, ', ')
+	end
+	return value
+end
+
+local CELL = 'text-align:left; vertical-align:top; padding:0.2em 0.4em 0.2em 0;'
+
+local function infobox(frame, args, rules, title)
+	local ctx = check.prepare(rules)
+	local current = mw.title.getCurrentTitle()
+	local caption = current.text
+	if current.namespace == 10 and (args.partner or '') ~= '' then
+		caption = args.partner
+	end
+	local box = mw.html.create('table')
+		:addClass('infobox partnership-infobox')
+		:cssText('float:right; clear:right; width:22em; margin:0 0 1em 1em; padding:0.2em; '
+			.. 'border:1px solid #a2a9b1; border-spacing:3px; background:#f8f9fa; color:#202122; '
+			.. 'font-size:88%; line-height:1.5em;')
+	box:tag('caption'):cssText('font-size:125%; font-weight:bold; padding:0.2em;'):wikitext(caption)
+	box:tag('tr'):tag('th'):attr('colspan', '2')
+		:cssText('background:#cedff2; text-align:center; padding:0.2em;'):wikitext('Partnership')
+	for _, name in ipairs(p.order(rules, title)) do
+		local value = args[name] or ''
+		if value ~= '' then
+			local rule = ctx.params[name]
+			local shown = display(rule, value)
+			if shown:find('^[*#:;]') then
+				shown = '\n' .. shown .. '\n'
+			end
+			local row = box:tag('tr'):attr('data-param', name)
+			row:tag('th'):attr('scope', 'row'):cssText(CELL .. ' width:40%;'):wikitext(ucfirst(rule.param.label))
+			row:tag('td'):cssText('vertical-align:top; overflow-wrap:anywhere; word-break:break-word;')
+				:wikitext(shown)
+		end
+	end
+	box:tag('tr'):tag('td'):attr('colspan', '2')
+		:cssText('text-align:center; font-size:90%; padding-top:0.3em; border-top:1px solid #a2a9b1;')
+		:wikitext('[[' .. rules.guidance_page .. '|Partnership guidance]] · [[Template:'
+			.. rules.infobox.name .. '|Infobox help]]')
+	return tostring(box)
+end
+
+-- The preview box: every field-level finding, as a span the tests (and gadgets) can read.
+function p.previewBox(findings, rules)
+	if #findings == 0 then
+		return ''
+	end
+	local lines = {}
+	for _, f in ipairs(findings) do
+		local span = mw.html.create('span')
+			:addClass('partnership-preview-warning')
+			:attr('data-field', f.field)
+			:attr('data-code', f.code)
+			:attr('data-severity', f.severity)
+			:wikitext(f.message)
+		lines[#lines + 1] = '* ' .. (f.severity == 'warning' and "''warning:'' " or "'''error:''' ")
+			.. tostring(span)
+	end
+	return '<div class="partnership-preview-warnings" style="clear:both; margin:0 0 1em; padding:0.4em 0.8em; '
+		.. 'border:1px solid #a2a9b1; border-left:6px solid #f28500; background:#fef6e7; color:#202122;">'
+		.. "'''Preview: the partnership tracker bot would report this about the infobox''' "
+		.. '(shown in preview only; the [[Template:' .. rules.infobox.name .. '|infobox documentation]] '
+		.. 'says what each field needs):\n' .. table.concat(lines, '\n') .. '\n</div>\n'
+end
+
+-- Today, as the bot's checks take it (UTC).
+local function today()
+	return os.date('!%Y-%m-%d')
+end
+
+function p.main(frame)
+	local rules, title = loadRules(frame)
+	local parent = frame:getParent()
+	local args = parent and parent.args or {}
+	local out = infobox(frame, args, rules, title)
+	local transcluded = parent and parent:getTitle() ~= mw.title.getCurrentTitle().prefixedText
+	if transcluded and mw.text.trim(frame.args.revision or '') == '' then
+		out = p.previewBox(check.validate(args, rules, today()), rules) .. out
+	end
+	return out
+end
+
+
+-- What a kind of parameter takes, in words, for the documentation.
+local KINDS = {
+	text = 'Free text.',
+	url = 'A web address starting with <code>http://</code> or <code>https://</code>.',
+	enum = 'One of:',
+	list = 'A comma-separated list (at least one item), each one of:',
+	date = 'A date written <code>YYYY-MM-DD</code>, <code>YYYY-MM</code> or <code>YYYY</code> that exists '
+		.. 'on the calendar.',
+	link = 'A <nowiki>[[wikilink]]</nowiki>, an <nowiki>[external link]</nowiki> or a web address.',
+	licence = 'A free licence (see the licence rule below).',
+}
+
+local function codeList(values, conj)
+	local items = {}
+	for i, v in ipairs(values) do
+		items[i] = '<code>' .. mw.text.nowiki(v) .. '</code>'
+	end
+	return mw.text.listToText(items, ', ', conj or ' or ')
+end
+
+-- When a parameter is required, in words.
+function p.requiredText(param)
+	if param.required == true then
+		return "'''always'''"
+	elseif type(param.required) == 'table' then
+		local parts = {}
+		for field, values in pairs(param.required) do
+			parts[#parts + 1] = "'''when " .. field .. ' is ' .. codeList(values) .. "'''"
+		end
+		table.sort(parts)
+		return table.concat(parts, '; ')
+	end
+	return 'no'
+end
+
+-- {{#invoke:Partnership infobox|rules}}: the rules page in words: a table of the parameters (each
+-- row with the anchor param-<name> the notice links to) and the page-wide rules.
+function p.rules(frame)
+	local rules, title = loadRules(frame)
+	local ctx = check.prepare(rules)
+	local out = {
+		"''Written from [[" .. title .. ']], the rules page the bot and this infobox follow; change the rules '
+			.. "there (see its talk page), not here.''",
+		'{| class="wikitable" style="width:100%;"',
+		'! Parameter !! Label !! Required !! Value !! Guidance',
+	}
+	for _, name in ipairs(p.order(rules, title)) do
+		local param = rules.params[name]
+		local value = { KINDS[param.type] or '' }
+		for _, item in ipairs((rules.values or {})[param.values or ''] or {}) do
+			value[#value + 1] = '\n* <code>' .. mw.text.nowiki(item.value) .. '</code> – ' .. item.label
+		end
+		value[#value + 1] = (#value > 1 and '\n' or ' ') .. 'For example: ' .. mw.text.nowiki(param.help) .. '.'
+		if param.not_before then
+			value[#value + 1] = ' Not before <code>' .. param.not_before .. '</code>.'
+		end
+		local guidance = ''
+		if param.section then
+			guidance = '[[' .. rules.guidance_page .. '#' .. param.section .. '|' .. param.section .. ']]'
+				.. (param.point and (' ("' .. param.point .. '")') or '')
+		end
+		out[#out + 1] = '|- id="param-' .. name .. '"'
+		out[#out + 1] = '| <code>' .. name .. '</code> || ' .. ucfirst(param.label) .. ' || '
+			.. p.requiredText(param) .. ' || ' .. table.concat(value) .. '\n| ' .. guidance
+	end
+	out[#out + 1] = '|}'
+	local words = {}
+	for word in pairs(ctx.placeholders) do
+		words[#words + 1] = word
+	end
+	table.sort(words)
+	out[#out + 1] = '* A field that is empty, holds only a comment or punctuation, or only a placeholder ('
+		.. codeList(words) .. ') counts as not filled in. Requirements that depend on a field apply only '
+		.. 'when that field holds one of its allowed values.'
+	local phrases = (rules.licences or {}).nonfree_phrases
+	if phrases then
+		local shown = {}
+		for i, phrase in ipairs(phrases) do
+			shown[i] = (phrase:gsub('|', ' / '))
+		end
+		out[#out + 1] = '* A licence is not free when its words (letters and digits, in any case) include '
+			.. codeList(shown) .. ' (words separated by / are alternatives).'
+	end
+	local stale, privacy = rules.stale or {}, rules.privacy or {}
+	if stale.field then
+		out[#out + 1] = '* <code>' .. stale.field .. '</code> more than ' .. stale.max_age_days
+			.. ' days ago, while status is ' .. codeList(stale.when_status or {}) .. ', gets a warning.'
+	end
+	if privacy.field then
+		out[#out + 1] = '* <code>' .. privacy.field .. '</code> = ' .. codeList(privacy.risky_values or {})
+			.. ' gets a privacy warning.'
+	end
+	local errors, warnings = {}, {}
+	for code, severity in pairs(rules.severities or {}) do
+		local list = severity == 'warning' and warnings or errors
+		list[#list + 1] = code
+	end
+	table.sort(errors)
+	table.sort(warnings)
+	out[#out + 1] = '* Errors make a page incomplete: ' .. codeList(errors, ' and ') .. '; warnings do not: '
+		.. codeList(warnings, ' and ') .. '.'
+	return table.concat(out, '\n')
+end
+
+-- {{#invoke:Partnership infobox|blank}}: every parameter, empty, in <pre>.
+function p.blank(frame)
+	local rules, title = loadRules(frame)
+	local order, width = p.order(rules, title), 0
+	for _, name in ipairs(order) do
+		width = math.max(width, #name)
+	end
+	local lines = { '{{' .. rules.infobox.name }
+	for _, name in ipairs(order) do
+		lines[#lines + 1] = '| ' .. name .. string.rep(' ', width - #name) .. ' = '
+	end
+	lines[#lines + 1] = '}}'
+	return frame:extensionTag('pre', mw.text.nowiki(table.concat(lines, '\n')))
+end
+
+return p
