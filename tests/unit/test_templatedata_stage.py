@@ -4,12 +4,13 @@ changes, and a page the bot may not write is left alone with an error line."""
 
 from __future__ import annotations
 
-import dataclasses
+import json
 
 from bot.config import Config
 from bot.markers import END_MARKER, START_MARKER
+from bot.rules import parse_rules
 from bot.templatedata import render
-from tests.fakes import FakeWiki
+from tests.fakes import RULES_PAGE, FakeWiki
 from tests.passes import INCOMPLETE, run, wiki_with
 
 DOC = "Template:Partnership infobox/doc"
@@ -38,14 +39,17 @@ def test_the_block_follows_the_rules_and_nothing_else_changes(config: Config) ->
 
 
 def test_a_rules_change_rewrites_the_block(config: Config) -> None:
+    """A change of the rules page on the wiki (the rules the pass applies) rewrites the block."""
     wiki = wiki_with({"Org": INCOMPLETE})
     wiki.put(DOC, doc(), "Admin")
     run(wiki, config)
-    url = dataclasses.replace(config.rules.params["partner_url"], required=True)
-    rules = dataclasses.replace(config.rules, params={**config.rules.params, "partner_url": url})
-    changed = dataclasses.replace(config, rules=rules)
-    run(wiki, changed)
-    assert render(changed.rules) in wiki.pages[DOC].text
+    data = json.loads(wiki.pages[RULES_PAGE].text)
+    data["params"]["partner_url"]["required"] = True
+    revid = wiki.put(RULES_PAGE, json.dumps(data, indent=4), "Admin")
+    run(wiki, config)
+    changed = parse_rules(data, RULES_PAGE, revid)
+    assert changed.params["partner_url"].required
+    assert render(changed) in wiki.pages[DOC].text
     assert len(doc_saves(wiki)) == 2
 
 
