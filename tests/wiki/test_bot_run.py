@@ -101,11 +101,11 @@ class PersonEditsFirst:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)
 
-    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> Saved:
+    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str, **kw: Any) -> Saved:
         if title in self.edits and title not in self.raced:
             self.raced.add(title)
             self.admin_api.edit(title, self.edits[title], "tests: a person edits")
-        saved: Saved = self.real.save(title, text, base, summary)
+        saved: Saved = self.real.save(title, text, base, summary, **kw)
         self.answers.setdefault(title, []).append(saved)
         return saved
 
