@@ -199,8 +199,8 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         data=r.string(pages_t, "pages", "data", default=f"{summary}/data.json"),
     )
     for key, title in vars(pages).items():
-        if r.reported(f"pages.{key}"):
-            continue  # e.g. not a string: one line per key
+        if r.reported(f"pages.{key}") or (key == "data" and key not in pages_t):
+            continue  # e.g. not a string: one line per key; data's default follows the summary's title
         if not title.strip() or any(c in title for c in "#<>[]{}|"):
             r.problem(f"pages.{key}", f"{title!r} is not a valid page title", "give a plain page title")
     tagging = TaggingConfig(

@@ -102,10 +102,10 @@ def to_json(document: Mapping[str, Any]) -> str:
 
 
 def wiki_json(document: Mapping[str, Any]) -> str:
-    """The document as MediaWiki stores a JSON page (``FormatJson``: four-space indent, ``": "``,
+    """The document as MediaWiki 1.43 stores a JSON page (``JsonContent::beautifyJSON``: tab indent, ``": "``,
     non-ASCII kept, ``<``, ``>`` and ``&`` as ``\\u003C``, ``\\u003E``, ``\\u0026``). Those three
     characters occur only inside strings in JSON text, so replacing them keeps the value."""
-    text = json.dumps(document, ensure_ascii=False, indent=4)
+    text = json.dumps(document, ensure_ascii=False, indent="\t")
     return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
 
 
