@@ -117,6 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
         "Read from the state database only; no wiki needed.",
     )
     status.add_argument("--json", action="store_true", help="as JSON")
+    export = command(
+        "export",
+        "write the summary table's rows with their findings as CSV or JSON, from the state database",
+        'One record per row of the table the last pass built (contract §4 "Data export"); no wiki needed.',
+    )
+    export.add_argument("--format", choices=("csv", "json"), default="csv", help="csv (default) or json")
+    export.add_argument("--output", metavar="FILE", default="-", help="write to FILE (default, or -: standard output)")
     seed = command(
         "seed",
         "dev wikis: create a page from each .wiki file that is missing (title = file name)",
@@ -157,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args, config)
         if args.command == "install-templates":
             return _install(args, config)
+        if args.command == "export":
+            return _export(args, config)
         if args.command == "seed":
             return _seed(args, config)
         if args.command == "unlisted":
@@ -271,6 +280,31 @@ def _edits_outside_a_pass(config: Config, what: str, *, dry_run: bool = False) -
         with StateStore(config.run.state_path) as store:
             store.set_meta(MARK_KEY, "")
         yield
+
+
+def _export(args: argparse.Namespace, config: Config) -> int:
+    """The rows of the table the last pass built, from the stored results (no wiki); exit 2 with
+    what to do when there is no state yet or the file cannot be written."""
+    from bot import export
+    from bot.errors import StateError
+    from bot.state import StateStore
+
+    path = config.run.state_path
+    if not path.is_file():
+        raise StateError(f"no state database at {path} yet: run a pass first (`python -m bot run`), then export")
+    with StateStore(path) as store:
+        if not store.runs(1):
+            raise StateError(f"{path} records no pass yet: run a pass first (`python -m bot run`), then export")
+        results = [record.result for record in store.pages().values()]
+    text = export.to_csv(results) if args.format == "csv" else export.to_json(export.data_document(results))
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError(f"cannot write the export to {args.output}: {exc.strerror}") from None
+    return 0
 
 
 def _files(paths: Sequence[str]) -> list[Path]:

@@ -84,6 +84,9 @@ class PagesConfig:
     tag_template: str
     rules: str = "Module:Partnership tracker/rules.json"
     """The community's rules page (JSON content model), read by every pass."""
+    data: str = "Partnership tracker/data.json"
+    """The data page: the summary table's rows as JSON (JSON content model), kept in step by every
+    pass that rebuilds the table (default: ``data.json`` below the summary page)."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     sched_t = r.table(data, "", "schedule")
     r.keys(run_t, "run", ["state", "shutoff_check_seconds", "shutoff_check_edits", "status_heartbeat_hours"])
     r.keys(site_t, "site", ["family", "code", "namespaces", "maxlag", "max_retries", "retry_wait", "extension_tags"])
-    r.keys(pages_t, "pages", ["summary", "status", "shutoff", "tag_template", "rules"])
+    r.keys(pages_t, "pages", ["summary", "status", "shutoff", "tag_template", "rules", "data"])
     r.keys(tag_t, "tagging", ["grace_days", "retag_after_days", "max_tags_per_run"])
     r.keys(sum_t, "summary", ["max_row_drop", "max_page_bytes"])
     namespaces = site_t.get("namespaces", [0])
@@ -186,16 +189,18 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
             _extension_tags(r, site_t["extension_tags"]) if "extension_tags" in site_t else meta_extension_tags()
         ),
     )
+    summary = r.string(pages_t, "pages", "summary", default="Partnership tracker")
     pages = PagesConfig(
-        summary=r.string(pages_t, "pages", "summary", default="Partnership tracker"),
+        summary=summary,
         status=r.string(pages_t, "pages", "status", default="User:PartnershipBot/Status"),
         shutoff=r.string(pages_t, "pages", "shutoff", default="User:PartnershipBot/Shutoff"),
         tag_template=r.string(pages_t, "pages", "tag_template", default="Partnership incomplete"),
         rules=r.string(pages_t, "pages", "rules", default="Module:Partnership tracker/rules.json"),
+        data=r.string(pages_t, "pages", "data", default=f"{summary}/data.json"),
     )
     for key, title in vars(pages).items():
-        if r.reported(f"pages.{key}"):
-            continue  # e.g. not a string: one line per key
+        if r.reported(f"pages.{key}") or (key == "data" and key not in pages_t):
+            continue  # e.g. not a string: one line per key; data's default follows the summary's title
         if not title.strip() or any(c in title for c in "#<>[]{}|"):
             r.problem(f"pages.{key}", f"{title!r} is not a valid page title", "give a plain page title")
     tagging = TaggingConfig(

@@ -6,9 +6,11 @@ a folder beside a file holds its subpages, ``Main/<Title>.wiki`` is ``<Title>`` 
 namespace, ``Module/<Name>.lua`` is ``Module:<Name>``, ``Module/<Name>.json`` is ``Module:<Name>.json``
 (the suffix stays in the title: Scribunto gives a Module page whose title ends in ``.json`` the JSON
 content model, the only one ``mw.loadJsonData`` reads). ``examples/`` and Markdown files are not
-pages. Pages the community or the bot own once they exist — the summary page (``Main/``) and the
-shutoff page (``User/``) — are created when missing and never overwritten: reinstalling must not
-wipe the live table or disengage a shutoff someone engaged.
+pages. Pages the community or the bot own once they exist — the summary page and its data page
+(``Main/``) and the shutoff page (``User/``) — are created when missing and never overwritten:
+reinstalling must not wipe the live table or disengage a shutoff someone engaged. A ``.json`` page
+is saved with the ``json`` content model (a main-namespace title ending in ``.json`` does not get
+it by default).
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ def install(
             on_diff(f.title, page.text if page else "", f.text)
         if not dry_run:
             summary = f"Bot: install partnership tracker page from templates_wiki/{summary_note}"
-            gateway.save(f.title, f.text, page, summary)
+            gateway.save(f.title, f.text, page, summary, content_model="json" if f.is_json else None)
         out.append(Installed(f.title, action))
     return out
 

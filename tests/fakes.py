@@ -63,6 +63,8 @@ class FakeWiki:
     extension_tags: frozenset[str] = DEFAULT_EXTENSION_TAGS
     """What ``meta=siteinfo&siprop=extensiontags`` answers (Meta-Wiki's list)."""
     """(when, by whom, what) of every change, oldest first."""
+    models: dict[str, str] = field(default_factory=dict)
+    """Content models given to saves, by title (a page saved without one has the wiki's default)."""
     _revids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
     _pageids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -163,8 +165,13 @@ class FakeWiki:
         self.requests += 1
         return frozenset(t for t, when in self.created.items() if when >= since)
 
-    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> Saved:
+    def save(
+        self, title: str, text: str, base: PageSnapshot | None, summary: str, *, content_model: str | None = None
+    ) -> Saved:
+        """``content_model``, when given, is remembered in :attr:`models` (the title's model)."""
         self.requests += 1
+        if content_model is not None:
+            self.models[title] = content_model
         if self.before_save:
             hook, self.before_save = self.before_save, None
             hook(title)

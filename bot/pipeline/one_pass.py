@@ -6,8 +6,8 @@
 3. (:mod:`~bot.pipeline.step3_decide`: validate, plan the tag edit);
    then, before any write, the summary is planned and every cap checked (stage 5's plan);
 4. save the tags (:mod:`~bot.pipeline.step4_save_tags`), each page read again just before;
-5. publish the summary table (:mod:`~bot.pipeline.step5_summary`) and the status page
-   (:mod:`~bot.pipeline.step5_status`);
+5. publish the summary table (:mod:`~bot.pipeline.step5_summary`), its data page
+   (:mod:`~bot.pipeline.step5_data`) and the status page (:mod:`~bot.pipeline.step5_status`);
 6. remember the pass in the state database (:mod:`~bot.pipeline.step6_remember`).
 
 The wiki is reached only through a ``Gateway``; the clock is asked once (the pass's ``now``).
@@ -43,7 +43,16 @@ from bot.config import Config
 from bot.diff import unified_diff
 from bot.errors import SafetyStop, WikiError
 from bot.model import PageSnapshot, RunReport
-from bot.pipeline import step1_find, step1_rules, step2_read, step3_decide, step4_save_tags, step5_status, step5_summary
+from bot.pipeline import (
+    step1_find,
+    step1_rules,
+    step2_read,
+    step3_decide,
+    step4_save_tags,
+    step5_data,
+    step5_status,
+    step5_summary,
+)
 from bot.pipeline import step6_remember as remember
 from bot.pipeline.context import Clock, PassContext, next_run
 from bot.pipeline.shutoff import ShutoffWatch
@@ -118,7 +127,7 @@ class Pass:
         ctx = self._context()
         cfg, pages = ctx.cfg, ctx.cfg.pages
         site = ctx.gw.read_site(
-            [pages.summary, pages.status, pages.shutoff, pages.rules, doc_title(cfg.rules.infobox_name)]
+            [pages.summary, pages.status, pages.shutoff, pages.rules, doc_title(cfg.rules.infobox_name), pages.data]
         )
         special, tags = site.pages, site.extension_tags or cfg.site.extension_tags
         summary_page, status_page = special[pages.summary], special[pages.status]
@@ -176,6 +185,7 @@ class Pass:
                     tally.errors += saved.errors
                     tally.saves += saved.saved
                 keep_templatedata_in_step(ctx, watch, tally, special)
+                step5_data.keep_in_step(ctx, watch, tally, special, results)
             except BaseException:
                 remember.remember_saved(ctx, tally)
                 raise

@@ -125,9 +125,13 @@ class Gateway(Protocol):
         content (one request per 500 pages for a bot)."""
         ...
 
-    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> Saved:
+    def save(
+        self, title: str, text: str, base: PageSnapshot | None, summary: str, *, content_model: str | None = None
+    ) -> Saved:
         """Save ``text`` as a bot edit based on ``base`` (``None``: create the page, which must not
-        exist). Returns the new revision and the one the edit was applied to (:class:`Saved`: a
+        exist); ``content_model`` (e.g. ``json``) gives the page that content model (the wiki's
+        default for the title when None; the account needs ``editcontentmodel`` to change an
+        existing page's model). Returns the new revision and the one the edit was applied to (:class:`Saved`: a
         person's revision when the wiki merged the edit into it). Raises ``EditConflict`` when the
         page changed after ``base`` in a way the wiki could not merge (or was created meanwhile),
         ``PageProtected`` when the account may not edit it."""

@@ -192,7 +192,9 @@ class PywikibotGateway:
 
     # -- writes ---------------------------------------------------------------------------------
 
-    def save(self, title: str, text: str, base: PageSnapshot | None, summary: str) -> Saved:
+    def save(
+        self, title: str, text: str, base: PageSnapshot | None, summary: str, *, content_model: str | None = None
+    ) -> Saved:
         """See :meth:`bot.wiki.Gateway.save`. The edit's ``oldrevid`` is the revision it was
         applied to: the base's, unless MediaWiki merged the edit into a later revision."""
         params: dict[str, Any] = {
@@ -205,6 +207,8 @@ class PywikibotGateway:
             "watchlist": "nochange",
             "formatversion": 2,
         }
+        if content_model is not None:
+            params["contentmodel"] = content_model
         if base is None:
             params["createonly"] = True
         else:

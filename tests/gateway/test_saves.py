@@ -75,3 +75,15 @@ def test_no_change_on_a_text_that_is_not_the_bots_is_a_conflict(wiki: FakeTransp
     with pytest.raises(EditConflict) as err:
         gateway.save("A", "{{Tag}}\nold", BASE, "tagging")
     assert "someone edited the page meanwhile" in str(err.value)
+
+
+def test_a_content_model_is_sent_only_when_asked(wiki: FakeTransport, gateway: PywikibotGateway) -> None:
+    """``content_model`` (the data page: ``json``) goes as ``contentmodel``; without it no
+    ``contentmodel`` is sent, so every other save is as before."""
+    script = Script(edit(new=True, oldrevid=0, newrevid=5), edit(oldrevid=10, newrevid=11))
+    wiki.handler = script
+    assert gateway.save("A.json", "{}", None, "creating", content_model="json") == Saved(5, 0, 0)
+    gateway.save("A", "{{Tag}}\nold", BASE, "tagging")
+    first, second = script.calls
+    assert first["contentmodel"] == "json" and first.get("createonly", "absent") == ""
+    assert "contentmodel" not in second

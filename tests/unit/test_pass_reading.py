@@ -49,5 +49,6 @@ def test_the_tags_come_with_the_special_pages(config: Config) -> None:
             "User:PartnershipBot/Shutoff",
             RULES_PAGE,
             "Template:Partnership infobox/doc",  # its TemplateData (step5_templatedata)
+            "Partnership tracker/data.json",  # the table's data (step5_data)
         )
     ]

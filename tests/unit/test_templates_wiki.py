@@ -38,7 +38,7 @@ END_MARKER = "<!-- partnership-tracker:end -->"
 
 #: Every wiki page kept here (examples/ holds sample partnership pages, not pages to install).
 WIKI_PAGES = sorted(p for p in PAGES_DIR.rglob("*.wiki") if p.relative_to(PAGES_DIR).parts[0] != "examples")
-PAGE_FILES = sorted([*WIKI_PAGES, *LUA, *PAGES_DIR.glob("Module/**/*.json")])
+PAGE_FILES = sorted([*WIKI_PAGES, *LUA, *PAGES_DIR.glob("Module/**/*.json"), *PAGES_DIR.glob("Main/**/*.json")])
 
 _INCLUDEONLY = re.compile(r"<includeonly>.*?(?:</includeonly>|\Z)", re.DOTALL | re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
