@@ -7,7 +7,7 @@ driver's path, so Selenium never runs Selenium Manager (which would look for, an
 or a browser); ``SE_OFFLINE=true`` is set too, and the fixture checks through Selenium's own log that
 Selenium Manager was skipped. A Chromium that cannot start fails the tests with the reason; they never
 skip. Chromium runs with its background networking off (no component updates, no sync, no first-run
-pages), so it talks to nothing but the local wiki.
+pages) and a proxy on a closed port for anything but 127.0.0.1, so it talks to nothing but the local wiki.
 
 At the end of the session the driver quits and the fixture waits until chromedriver and every
 process it started (Chromium's) are gone; a survivor is killed by its pid and fails the session.
@@ -58,6 +58,9 @@ CHROMIUM_ARGS = (
     "--disable-default-apps",
     "--disable-extensions",
     "--lang=en-US",
+    # Every request not to 127.0.0.1 (which Chromium never proxies) goes to a closed port: the browser
+    # reaches nothing but the local wiki, and a page that tries shows a console error.
+    "--proxy-server=http://127.0.0.1:9",
 )
 
 
