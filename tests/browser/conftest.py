@@ -1,5 +1,11 @@
-"""Fixtures for the browser tests: the tests' own wiki (``.devwiki-test/``, as tests/wiki uses it) with
-the example pages seeded and one real pass of the bot, and one headless Chromium for the session.
+"""Fixtures for the browser tests: a wiki of their own with the example pages seeded and one real pass
+of the bot, and one headless Chromium for the session.
+
+The wiki is new for every session (``./scripts/devwiki up`` in a temporary folder, on a free port,
+stopped when the session ends like every wiki a test session starts): the tests' shared wiki
+(``.devwiki-test/``) outlives test runs and collects the pages of tests/wiki and tests/reliability
+(hostile values, hundreds of characters long), so on a second run its summary table would hold more
+than the example pages, whose sorting and width these tests are about.
 
 The browser is Debian's: ``/usr/bin/chromium`` driven by ``/usr/bin/chromedriver`` (packages
 ``chromium`` and ``chromium-driver``, installed by ``scripts/setup``). The service is given the
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -31,9 +38,7 @@ from selenium.webdriver.chrome.service import Service
 
 from tests.wiki.api import WikiApi
 from tests.wiki.botrun import Bot, bot_fixture
-from tests.wiki.conftest import DevWiki
-from tests.wiki.conftest import admin_api as admin_api  # re-exported fixtures of the tests' own wiki
-from tests.wiki.conftest import devwiki as devwiki
+from tests.wiki.conftest import UP_TIMEOUT, DevWiki, run_devwiki
 
 from .pages import SCREENSHOTS
 
@@ -68,6 +73,36 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(BROWSER_TESTS):
             item.add_marker(pytest.mark.wiki)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def devwiki(tmp_path_factory: pytest.TempPathFactory) -> DevWiki:
+    """A new wiki for this session (a temporary folder, a free port); fails, never skips, when it
+    cannot start. :func:`tests.wiki.conftest.run_devwiki` remembers it: stopped at the session's end."""
+    data = tmp_path_factory.mktemp("browser") / "wiki"
+    env = dict(os.environ, DEVWIKI_DIR=str(data), DEVWIKI_PORT=str(free_port()))
+    env.pop("PARTNERSHIP_BOT_CONFIG", None)
+    try:
+        proc = run_devwiki("up", timeout=UP_TIMEOUT, env=env)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"./scripts/devwiki up (the browser tests' wiki) took over {UP_TIMEOUT:.0f}s", pytrace=False)
+    if proc.returncode != 0:
+        pytest.fail(f"./scripts/devwiki up (the browser tests' wiki) failed:\n{proc.stdout}", pytrace=False)
+    return DevWiki.from_credentials(data)
+
+
+@pytest.fixture(scope="session")
+def admin_api(devwiki: DevWiki) -> Iterator[WikiApi]:
+    """A client of the browser tests' wiki logged in as Admin."""
+    with WikiApi(devwiki.api) as api:
+        api.login(devwiki.admin_user, devwiki.admin_password)
+        yield api
 
 
 @pytest.fixture(scope="session")
