@@ -37,10 +37,10 @@ from collections.abc import Mapping, Sequence
 
 from bot import export
 from bot.config import MAX_ARTICLE_BYTES
-from bot.errors import FATAL, EditConflict, WikiError
 from bot.model import PageResult, PageSnapshot
 from bot.pipeline.context import PassContext
 from bot.pipeline.shutoff import ShutoffWatch
+from bot.pipeline.step5_save import save_own_page
 from bot.pipeline.tally import Tally
 from bot.split import size
 
@@ -96,20 +96,9 @@ def keep_in_step(
         return
     if text is None:
         return
-    watch.recheck(tally.saves, force=True)
     complete = sum(r.complete for r in results)
     summary = (
         f"Bot: update partnership data: {len(results)} pages, {complete} complete "
         f"([[{ctx.cfg.pages.shutoff}|stop the bot]])"
     )
-    try:
-        ctx.gw.save(title, text, page, summary, content_model="json")
-    except FATAL:
-        raise
-    except EditConflict:
-        log.warning("%s: edited during the pass; the data is written by the next pass", title)
-        return
-    except WikiError as exc:
-        tally.errors.append(f"{title}: the data page was not saved: {exc}")
-        return
-    tally.saves += 1
+    save_own_page(ctx, watch, tally, page, text, summary, "the data page", content_model="json")

@@ -20,10 +20,10 @@ import logging
 from collections.abc import Mapping
 
 from bot import templatedata
-from bot.errors import FATAL, EditConflict, WikiError
 from bot.model import PageSnapshot
 from bot.pipeline.context import PassContext
 from bot.pipeline.shutoff import ShutoffWatch
+from bot.pipeline.step5_save import save_own_page
 from bot.pipeline.step5_summary import MARKERS_FIX, refusal
 from bot.pipeline.tally import Tally
 
@@ -55,15 +55,6 @@ def keep_in_step(ctx: PassContext, watch: ShutoffWatch, tally: Tally, read: Mapp
         return
     if text is None or text == page.text:
         return
-    watch.recheck(tally.saves, force=True)
-    try:
-        ctx.gw.save(title, text, page, "Bot: update TemplateData from the partnership rules")
-    except FATAL:
-        raise
-    except EditConflict:
-        log.warning("%s: edited during the pass; its TemplateData is written by the next pass", title)
-        return
-    except WikiError as exc:
-        tally.errors.append(f"{title}: the TemplateData was not saved: {exc}")
-        return
-    tally.saves += 1
+    save_own_page(
+        ctx, watch, tally, page, text, "Bot: update TemplateData from the partnership rules", "the TemplateData"
+    )

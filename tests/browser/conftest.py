@@ -38,7 +38,9 @@ from selenium.webdriver.chrome.service import Service
 
 from tests.wiki.api import WikiApi
 from tests.wiki.botrun import Bot, bot_fixture
-from tests.wiki.conftest import UP_TIMEOUT, DevWiki, run_devwiki
+
+# admin_api: the tests' Admin client, here on the browser tests' own wiki (``devwiki`` below).
+from tests.wiki.conftest import UP_TIMEOUT, DevWiki, admin_api, run_devwiki  # noqa: F401
 
 from .pages import SCREENSHOTS
 
@@ -98,15 +100,7 @@ def devwiki(tmp_path_factory: pytest.TempPathFactory) -> DevWiki:
 
 
 @pytest.fixture(scope="session")
-def admin_api(devwiki: DevWiki) -> Iterator[WikiApi]:
-    """A client of the browser tests' wiki logged in as Admin."""
-    with WikiApi(devwiki.api) as api:
-        api.login(devwiki.admin_user, devwiki.admin_password)
-        yield api
-
-
-@pytest.fixture(scope="session")
-def seeded(devwiki: DevWiki, admin_api: WikiApi, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+def seeded(devwiki: DevWiki, admin_api: WikiApi, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:  # noqa: F811
     """The wiki-side templates installed, the stand-ins and the example pages seeded, and one real
     pass of the bot (tests/wiki/botrun.py): the summary page holds a row per example page."""
     for bot in bot_fixture(devwiki, admin_api, tmp_path_factory):
