@@ -86,7 +86,7 @@ def keep_in_step(
     ``tally.saves``; a page the bot may not write is an error line in ``tally.errors``. Not called
     in a dry run."""
     title = ctx.cfg.pages.data
-    page = read[title] if title in read else ctx.gw.read([title])[title]
+    page = read[title]  # the pass's first request always reads it (one_pass.run)
     if page is None:
         log.warning("%s does not exist, so the data was not written; install-templates creates it", title)
         return
