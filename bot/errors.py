@@ -6,6 +6,7 @@
     ├── ConfigError               a config or rules file is unreadable or wrong (lists every problem)
     ├── StateError                the state database cannot be read or written
     ├── InputError                a wikitext file cannot be read or decoded (offline check)
+    ├── MessageError              a shipped message catalog (i18n/) is broken or lacks a key (a bug)
     ├── Interrupted               SIGTERM/SIGINT: the pass stopped after the page in hand (exit 5)
     ├── LockHeld                  another pass holds the run lock (exit 6)
     ├── SafetyStop                a safety cap or precondition refused a write (missing marker, caps)
@@ -42,6 +43,11 @@ class StateError(BotError):
 
 class InputError(BotError):
     """A wikitext file given to ``check`` could not be read (missing, unreadable, not UTF-8)."""
+
+
+class MessageError(BotError):
+    """A message catalog shipped in ``i18n/`` is unreadable or has no English text for a key: a bug
+    in the bot, never a reader's fault."""
 
 
 class SafetyStop(BotError):
