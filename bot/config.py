@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot import i18n
 from bot.errors import ConfigError
 from bot.rules import DEFAULT_RULES, Rules, load_rules
 from bot.schema import Reader, load_toml
@@ -63,6 +64,14 @@ def _extension_tags(r: Reader, value: Any) -> frozenset[str]:
     return frozenset(value)
 
 
+def _language(r: Reader, code: str) -> str:
+    there = i18n.load().languages
+    if code not in there:
+        r.problem("site.language", f"no messages in language {code!r}", f"write one of: {', '.join(there)}")
+        return "en"
+    return code
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     family: str
@@ -71,6 +80,8 @@ class SiteConfig:
     maxlag: int
     max_retries: int
     retry_wait: int
+    language: str = "en"
+    """The language every word the bot writes on this wiki is in (a catalog in ``i18n/``)."""
     extension_tags: frozenset[str] = field(default_factory=meta_extension_tags)
     """Tags whose body MediaWiki's preprocessor keeps whole (``meta=siteinfo&siprop=extensiontags``),
     lower-case, without angle brackets. Default: Meta-Wiki's set, as written in ``config/bot.toml``."""
@@ -162,7 +173,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     run_t = r.table(data, "", "run")
     sched_t = r.table(data, "", "schedule")
     r.keys(run_t, "run", ["state", "shutoff_check_seconds", "shutoff_check_edits", "status_heartbeat_hours"])
-    r.keys(site_t, "site", ["family", "code", "namespaces", "maxlag", "max_retries", "retry_wait", "extension_tags"])
+    r.keys(site_t, "site", ["family", "code", "namespaces", "maxlag", "max_retries", "retry_wait", "extension_tags", "language"])
     r.keys(pages_t, "pages", ["summary", "status", "shutoff", "tag_template", "rules", "data"])
     r.keys(tag_t, "tagging", ["grace_days", "retag_after_days", "max_tags_per_run"])
     r.keys(sum_t, "summary", ["max_row_drop", "max_page_bytes"])
@@ -185,6 +196,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         maxlag=r.integer(site_t, "site", "maxlag", default=5, minimum=1),
         max_retries=r.integer(site_t, "site", "max_retries", default=5),
         retry_wait=r.integer(site_t, "site", "retry_wait", default=5, minimum=1),
+        language=_language(r, r.string(site_t, "site", "language", default="en")),
         extension_tags=(
             _extension_tags(r, site_t["extension_tags"]) if "extension_tags" in site_t else meta_extension_tags()
         ),
