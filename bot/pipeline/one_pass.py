@@ -55,6 +55,7 @@ from bot.pipeline import (
 )
 from bot.pipeline import step6_remember as remember
 from bot.pipeline.context import Clock, PassContext, next_run
+from bot.pipeline.own_saves import OwnSaves
 from bot.pipeline.shutoff import ShutoffWatch
 from bot.pipeline.step5_templatedata import doc_title
 from bot.pipeline.step5_templatedata import keep_in_step as keep_templatedata_in_step
@@ -104,9 +105,10 @@ class Pass:
 
     def _context(self) -> PassContext:
         """The pass's shared values, made once when it starts: the clock is asked here alone."""
-        now = self._clock()
+        now, saved = self._clock(), set[int]()
         return PassContext(
-            gw=self._gw,
+            gw=OwnSaves(self._gw, saved),
+            saved=saved,
             cfg=self._cfg,
             store=self._store,
             now=now,

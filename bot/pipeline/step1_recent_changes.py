@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from bot.model import Change, Touched
 
@@ -46,6 +47,30 @@ OVERLAP = dt.timedelta(minutes=10)
 MAX_MARK_AGE = dt.timedelta(days=7)
 #: More changes than this since the mark: listing every page is cheaper (10 requests for a bot).
 MAX_CHANGES = 50_000
+#: At most this many revision ids of the bot's own saves are remembered (the newest). A forgotten
+#: one is only looked at as anyone's edit would be: its page's stored revision is that revision,
+#: so the page is not read again.
+MAX_OWN = 10_000
+
+
+def others(changes: Sequence[Change], own: AbstractSet[int]) -> tuple[Change, ...]:
+    """The changes less the revisions this bot saved (``own``). Edits under the bot's account
+    that it did not make (an operator with its login, another tool) stay: they are anyone's."""
+    return tuple(c for c in changes if not (c.revid and c.revid in own))
+
+
+def in_window(own: AbstractSet[int], changes: Sequence[Change]) -> frozenset[int]:
+    """The remembered saves that recent changes still show. The others can never come again: a
+    later pass reads from a later time, and every remembered save was made before this pass's
+    changes were read (a save whose entry the wiki wrote late is then seen as anyone's edit:
+    its page's stored revision is that revision, so the page is not read again)."""
+    return frozenset(c.revid for c in changes if c.revid in own)
+
+
+def own_to_remember(kept: AbstractSet[int], saved: AbstractSet[int]) -> list[int]:
+    """What the state keeps of the bot's saves: those earlier passes made that the next pass may
+    still see (``kept``) and this pass's (``saved``), the newest ``MAX_OWN``, ascending."""
+    return sorted(kept | saved)[-MAX_OWN:]
 
 
 def touched(changes: Sequence[Change], namespaces: Sequence[int], summary_title: str) -> Touched:
