@@ -17,8 +17,9 @@ changes touched since the last completed pass and reads those whose revision or 
 pages that left (deleted, moved out of the namespaces, no longer using the infobox) leave the
 table, which is rebuilt from stored results. When nothing changed, the pass is quiet: it reads no
 page, leaves the summary alone and counts the status page's figures in SQL. With no stored state it
-is a full pass. What it cannot see (a date passing ``stale``, the end of a re-tag hold, a changed
-redirect) the full sweep catches.
+is a full pass. What it cannot see (a date passing ``stale``, the end of a re-tag hold) the
+full sweep catches. Every save goes through :class:`~bot.pipeline.own_saves.OwnSaves`: later passes
+leave out exactly those revisions from recent changes.
 
 Order matters for safety: every check that can stop the pass (shutoff page, summary markers, too
 many new tags, too many rows lost) runs before the first write. While saving, the shutoff page is

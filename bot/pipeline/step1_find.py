@@ -16,6 +16,12 @@ Three ways, chosen by :func:`select`:
 Every way also gives the mark the next incremental pass starts from: the wiki's clock before the
 first page was read, so that nothing changed during this pass is missed next time.
 
+The infobox's names (its name, aliases and the wiki's redirects to it) are asked by every pass:
+a full pass asks the redirects (one request), an incremental one gets them with its recent changes
+(or, listing without them, asks); a name added or gone makes the pages transcluding it be read
+again whatever their revision (:func:`renamed`). Every way also passes on the bot's saves that
+the next pass may still see in recent changes (``Selection.own``).
+
 Two things recent changes cannot tell, and the incremental ways add: the pages an earlier pass left
 to be decided again (:data:`RECHECK_KEY`; their stored revision may be the latest, the bot's own)
 are read whatever changed, and no pass is quiet while any wait; and before the table is rebuilt
