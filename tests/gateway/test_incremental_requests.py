@@ -51,7 +51,7 @@ def answers(fake: FakeWiki) -> Callable[[Call], dict[str, Any]]:
         got = fake.pages.get(title) or by_id.get(title)
         if got is None:
             return {"ns": 0, "title": title, "missing": True}
-        return page(got.pageid, got.title, got.text, revid=got.revid, ns=got.namespace)
+        return page(got.pageid, got.title, got.text, revid=got.revid, ns=got.namespace or 0)
 
     def answer(call: Call) -> dict[str, Any]:
         if call.get("list") == "recentchanges":
