@@ -219,7 +219,8 @@ class PageRecord:
 class Change:
     """One entry of the wiki's recent changes. ``kind`` is ``edit`` (an edit or a creation) or the
     log type (``move``, ``delete``, ...); ``title`` is the page's title at the time (for a move, the
-    old one, and ``target`` the new one). ``pageid`` is 0 when the wiki gives none."""
+    old one, and ``target`` the new one). ``pageid`` is 0 when the wiki gives none; ``revid`` is
+    the revision an edit made (0 for a log action without one)."""
 
     kind: str
     title: str
@@ -227,16 +228,19 @@ class Change:
     pageid: int = 0
     target: str | None = None
     target_namespace: int | None = None
+    revid: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class RecentChanges:
     """The changes since a time, and the wiki's clock when it answered (the next pass's mark).
-    ``complete`` is false when the answer was cut at a maximum number of changes."""
+    ``complete`` is false when the answer was cut at a maximum number of changes. ``redirects``:
+    the titles of the redirects to the template asked about in the same request (None: not asked)."""
 
     now: dt.datetime
     changes: tuple[Change, ...]
     complete: bool = True
+    redirects: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

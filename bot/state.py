@@ -246,6 +246,22 @@ class StateStore:
             count += 1
         return count
 
+    # -- the bot's own saves (issue 16) ---------------------------------------------------------
+
+    @_db_errors
+    def saved_revisions(self) -> frozenset[int]:
+        """The revision ids the bot's passes saved that the next pass's recent changes may still
+        show (:data:`SAVED_KEY`; empty when none or unreadable)."""
+        try:
+            ids = json.loads(self.get(SAVED_KEY) or "[]")
+        except ValueError:
+            return frozenset()
+        return frozenset(i for i in ids if isinstance(i, int)) if isinstance(ids, list) else frozenset()
+
+
+#: The revision ids (a JSON list) of the bot's own saves that a later pass's recent changes may
+#: still show: those changes are left out, every other edit under the bot's account is not.
+SAVED_KEY = "saved_revisions"
 
 _COLUMNS = "pageid, title, revid, result, tagged, removed_at, skip"
 

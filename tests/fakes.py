@@ -9,8 +9,9 @@ names the revision merged into; measured on the dev wiki), else raises ``EditCon
 ``before_save`` lets a test act "between read and save" (e.g. a person's edit).
 
 Recent changes: every edit, save, move and deletion is logged with the fake's own clock, which
-moves one second per change (``tick`` moves it further); ``recent_changes`` leaves out the bot's
-own, as ``rcexcludeuser`` does."""
+moves one second per change (``tick`` moves it further); ``recent_changes`` gives everyone's,
+the bot's own included, each edit with its revision id, and the redirects of a template asked about
+(``redirects``, as ``prop=redirects`` in the same request)."""
 
 from __future__ import annotations
 
@@ -82,7 +83,7 @@ class FakeWiki:
         pageid = old.pageid if old else next(self._pageids)
         self.pages[title] = PageSnapshot(title, revid, when, text.rstrip(), user, protected, pageid, namespace(title))
         self.created.setdefault(title, when)
-        self._changed(user, Change("edit", title, namespace(title), pageid))
+        self._changed(user, Change("edit", title, namespace(title), pageid, revid=revid))
         return revid
 
     def move(self, old: str, new: str, user: str = "Editor") -> None:
@@ -142,17 +143,18 @@ class FakeWiki:
         self.requests += 1
         return self.time
 
-    def recent_changes(self, since: dt.datetime, limit: int) -> RecentChanges:
+    def recent_changes(self, since: dt.datetime, limit: int, redirects_of: str | None = None) -> RecentChanges:
         """In answers of ``rc_batch`` changes, cut as the real gateway cuts: once more than
         ``limit`` came and more remain."""
-        found = [c for when, who, c in self.log if when >= since and who != self.user]
+        redirects = self.redirects.get(redirects_of, ()) if redirects_of is not None else None
+        found = [c for when, _who, c in self.log if when >= since]
         out: list[Change] = []
         for i in range(0, max(1, len(found)), self.rc_batch):
             self.requests += 1
             out += found[i : i + self.rc_batch]
             if len(out) > limit and i + self.rc_batch < len(found):
                 return RecentChanges(self.time, tuple(out), complete=False)
-        return RecentChanges(self.time, tuple(out))
+        return RecentChanges(self.time, tuple(out), redirects=redirects)
 
     def members(
         self, template: str, namespaces: Sequence[int], pageids: Sequence[int], titles: Sequence[str]
@@ -196,7 +198,7 @@ class FakeWiki:
         pageid = current.pageid if current else next(self._pageids)
         snapshot = PageSnapshot(title, revid, T0, text.rstrip(), self.user, pageid=pageid, namespace=namespace(title))
         self.pages[title] = replace(snapshot, protected=current.protected if current else False)
-        self._changed(self.user, Change("edit", title, namespace(title), pageid))
+        self._changed(self.user, Change("edit", title, namespace(title), pageid, revid=revid))
         return Saved(revid, applied_on, base_revid)
 
 

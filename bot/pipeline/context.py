@@ -42,6 +42,9 @@ class PassContext:
     rules_entry: str = ""
     """The state entry (:data:`bot.state.RULES_KEY`) to store when the pass completes: the rules
     revision it applies, when not stored yet ("" otherwise)."""
+    saved: frozenset[int] | set[int] = frozenset()
+    """The revision ids the pass's saves made so far (filled by its gateway,
+    :class:`bot.pipeline.own_saves.OwnSaves`), remembered when it ends."""
 
 
 def next_runs(config: Config, now: dt.datetime) -> dict[str, dt.datetime | None]:

@@ -17,8 +17,9 @@ changes touched since the last completed pass and reads those whose revision or 
 pages that left (deleted, moved out of the namespaces, no longer using the infobox) leave the
 table, which is rebuilt from stored results. When nothing changed, the pass is quiet: it reads no
 page, leaves the summary alone and counts the status page's figures in SQL. With no stored state it
-is a full pass. What it cannot see (a date passing ``stale``, the end of a re-tag hold, a changed
-redirect) the full sweep catches.
+is a full pass. What it cannot see (a date passing ``stale``, the end of a re-tag hold) the
+full sweep catches. Every save goes through :class:`~bot.pipeline.own_saves.OwnSaves`: later passes
+leave out exactly those revisions from recent changes.
 
 Order matters for safety: every check that can stop the pass (shutoff page, summary markers, too
 many new tags, too many rows lost) runs before the first write. While saving, the shutoff page is
@@ -55,6 +56,7 @@ from bot.pipeline import (
 )
 from bot.pipeline import step6_remember as remember
 from bot.pipeline.context import Clock, PassContext, next_run
+from bot.pipeline.own_saves import OwnSaves
 from bot.pipeline.shutoff import ShutoffWatch
 from bot.pipeline.step5_templatedata import doc_title
 from bot.pipeline.step5_templatedata import keep_in_step as keep_templatedata_in_step
@@ -104,9 +106,10 @@ class Pass:
 
     def _context(self) -> PassContext:
         """The pass's shared values, made once when it starts: the clock is asked here alone."""
-        now = self._clock()
+        now, saved = self._clock(), set[int]()
         return PassContext(
-            gw=self._gw,
+            gw=OwnSaves(self._gw, saved),
+            saved=saved,
             cfg=self._cfg,
             store=self._store,
             now=now,

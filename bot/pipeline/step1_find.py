@@ -16,6 +16,12 @@ Three ways, chosen by :func:`select`:
 Every way also gives the mark the next incremental pass starts from: the wiki's clock before the
 first page was read, so that nothing changed during this pass is missed next time.
 
+The infobox's names (its name, aliases and the wiki's redirects to it) are asked by every pass:
+a full pass asks the redirects (one request), an incremental one gets them with its recent changes
+(or, listing without them, asks); a name added or gone makes the pages transcluding it be read
+again whatever their revision (:func:`renamed`). Every way also passes on the bot's saves that
+the next pass may still see in recent changes (``Selection.own``).
+
 Two things recent changes cannot tell, and the incremental ways add: the pages an earlier pass left
 to be decided again (:data:`RECHECK_KEY`; their stored revision may be the latest, the bot's own)
 are read whatever changed, and no pass is quiet while any wait; and before the table is rebuilt
@@ -30,18 +36,19 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import render, split
 from bot.config import Config
-from bot.model import PageRecord, PageSnapshot
+from bot.model import PageRecord, PageSnapshot, RecentChanges
 from bot.parse import name_set
 from bot.pipeline import step1_recent_changes as changes
 from bot.pipeline.context import PassContext
 from bot.plan import translation_page
 from bot.state import FINGERPRINT_KEY, MARK_KEY, NAMES_KEY, RECHECK_KEY, SAVING_KEY, SUMMARY_KEY, StateStore
+from bot.titles import title_key
 from bot.wiki import Gateway
 
 log = logging.getLogger(__name__)
@@ -66,6 +73,9 @@ class Selection:
     summary_parts: dict[str, PageSnapshot | None] = field(default_factory=dict)
     names: frozenset[str] = frozenset()
     fingerprint: str = ""
+    own: frozenset[int] = frozenset()
+    """Revisions earlier passes saved that the next pass's recent changes may still show (kept
+    with this pass's own saves: :func:`bot.pipeline.step1_recent_changes.own_to_remember`)."""
 
 
 def find(ctx: PassContext, summary: PageSnapshot | None) -> Selection:
@@ -81,11 +91,6 @@ def find(ctx: PassContext, summary: PageSnapshot | None) -> Selection:
     if ctx.kind == "incremental" and not incremental:
         why = "the infobox's names or the settings changed" if store and not same else "nothing stored yet"
         log.info("incremental pass: %s: a full sweep instead", why)
-    if incremental and cached_names is not None:
-        names = frozenset(json.loads(cached_names))
-    else:
-        rules = cfg.rules
-        names = name_set((rules.infobox_name, *rules.aliases), ctx.gw.redirects_to(f"Template:{rules.infobox_name}"))
     sel = select(
         ctx.gw,
         cfg,
@@ -96,7 +101,9 @@ def find(ctx: PassContext, summary: PageSnapshot | None) -> Selection:
         summary_title=summary.title if summary else cfg.pages.summary,
         summary=summary,
     )
-    sel.names, sel.fingerprint = names, fp
+    if not incremental:
+        sel.names = infobox_names(cfg, ctx.gw.redirects_to(f"Template:{cfg.rules.infobox_name}"))
+    sel.fingerprint = fp
     return sel
 
 
@@ -123,11 +130,12 @@ def select(
     if not incremental or store is None:
         mark = gw.server_time()
         pages = (p for p in gw.transcluding_pages(infobox, namespaces) if not translation_page(p.title))
-        return Selection("full", "every page", mark, pages, store.pages() if store else {})
-    recheck = stored_recheck(store)
+        own = store.saved_revisions() if store else frozenset()
+        return Selection("full", "every page", mark, pages, store.pages() if store else {}, own=own)
+    recheck, own, stored_names = stored_recheck(store), store.saved_revisions(), _stored_names(store)
     mark_seen = changes.parse_mark(store.get(MARK_KEY))
     why = _why_list(store, mark_seen, now)
-    recent = None if why or mark_seen is None else gw.recent_changes(mark_seen - changes.OVERLAP, max_changes)
+    recent = None if why or mark_seen is None else gw.recent_changes(mark_seen - changes.OVERLAP, max_changes, infobox)
     if recent is not None and not changes.mark_usable(mark_seen, recent.now, saving=False):
         why = "its mark is too old for recent changes, or ahead of the wiki's clock"
     elif recent is not None and not recent.complete:
@@ -135,6 +143,7 @@ def select(
     if recent is None or why:
         log.info("incremental pass: %s; listing every page's revision", why)
         mark = recent.now if recent else gw.server_time()
+        names, forced = renamed(gw, cfg, stored_names, _redirects(gw, recent, infobox))
         stored = store.pages()
         listing = {
             pid: item for pid, item in gw.list_revisions(infobox, namespaces).items() if not translation_page(item[0])
@@ -142,12 +151,18 @@ def select(
         changed = sorted(
             pid
             for pid, (title, revid) in listing.items()
-            if pid in recheck or _is_changed(stored.get(pid), title, revid)
+            if pid in recheck or pid in forced or _is_changed(stored.get(pid), title, revid)
         )
         removed = [pid for pid in stored if pid not in listing]
         log.info("incremental (listing): %d pages, %d changed, %d gone", len(listing), len(changed), len(removed))
-        return _split(gw, "listing", mark, stored, changed, removed)
-    touched = changes.touched(recent.changes, namespaces, summary_title)
+        sel = _split(gw, "listing", mark, stored, changed, removed)
+        sel.names, sel.own = names, own
+        return sel
+    theirs = changes.others(recent.changes, own)
+    names, forced = renamed(gw, cfg, stored_names, _redirects(gw, recent, infobox))
+    recheck |= forced  # read whatever their revision: the names the infobox answers to changed
+    own = changes.in_window(own, recent.changes)
+    touched = changes.touched(theirs, namespaces, summary_title)
     hits = store.records(touched.pageids | recheck, touched.titles)
     ids, titles = sorted(touched.pageids | recheck | hits.keys()), sorted(touched.unknown)
     probe = _members(gw, cfg, ids, titles)
@@ -156,16 +171,17 @@ def select(
         pid for pid, (title, revid) in probe.items() if pid in recheck or _is_changed(hits.get(pid), title, revid)
     )
     log.info(
-        "incremental: %d recent changes, %d pages touched, %d changed, %d gone%s",
+        "incremental: %d recent changes (%d of them this bot's saves), %d pages touched, %d changed, %d gone%s",
         len(recent.changes),
+        len(recent.changes) - len(theirs),
         len(probe),
         len(changed),
         len(removed),
         ", the summary page edited" if touched.summary else "",
     )
-    nothing = not changed and not removed and not touched.summary and not recheck
+    nothing = not changed and not removed and not touched.summary and not recheck and names == stored_names
     if nothing and may_be_quiet and store.get(SUMMARY_KEY) == "1":
-        return Selection("incremental", "recent changes", recent.now, quiet=True)
+        return Selection("incremental", "recent changes", recent.now, quiet=True, names=names, own=own)
     stored = store.pages()
     changed = sorted(
         pid for pid, (title, revid) in probe.items() if pid in recheck or _is_changed(stored.get(pid), title, revid)
@@ -181,8 +197,62 @@ def select(
         log.info("incremental: %d rows of pages not in the state, %d still qualify", len(unknown), len(found))
     removed = [pid for pid in removed if pid not in found]
     sel = _split(gw, "recent changes", recent.now, stored, sorted(set(changed) | extra), removed)
-    sel.summary_parts = parts
+    sel.summary_parts, sel.names, sel.own = parts, names, own
     return sel
+
+
+def infobox_names(cfg: Config, redirects: Sequence[str]) -> frozenset[str]:
+    """The names the infobox answers to: its name, its aliases and the wiki's redirects to it."""
+    return name_set((cfg.rules.infobox_name, *cfg.rules.aliases), redirects)
+
+
+def renamed(
+    gw: Gateway, cfg: Config, stored: frozenset[str], redirects: Sequence[str]
+) -> tuple[frozenset[str], set[int]]:
+    """The infobox's names now (``redirects``: the wiki's redirects to it, as just asked) and the
+    pages to read whatever their revision because a name was added or went: those transcluding
+    it (one request per name and 5,000 pages; none when the names are the stored ones). Why
+    those: a page calling ``{{R}}`` keeps the link to ``R`` in the wiki's links tables whether or
+    not ``R`` exists or redirects, and no edit of its own shows in recent changes when ``R`` becomes
+    (or stops being) a redirect to the infobox, so the stored reading of exactly these pages is
+    what changed; every other page reads the same under either set of names."""
+    names = infobox_names(cfg, redirects)
+    forced: set[int] = set()
+    for key in sorted(names ^ stored):
+        found = gw.list_revisions(_key_title(key), cfg.site.namespaces)
+        forced |= {pid for pid, (title, _) in found.items() if not translation_page(title)}
+    if names != stored:
+        log.info(
+            "the infobox's names changed (%s): %d pages using them are read again",
+            ", ".join(f"+{k}" if k in names else f"-{k}" for k in sorted(names ^ stored)),
+            len(forced),
+        )
+    return names, forced
+
+
+def _key_title(key: str) -> str:
+    """A title of a name key (:func:`bot.titles.title_key`: a template's name without its prefix, a
+    main-namespace title with a leading colon, any other namespace's title as it is)."""
+    for title in (key[1:] if key.startswith(":") else key, f"Template:{key}"):
+        if title_key(title) == key:
+            return title
+    return f"Template:{key}"
+
+
+def _stored_names(store: StateStore) -> frozenset[str]:
+    """The infobox's names the last completed pass stored (empty when none or unreadable)."""
+    try:
+        names = json.loads(store.get(NAMES_KEY) or "[]")
+    except ValueError:
+        return frozenset()
+    return frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()
+
+
+def _redirects(gw: Gateway, recent: RecentChanges | None, infobox: str) -> tuple[str, ...]:
+    """The infobox's redirects: those that came with the recent changes, else asked (one request)."""
+    if recent is not None and recent.redirects is not None:
+        return recent.redirects
+    return gw.redirects_to(infobox)
 
 
 def stored_recheck(store: StateStore) -> set[int]:

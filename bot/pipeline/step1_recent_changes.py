@@ -2,9 +2,13 @@
 
 An incremental pass does not list every page that uses the infobox (one request per 5,000 pages:
 20 at 100,000). It asks the wiki what changed since the last completed pass (``list=recentchanges``,
-one request per 5,000 changes, the bot's own edits left out) and looks closer only at the pages
-those changes touched:
+one request per 5,000 changes, everyone's) and looks closer only at the pages those changes
+touched:
 
+* the revisions this bot's passes saved are left out, by revision id (:func:`others`; every
+  ``Gateway.save`` of a pass is remembered, :mod:`bot.pipeline.own_saves`, and kept while recent
+  changes may still show it, :func:`in_window`, at most ``MAX_OWN``); any other edit under the bot's
+  account (an operator with its login, another tool or set-up) counts as anyone's;
 * an edit or a creation in a configured namespace touches its page id;
 * a log action (move, delete, restore, merge, import, protect, ...) touches its page id, its title
   and, for a move, the new title; the stored pages under those titles are looked at too (MediaWiki
@@ -13,29 +17,32 @@ those changes touched:
 * any change to the summary page or one of its numbered subpages means the table must be
   checked again even when no partnership page changed.
 
+The same request asks for the infobox's redirects (``prop=redirects``, no extra request); when they
+differ from the stored names, the pages transcluding a name added or gone are read whatever their
+revision (one request per such name, :func:`bot.pipeline.step1_find.renamed`).
+
 The wiki is then asked which touched pages still use the infobox (one request per 500 pages, no
 content). Only those whose revision or title differ from the stored ones are read; stored pages
 that no longer qualify (deleted, moved out of the namespaces, infobox gone) leave the table.
 
 What recent changes cannot show is left to the daily full sweep: as with the listing, a date
-passing a ``stale`` limit, the end of a re-tag hold, a new redirect to the infobox; unlike the
-listing, a page that starts or stops using the infobox without an edit of its own (a wrapper
-template edited, the infobox deleted), a new page whose links tables were written more than the
-overlap after its edit, and edits made under the bot's own account by anything else than this bot's
-passes (Wikimedia's bot policy keeps a bot account for its bot; ``seed`` and ``install-templates``
-forget the mark, so the pass after them lists; a page of the table that the state does not know is
-asked about before its row goes, see :mod:`bot.pipeline.step1_find`). The pass lists every page instead when the mark is
-missing, too old for the wiki's recent changes (kept 30 days on Wikimedia wikis, 90 by default) or
-ahead of the wiki's clock, when more than ``MAX_CHANGES`` changes came since, when the last pass died
-or failed while saving tags (its edits are the bot's own and left out). When the namespaces, the
-infobox's name or aliases, the summary's settings or the table's code changed, the pass is a full
-sweep.
+passing a ``stale`` limit, the end of a re-tag hold; unlike the listing, a page that starts or stops
+using the infobox without an edit of its own through a wrapper template edited or the infobox
+deleted, and a new page whose links tables were written more than the overlap after its edit
+(a page of the table that the state does not know is asked about before its row goes, see
+:mod:`bot.pipeline.step1_find`). ``seed`` and ``install-templates`` forget the mark, so the pass
+after them lists. The pass lists every page instead when the mark is missing, too old for the
+wiki's recent changes (kept 30 days on Wikimedia wikis, 90 by default) or ahead of the wiki's clock,
+when more than ``MAX_CHANGES`` changes came since, when the last pass died or failed while saving
+tags. When the namespaces, the infobox's name or aliases, the summary's settings or the table's
+code changed, the pass is a full sweep.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from bot.model import Change, Touched
 
@@ -46,6 +53,30 @@ OVERLAP = dt.timedelta(minutes=10)
 MAX_MARK_AGE = dt.timedelta(days=7)
 #: More changes than this since the mark: listing every page is cheaper (10 requests for a bot).
 MAX_CHANGES = 50_000
+#: At most this many revision ids of the bot's own saves are remembered (the newest). A forgotten
+#: one is only looked at as anyone's edit would be: its page's stored revision is that revision,
+#: so the page is not read again.
+MAX_OWN = 10_000
+
+
+def others(changes: Sequence[Change], own: AbstractSet[int]) -> tuple[Change, ...]:
+    """The changes less the revisions this bot saved (``own``). Edits under the bot's account
+    that it did not make (an operator with its login, another tool) stay: they are anyone's."""
+    return tuple(c for c in changes if not (c.revid and c.revid in own))
+
+
+def in_window(own: AbstractSet[int], changes: Sequence[Change]) -> frozenset[int]:
+    """The remembered saves that recent changes still show. The others can never come again: a
+    later pass reads from a later time, and every remembered save was made before this pass's
+    changes were read (a save whose entry the wiki wrote late is then seen as anyone's edit:
+    its page's stored revision is that revision, so the page is not read again)."""
+    return frozenset(c.revid for c in changes if c.revid in own)
+
+
+def own_to_remember(kept: AbstractSet[int], saved: AbstractSet[int]) -> list[int]:
+    """What the state keeps of the bot's saves: those earlier passes made that the next pass may
+    still see (``kept``) and this pass's (``saved``), the newest ``MAX_OWN``, ascending."""
+    return sorted(kept | saved)[-MAX_OWN:]
 
 
 def touched(changes: Sequence[Change], namespaces: Sequence[int], summary_title: str) -> Touched:

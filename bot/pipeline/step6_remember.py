@@ -11,6 +11,7 @@ import json
 from bot.model import PageResult, RunReport
 from bot.pipeline.context import PassContext
 from bot.pipeline.step1_find import Selection, stored_recheck
+from bot.pipeline.step1_recent_changes import own_to_remember
 from bot.pipeline.tally import Tally
 from bot.plan import Policy
 from bot.state import (
@@ -19,6 +20,7 @@ from bot.state import (
     NAMES_KEY,
     RECHECK_KEY,
     RULES_KEY,
+    SAVED_KEY,
     SAVING_KEY,
     SUMMARY_KEY,
     TAG_NAMES_KEY,
@@ -42,6 +44,7 @@ def remember(
         FINGERPRINT_KEY: sel.fingerprint,
         SUMMARY_KEY: "1" if summary_current else "0",
         RECHECK_KEY: json.dumps(sorted(tally.recheck)),
+        SAVED_KEY: json.dumps(own_to_remember(sel.own, ctx.saved)),
     }
     if ctx.rules_entry:
         meta[RULES_KEY] = ctx.rules_entry
@@ -68,7 +71,11 @@ def remember_quiet(ctx: PassContext, sel: Selection, report: RunReport) -> None:
         ctx.now,
         report.as_dict(),
         replace_all=False,
-        meta={MARK_KEY: sel.mark.isoformat(), **({RULES_KEY: ctx.rules_entry} if ctx.rules_entry else {})},
+        meta={
+            MARK_KEY: sel.mark.isoformat(),
+            SAVED_KEY: json.dumps(own_to_remember(sel.own, ctx.saved)),
+            **({RULES_KEY: ctx.rules_entry} if ctx.rules_entry else {}),
+        },
     )
 
 
@@ -82,6 +89,8 @@ def remember_saved(ctx: PassContext, tally: Tally) -> None:
     if store and tally.recheck:
         recheck = stored_recheck(store) | tally.recheck
         store.set_meta(RECHECK_KEY, json.dumps(sorted(recheck)))
+    if store and ctx.saved:  # the mark stays: the next pass reads these saves' changes again
+        store.set_meta(SAVED_KEY, json.dumps(own_to_remember(store.saved_revisions(), ctx.saved)))
 
 
 def saving_started(ctx: PassContext, tally: Tally) -> None:

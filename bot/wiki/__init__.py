@@ -111,10 +111,11 @@ class Gateway(Protocol):
         """The wiki's clock (one request)."""
         ...
 
-    def recent_changes(self, since: dt.datetime, limit: int) -> RecentChanges:
-        """Edits, creations and log actions at or after ``since`` by anyone but this account, and
-        the wiki's clock (one request per 5,000 changes for a bot); cut (``complete`` false) after
-        ``limit`` changes."""
+    def recent_changes(self, since: dt.datetime, limit: int, redirects_of: str | None = None) -> RecentChanges:
+        """Edits, creations and log actions at or after ``since`` by anyone (this account too),
+        each with its revision id, and the wiki's clock (one request per 5,000 changes for a bot);
+        cut (``complete`` false) after ``limit`` changes. ``redirects_of``: a title whose
+        redirects come in the same request (``RecentChanges.redirects``)."""
         ...
 
     def members(

@@ -83,10 +83,7 @@ class PywikibotGateway:
 
     def redirects_to(self, title: str) -> tuple[str, ...]:
         data = self._query(titles=title, prop="redirects", rdlimit="max", rdprop="title")
-        out: list[str] = []
-        for page in data.get("query", {}).get("pages", []):
-            out.extend(r["title"] for r in page.get("redirects", []))
-        return tuple(out)
+        return tuple(changes.redirect_titles(data))
 
     def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:
         params: dict[str, Any] = {
@@ -182,8 +179,8 @@ class PywikibotGateway:
     def server_time(self) -> dt.datetime:
         return changes.server_time(self._continued)
 
-    def recent_changes(self, since: dt.datetime, limit: int) -> RecentChanges:
-        return changes.recent_changes(self._continued, since, self.user, limit)
+    def recent_changes(self, since: dt.datetime, limit: int, redirects_of: str | None = None) -> RecentChanges:
+        return changes.recent_changes(self._continued, since, limit, redirects_of)
 
     def members(
         self, template: str, namespaces: Sequence[int], pageids: Sequence[int], titles: Sequence[str]

@@ -1,5 +1,6 @@
 """Fixtures of the reliability suite: its own dev wiki (``.devwiki-rel/``, port 8095), the fault
-proxy in front of it, and a Pywikibot directory that points the bot at the proxy.
+proxy in front of it, a Pywikibot directory that points the bot at the proxy, and the scenarios
+of the concurrency and blind-spot probes (``make_setup``).
 
 Every test here gets the marker ``reliability``, and ``wiki`` when it needs the wiki. Tests marked ``full`` (long runs:
 many kill points, long fault campaigns) are deselected unless ``RELIABILITY_FULL=1``, which
@@ -11,7 +12,7 @@ The figures of :mod:`tests.reliability.counters` are printed at the end of the s
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from tests.wiki.api import WikiApi
 from tests.wiki.conftest import DevWiki
 
 from . import counters
+from .concurrency import Setup, config_for
 from .env import SHUTOFF, SHUTOFF_OFF, BotRunner, proxied_pywikibot_dir, start_relwiki, write_config
 from .proxy import FaultProxy
 
@@ -110,3 +112,31 @@ def clean_proxy(proxy: FaultProxy) -> Iterator[FaultProxy]:
     yield proxy
     counters.add("faults_injected", sum(proxy.faults.values()))
     proxy.reset()
+
+
+@pytest.fixture(scope="module")
+def make_setup(
+    relwiki: DevWiki,
+    rel_admin: WikiApi,
+    direct_bot: BotRunner,
+    proxy: FaultProxy,
+    proxied_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., Setup]:
+    def make(namespace: int, name: str, **keys: str) -> Setup:
+        work = tmp_path_factory.mktemp(name)
+        summary, status = f"User:PartnershipBot/{name} summary", f"User:PartnershipBot/{name} status"
+        config = config_for(work, namespace, summary, status, name="bot.toml", state="state.sqlite", **keys)
+        reference = config_for(work, namespace, summary, status, name="fresh.toml", state="fresh.sqlite", **keys)
+        return Setup(
+            rel_admin,
+            relwiki,
+            namespace,
+            summary,
+            status,
+            BotRunner(relwiki, proxied_dir, config, work),
+            BotRunner(relwiki, relwiki.pywikibot_dir, reference, work),
+            proxy,
+        )
+
+    return make

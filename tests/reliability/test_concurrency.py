@@ -29,7 +29,6 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
@@ -45,45 +44,15 @@ from .concurrency import (
     add_text,
     clear_namespace,
     complete,
-    config_for,
     incomplete,
     more_missing,
     person_before_save,
     table_titles,
     without_tag,
 )
-from .env import SHUTOFF, SHUTOFF_OFF, BotRunner
+from .env import SHUTOFF, SHUTOFF_OFF
 from .proxy import FaultProxy, Seen
 from .scenario import body, state_problems
-
-
-@pytest.fixture(scope="module")
-def make_setup(
-    relwiki: DevWiki,
-    rel_admin: WikiApi,
-    direct_bot: BotRunner,
-    proxy: FaultProxy,
-    proxied_dir: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Callable[..., Setup]:
-    def make(namespace: int, name: str, **keys: str) -> Setup:
-        work = tmp_path_factory.mktemp(name)
-        summary, status = f"User:PartnershipBot/{name} summary", f"User:PartnershipBot/{name} status"
-        config = config_for(work, namespace, summary, status, name="bot.toml", state="state.sqlite", **keys)
-        reference = config_for(work, namespace, summary, status, name="fresh.toml", state="fresh.sqlite", **keys)
-        return Setup(
-            rel_admin,
-            relwiki,
-            namespace,
-            summary,
-            status,
-            BotRunner(relwiki, proxied_dir, config, work),
-            BotRunner(relwiki, relwiki.pywikibot_dir, reference, work),
-            proxy,
-        )
-
-    return make
-
 
 # -- item 4: shutoff latency -------------------------------------------------------------------------
 

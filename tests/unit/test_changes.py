@@ -55,7 +55,9 @@ def test_stored_marks_are_read_leniently() -> None:
 
 def test_the_gateways_answers_become_changes_and_are_cut_only_when_more_remain() -> None:
     """``bot.wiki.changes.recent_changes`` over canned API answers (formatversion 2, as MediaWiki
-    1.39 gives them on the dev wiki): edits, a move with its target, a deletion with its page id."""
+    1.39 gives them on the dev wiki): edits with their revision ids, a move with its target, a deletion
+    with its page id; nobody's changes left out (the bot's own are told by revision id); the
+    infobox's redirects asked in the same request."""
     from collections.abc import Iterator
     from typing import Any
 
@@ -80,17 +82,22 @@ def test_the_gateways_answers_become_changes_and_are_cut_only_when_more_remain()
         asked.append(params)
         for i in range(0, len(entries), 2):
             more = {"continue": {"rccontinue": str(i + 2)}} if i + 2 < len(entries) else {}
-            yield {"curtimestamp": "2026-11-25T12:00:00Z", "query": {"recentchanges": entries[i : i + 2]}, **more}
+            page = {"pages": [{"title": "Template:I", "redirects": [{"title": "Template:R"}]}]} if i == 0 else {}
+            query = {"recentchanges": entries[i : i + 2], **page}
+            yield {"curtimestamp": "2026-11-25T12:00:00Z", "query": query, **more}
 
-    got = recent_changes(continued, T, "PartnershipBot", 10)
-    assert got.complete and got.now == T and asked[0]["rcexcludeuser"] == "PartnershipBot"
+    got = recent_changes(continued, T, 10, "Template:I")
+    assert got.complete and got.now == T and "rcexcludeuser" not in asked[0]
     assert asked[0]["rcstart"] == "2026-11-25T12:00:00Z" and asked[0]["rcdir"] == "newer"
+    assert (asked[0]["titles"], asked[0]["prop"], asked[0]["rdlimit"]) == ("Template:I", "redirects", "max")
     assert got.changes == (
-        Change("edit", "A", 0, 1),
+        Change("edit", "A", 0, 1, revid=10),
         Change("move", "B", 0, 2, "Draft:B", 118),
         Change("delete", "C", 0, 3),
-        Change("edit", "D", 0, 4),
+        Change("edit", "D", 0, 4, revid=11),
     )
-    cut = recent_changes(continued, T, "PartnershipBot", 1)
-    assert not cut.complete and len(cut.changes) == 2
-    assert recent_changes(continued, T, "PartnershipBot", 3).complete  # the last answer: nothing remains
+    assert got.redirects == ("Template:R",)
+    cut = recent_changes(continued, T, 1)
+    assert not cut.complete and len(cut.changes) == 2 and cut.redirects is None
+    last = recent_changes(continued, T, 3)  # the last answer: nothing remains
+    assert last.complete and last.redirects is None and "titles" not in asked[-1]

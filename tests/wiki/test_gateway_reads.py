@@ -44,8 +44,10 @@ def test_large_pages_read_together_all_arrive_whole(bot: Bot, admin_api: WikiApi
 
 
 def test_recent_changes_and_members(bot: Bot, admin_api: WikiApi, devwiki: DevWiki) -> None:
-    """What an incremental pass asks: the changes since a time without the bot's own (a move with
-    its new title, a deletion with its page id), and which pages use the infobox, without content."""
+    """What an incremental pass asks: the changes since a time, the bot's own too with its revision
+    id (the pass leaves out those it saved), a move with its new title, a deletion with its page id,
+    and the infobox's redirects in the same request; then which pages use the infobox, without
+    content."""
     from bot.wiki import connect
 
     from .botrun import INCOMPLETE
@@ -64,10 +66,11 @@ def test_recent_changes_and_members(bot: Bot, admin_api: WikiApi, devwiki: DevWi
     admin_api.delete(doomed)
 
     before = gateway.requests
-    recent = gateway.recent_changes(since, 100_000)
+    recent = gateway.recent_changes(since, 100_000, "Template:Partnership infobox")
     assert gateway.requests - before == 1 and recent.now >= since
+    assert recent.redirects == gateway.redirects_to("Template:Partnership infobox")
     mine = [c for c in recent.changes if c.title.startswith("RC ")]
-    assert not [c for c in mine if c.title == own], "the bot's own edit is left out"
+    assert [(c.kind, c.revid) for c in mine if c.title == own] == [("edit", own_id)], "the bot's own edit is there"
     move = next(c for c in mine if c.kind == "move")
     assert (move.title, move.target, move.target_namespace) == (moved, f"{moved} new", 0) and move.pageid
     delete = next(c for c in mine if c.kind == "delete")

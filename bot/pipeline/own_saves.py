@@ -1,0 +1,73 @@
+"""The revisions a pass saves, remembered so that later passes leave out exactly those from the
+wiki's recent changes (and not every edit under the bot's account): :class:`OwnSaves` is the
+pass's gateway, the wiki's with every save's revision id noted.
+
+Every save of a pass goes through it: tags, the summary and its numbered parts, the data page,
+the status page, the TemplateData doc. A save the wiki answered with ``nochange`` notes the
+revision that holds the decided text: the pass decided on that very text, so nothing is lost by
+leaving its entry out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+from bot.model import PageSnapshot, RecentChanges
+from bot.wiki import Gateway, Saved, SiteRead
+
+
+class OwnSaves:
+    """A :class:`~bot.wiki.Gateway` that passes every call to ``gateway`` and adds each save's
+    revision id to ``revids``."""
+
+    def __init__(self, gateway: Gateway, revids: set[int]) -> None:
+        self._gw, self.revids = gateway, revids
+
+    def save(
+        self, title: str, text: str, base: PageSnapshot | None, summary: str, *, content_model: str | None = None
+    ) -> Saved:
+        saved = self._gw.save(title, text, base, summary, content_model=content_model)
+        if saved.revid:
+            self.revids.add(saved.revid)
+        return saved
+
+    @property
+    def user(self) -> str:
+        return self._gw.user
+
+    @property
+    def requests(self) -> int:
+        return self._gw.requests
+
+    def redirects_to(self, title: str) -> tuple[str, ...]:
+        return self._gw.redirects_to(title)
+
+    def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:
+        return self._gw.transcluding_pages(template, namespaces)
+
+    def list_revisions(self, template: str, namespaces: Sequence[int]) -> dict[int, tuple[str, int]]:
+        return self._gw.list_revisions(template, namespaces)
+
+    def read_pages(self, pageids: Sequence[int]) -> Iterator[PageSnapshot]:
+        return self._gw.read_pages(pageids)
+
+    def read(self, titles: Sequence[str]) -> dict[str, PageSnapshot | None]:
+        return self._gw.read(titles)
+
+    def read_site(self, titles: Sequence[str]) -> SiteRead:
+        return self._gw.read_site(titles)
+
+    def created_since(self, namespaces: Sequence[int], since: dt.datetime) -> frozenset[str]:
+        return self._gw.created_since(namespaces, since)
+
+    def server_time(self) -> dt.datetime:
+        return self._gw.server_time()
+
+    def recent_changes(self, since: dt.datetime, limit: int, redirects_of: str | None = None) -> RecentChanges:
+        return self._gw.recent_changes(since, limit, redirects_of)
+
+    def members(
+        self, template: str, namespaces: Sequence[int], pageids: Sequence[int], titles: Sequence[str]
+    ) -> dict[int, tuple[str, int]]:
+        return self._gw.members(template, namespaces, pageids, titles)
