@@ -16,6 +16,7 @@ from bot import edit_summaries
 from bot import rules as rules_module
 from bot.check import check_text
 from bot.cli import main
+from bot.config import load_config
 from bot.errors import ConfigError
 from bot.i18n import messages
 from bot.model import PageResult, RunReport, Skip
@@ -323,3 +324,17 @@ def test_every_message_of_the_bot_is_in_every_language() -> None:
         catalog = messages(lang).catalogs.by_lang[lang]
         missing = [k for k in ours if k not in catalog]
         assert not missing, (lang, missing)
+
+
+# -- the language setting --------------------------------------------------------------------------
+
+
+def test_site_language_may_name_an_environment_variable(tmp_path: Path) -> None:
+    """The dev wiki's config: ``language = "${DEVWIKI_LANG:-en}"``."""
+    devwiki = ROOT / "config" / "devwiki.toml"
+    env = {"DEVWIKI_DIR": str(tmp_path)}
+    assert load_config(devwiki, env).site.language == "en"
+    assert load_config(devwiki, env | {"DEVWIKI_LANG": "fr"}).site.language == "fr"
+    with pytest.raises(ConfigError) as caught:
+        load_config(devwiki, env | {"DEVWIKI_LANG": "xx"})
+    assert "site.language" in str(caught.value) and "no messages in language 'xx'" in str(caught.value)
