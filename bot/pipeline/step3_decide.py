@@ -20,7 +20,6 @@ from bot.model import PageResult, PageSnapshot, TagMemory
 from bot.parse import find_infobox
 from bot.pipeline.context import PassContext
 from bot.plan import Decision, Policy, decide
-from bot.rules import rules_link
 from bot.state import TAG_NAMES_KEY
 from bot.tagging import tag_names
 from bot.validate import check_page
@@ -61,7 +60,9 @@ class Judge:
     def decide(self, page: PageSnapshot) -> tuple[PageResult, Decision]:
         """The page's findings and the decision on its tag, from one reading of its text."""
         view = read(page.text, self.tags)  # the one reading of the page: infobox, tag and {{bots}}
-        result = check_page(page.title, find_infobox(view, self.names), self.cfg.rules, self.now.date())
+        result = check_page(
+            page.title, find_infobox(view, self.names), self.cfg.rules, self.now.date(), self.cfg.site.language
+        )
         remembered = self.memory.get(page.pageid)
         decision = decide(page, result, self.policy, remembered, False, self.now, view=view)
         if decision.edit is not None and decision.edit.kind == "tag" and self.grace.young(page.title):
@@ -84,6 +85,7 @@ def make_judge(
         ctx.cfg.tagging.retag_after_days,
         pages.shutoff,
         frozenset(found),
-        rules_link(ctx.cfg.rules),
+        ctx.cfg.rules.revision,
+        ctx.cfg.site.language,
     )
     return Judge(ctx.cfg, ctx.now, tags, names, policy, memory, GracePeriod(ctx.gw, ctx.cfg, ctx.now))
