@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import render, split
+from bot import display, overview, render, split
 from bot.config import Config
 from bot.model import PageRecord, PageSnapshot
 from bot.parse import name_set
@@ -227,7 +227,7 @@ def fingerprint(cfg: Config) -> str:
     re-decides every page), and the code that renders the table. A
     change makes the next incremental pass a full sweep (pages of a dropped namespace leave, the
     names are asked again, the table is rebuilt)."""
-    code = b"".join(Path(m.__file__ or "").read_bytes() for m in (render, split))
+    code = b"".join(Path(m.__file__ or "").read_bytes() for m in (render, split, overview, display))
     site, rules = cfg.site, cfg.rules
     text = json.dumps(
         [
@@ -237,6 +237,7 @@ def fingerprint(cfg: Config) -> str:
             rules.infobox_name,
             list(rules.aliases),
             rules.digest,
+            site.language,
         ]
     )
     return hashlib.sha256(text.encode() + code).hexdigest()[:16]
