@@ -84,7 +84,9 @@ class Display:
         note = self.text("invalid-note")
         return f'<span class="ptracker-invalid" style="{INVALID_STYLE}">{shown}</span> <small>{note}</small>'
 
-    def value(self, field_name: str, value: str, escape: Escape, *, missing: bool = False, invalid: bool = False) -> str:
+    def value(
+        self, field_name: str, value: str, escape: Escape, *, missing: bool = False, invalid: bool = False
+    ) -> str:
         """The cell text of ``value`` (see the module's docstring); ``escape`` makes a value inert;
         ``missing``/``invalid``: the page's tag lists the field so."""
         if field_name not in self.names or missing or not value.strip():

@@ -86,7 +86,7 @@ def bar(display: Display, complete: int, total: int) -> str:
         f'<span class="ptracker-bar" style="{BAR_OUTER}" aria-hidden="true">'
         f'<span style="display:block;width:{percent}%;{BAR_INNER}"></span></span>'
     )
-    return f'{box} {display.text("complete-of", complete, total, percent)}'
+    return f"{box} {display.text('complete-of', complete, total, percent)}"
 
 
 def _category(row: Row, field: str, display: Display) -> str | None:
@@ -119,7 +119,7 @@ def counts_table(rows: Sequence[Row], field: str, display: Display) -> list[str]
         name = escape(display.names[field][key]) if key is not None else display.text("not-given")
         lines += ["|-", f"| {name} || {display.number(pages[key])} || {bar(display, complete[key], pages[key])}"]
     if not keys:
-        lines += ["|-", f"| colspan=\"3\" | {display.text('no-pages')}"]
+        lines += ["|-", f'| colspan="3" | {display.text("no-pages")}']
     lines.append("|}")
     return lines
 
@@ -155,7 +155,7 @@ def fields_table(rows: Sequence[Row], display: Display) -> list[str]:
     for field, missing, invalid in problems:
         lines += ["|-", f"| {_field_name(field, display)} || {display.number(missing)} || {display.number(invalid)}"]
     if not problems:
-        lines += ["|-", f"| colspan=\"3\" | {display.text('no-problems')}"]
+        lines += ["|-", f'| colspan="3" | {display.text("no-problems")}']
     lines.append("|}")
     return lines
 
@@ -184,7 +184,12 @@ def render_overview(rows: Sequence[Row], display: Display, months: Sequence[Mont
         *fields_table(rows, display),
         *trend_table(months, display),
     ]
-    lines = [OVERVIEW_OPEN, f"{total} {bar(display, complete, len(rows))}", *([] if compact else tables), OVERVIEW_CLOSE]
+    lines = [
+        OVERVIEW_OPEN,
+        f"{total} {bar(display, complete, len(rows))}",
+        *([] if compact else tables),
+        OVERVIEW_CLOSE,
+    ]
     return "\n".join(lines)
 
 

@@ -203,9 +203,8 @@ def _cell(row: Row, name: str, display: Display, value: str | None = None) -> st
 def _partner_cell(row: Row) -> str:
     """The partner's name (the title when there is none) as a link to the row's page; a long name
     is cut to :data:`CELL_CHARS` with an ellipsis inside the link."""
-    if not row.partner.strip():
-        return f"| {link(row.title)}"
-    return f"| {link(row.title, label(row.partner, CELL_CHARS))}"
+    text = label(row.partner, CELL_CHARS)  # "" when the partner is blank: never ``[[:Title|]]``
+    return f"| {link(row.title, text)}" if text else f"| {link(row.title)}"
 
 
 def _fields(display: Display, fields: Sequence[str], problem: str | None = None) -> str:

@@ -95,14 +95,14 @@ def plan_summary(
     read: Callable[[Sequence[str]], Mapping[str, PageSnapshot | None]],
     user: str,
     known_parts: Mapping[str, PageSnapshot | None] | None = None,
-    passes: Sequence[overview.PassFigures] = (),
+    store: StateStore | None = None,
 ) -> SummaryPlan:
     """The rows and the summary pages to save (none when only stamps would change): the main page,
     and when the table does not fit one page, its numbered parts (read with one request). Raises
     ``SafetyStop`` when the main page or its markers are missing or too many rows would go; a page
     the bot may not write is an error line and then no page of the table is saved.
-    ``known_parts``: numbered parts already read in this pass (not read again); ``passes``: the
-    pass history for the overview's trend (:func:`history`)."""
+    ``known_parts``: numbered parts already read in this pass (not read again); ``store``: the
+    state database, whose pass history the overview's trend is drawn from (:func:`history`)."""
     title = config.pages.summary
     if page is None:
         raise SafetyStop(
@@ -111,7 +111,7 @@ def plan_summary(
         )
     rows = render.build_rows(results)
     display = display_for(config.rules, config.site.language)
-    months = overview.trend(passes, now, len(rows), sum(r.complete for r in rows))
+    months = overview.trend(history(store), now, len(rows), sum(r.complete for r in rows))
     if not bots_allowed(page.text, user):  # (protection is the job's safety stop)
         return SummaryPlan(rows, [], [f"{title}: the table was not saved: {refusal(page, user)}, then run again"])
     found = markers.find(page.text)
@@ -208,7 +208,13 @@ def _outside(page: PageSnapshot) -> int:
 
 
 def _index(
-    chunks: list[list[render.Row]], title: str, now: dt.datetime, room: int, blocking: list[str], display: Display, ov: str
+    chunks: list[list[render.Row]],
+    title: str,
+    now: dt.datetime,
+    room: int,
+    blocking: list[str],
+    display: Display,
+    ov: str,
 ) -> str:
     """The index for the main page (with the overview): with the parts' labels when they fit
     ``room``, else without; when even that does not fit, an error line in ``blocking``."""

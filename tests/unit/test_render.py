@@ -192,7 +192,9 @@ def test_build_rows_takes_values_and_tag_lists_and_sorts() -> None:
         PageResult("Zed page", (Finding("metrics", "missing", "error", "m"),), {"partner": "beta", "status": "active"}),
         PageResult("alpha page", (Finding(None, "no_infobox", "error", "m"),)),
         PageResult("Other", (Finding("end", "date_order", "error", "m"),), {"partner": "Alpha", "end": "2019"}),
-        PageResult("Complete", (Finding("x", "unknown_param", "warning", "m"),), {"partner": "Beta", "agreement": "mou"}),
+        PageResult(
+            "Complete", (Finding("x", "unknown_param", "warning", "m"),), {"partner": "Beta", "agreement": "mou"}
+        ),
     ]
     rows = build_rows(results)
     assert [r.title for r in rows] == ["Other", "alpha page", "Complete", "Zed page"]
@@ -431,7 +433,11 @@ def test_only_a_row_change_counts_as_a_difference(rows: list[Row], value: str) -
 def _count_column(inner: str, caption: str) -> list[int]:
     """The "Pages" figures of the overview's table with this caption."""
     table = inner.split(f"|+ {caption}\n", 1)[1].split("\n|}", 1)[0]
-    return [int(line.split(" || ")[1].replace(",", "")) for line in table.split("\n") if line.startswith("| ") and " || " in line]
+    return [
+        int(line.split(" || ")[1].replace(",", ""))
+        for line in table.split("\n")
+        if line.startswith("| ") and " || " in line
+    ]
 
 
 @SETTINGS

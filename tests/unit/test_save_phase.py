@@ -192,7 +192,10 @@ def test_a_merged_save_is_read_again_and_decided_from_the_merged_text(config: Co
     wiki.tick(dt.timedelta(hours=1))
     later = Pass(wiki, config, lambda: NOW, store, kind="incremental").run()
     assert later.source == "recent changes" and later.pages_read == 0 and later.summary_saved
-    assert later.tagged + later.untagged == 0 and "'''1 partnership page''', 0 incomplete" in wiki.pages["Partnership tracker"].text
+    assert (
+        later.tagged + later.untagged == 0
+        and "'''1 partnership page''', 0 incomplete" in wiki.pages["Partnership tracker"].text
+    )
     assert Pass(wiki, config, lambda: NOW, store, kind="incremental").run().source == "recent changes, quiet"
 
 

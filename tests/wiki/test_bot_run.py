@@ -216,7 +216,7 @@ def test_summary_page_lists_pages_and_keeps_outside_text(bot: Bot, admin_api: Wi
     title, _ = make_page(admin_api, "Listed")
     bot.ok("run")
     _, page = admin_api.read(SUMMARY)
-    assert f"[[:{title}]]" in page
+    assert f"[[:{title}|" in page
     source = (bot.devwiki.root / "templates_wiki" / "Main" / f"{SUMMARY}.wiki").read_text(encoding="utf-8")
     head = source[: source.index(START_MARKER)]
     tail = source[source.index(END_MARKER) :].rstrip()
