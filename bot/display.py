@@ -14,7 +14,8 @@ A value is shown (:meth:`Display.value`) as:
 * as written (escaped) when the page's tag lists the field as missing (a placeholder such as
   ``TBD``) or the field is not enumerated;
 * as written (escaped), in a ``ptracker-invalid`` span styled inline, with a small "(invalid)" note,
-  when it is not one of the allowed values (each bad item of a list alone).
+  when it is not one of the allowed values (each bad item of a list alone), or when the page's tag
+  lists a field that is not enumerated (a date) as invalid.
 """
 
 from __future__ import annotations
@@ -89,8 +90,10 @@ class Display:
     ) -> str:
         """The cell text of ``value`` (see the module's docstring); ``escape`` makes a value inert;
         ``missing``/``invalid``: the page's tag lists the field so."""
-        if field_name not in self.names or missing or not value.strip():
+        if missing or not value.strip():
             return escape(value)
+        if field_name not in self.names:  # a date, a name: marked when the tag lists it as invalid
+            return self.invalid(escape(value)) if invalid else escape(value)
         if field_name == "goals":
             items = split_list(value)
             return ", ".join(self._one(field_name, item, escape, False) for item in items)

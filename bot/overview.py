@@ -36,8 +36,8 @@ MONTHS = 12
 #: Fields the "most often missing or invalid" table lists at most.
 TOP_FIELDS = 8
 #: The overview's tables: side by side while the window is wide enough, then one below the other.
-BOX_STYLE = "display:inline-table;vertical-align:top;margin:0 1em 1em 0"
-BAR_OUTER = "display:inline-block;width:5em;height:.7em;border:1px solid #a2a9b1;background:#eaecf0"
+BOX_STYLE = "display:inline-table;vertical-align:top;margin:0 1em 1em 0;font-size:88%"
+BAR_OUTER = "display:inline-block;width:4em;height:.7em;border:1px solid #a2a9b1;background:#eaecf0"
 BAR_INNER = "height:100%;background:#36c"
 
 

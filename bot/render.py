@@ -189,12 +189,13 @@ def link(title: str, label: str = "") -> str:
 
 
 def _cell(row: Row, name: str, display: Display, value: str | None = None) -> str:
-    """One cell of field ``name``: the value (the row's, else ``value``) cut to :data:`CELL_CHARS`
-    with a link to the row's page, escaped, shown by its display name
-    (:meth:`bot.display.Display.value`)."""
+    """One cell of field ``name``: the value (the row's, else ``value``, a list of field names) cut
+    to :data:`CELL_CHARS` with a link to the row's page, escaped, shown by its display name and
+    marked when invalid (:meth:`bot.display.Display.value`)."""
+    own = value is None  # the row's own value: shown by its display name, marked when invalid
     raw: str = getattr(row, name) if value is None else value
     short, cut = shorten(raw, CELL_CHARS)
-    text = display.value(name, short, escape, missing=name in row.missing, invalid=name in row.invalid)
+    text = display.value(name, short, escape, missing=own and name in row.missing, invalid=own and name in row.invalid)
     if cut:
         text += f"{ELLIPSIS} ({link(row.title, display.text('see-page'))})"
     return f"| {text}" if text else "|"

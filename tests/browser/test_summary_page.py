@@ -117,9 +117,19 @@ def test_the_overview_shows_bars_with_their_figures(seeded: Bot, driver: WebDriv
     assert re.search(r"\d+ of \d+ complete \(\d+%\)", text)
     fills = [b.find_element(By.TAG_NAME, "span").size["width"] / b.size["width"] for b in bars[:3]]
     assert all(0 <= f <= 1.01 for f in fills)
-    # the overview stays above the table, and the trend's current month is there
+    # the overview stays above the table; its first two tables sit side by side in the content area
     table_top = driver.find_element(By.CSS_SELECTOR, "table.sortable").location["y"]
     assert overview.location["y"] < table_top
+    boxes = overview.find_elements(By.CSS_SELECTOR, "table.wikitable")
+    assert len(boxes) == 4 and boxes[0].location["y"] == boxes[1].location["y"]
+    # the README's picture (docs/summary.png): the overview and the table's first rows, 1366 px wide
+    size = driver.get_window_size()
+    driver.set_window_size(size["width"], 1500)
+    try:
+        driver.execute_script("document.querySelector('.ptracker-stamp').scrollIntoView()")
+        screenshot(driver, "summary-overview")
+    finally:
+        driver.set_window_size(size["width"], size["height"])
 
 
 def test_table_fits_a_1366_pixel_window(seeded: Bot, driver: WebDriver, devwiki: DevWiki) -> None:

@@ -245,6 +245,12 @@ def _enum_cell(row: Row, name: str) -> str:
     return ", ".join(out)
 
 
+def _plain_cell(row: Row, name: str) -> str:
+    """A value that is not enumerated (a date): as written, with "(invalid)" when the tag lists it so."""
+    value = shown(getattr(row, name))
+    return f"{value} (invalid)" if value and name in row.invalid and name not in row.missing else value
+
+
 def expected_cells(row: Row) -> list[str]:
     fields = ", ".join(row.missing)
     invalid = ", ".join([*row.invalid, *([row.problem.replace("_", " ")] if row.problem else [])])
@@ -254,12 +260,12 @@ def expected_cells(row: Row) -> list[str]:
         _enum_cell(row, "goals"),
         _enum_cell(row, "status"),
         _enum_cell(row, "agreement"),
-        shown(row.start),
-        shown(row.end),
+        _plain_cell(row, "start"),
+        _plain_cell(row, "end"),
         "yes" if row.complete else "no",
         shown(fields),
         shown(invalid),
-        shown(row.last_reviewed),
+        _plain_cell(row, "last_reviewed"),
     ]
 
 

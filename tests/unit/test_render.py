@@ -121,7 +121,8 @@ ROW_SETS: dict[str, list[Row]] = {
             status="ongoing",
             complete=False,
             missing=("metrics",),
-            invalid=("goals", "status"),
+            invalid=("goals", "status", "last_reviewed"),
+            last_reviewed="2019-13",
             agreement="MOU",
         ),
     ],
@@ -170,6 +171,8 @@ def test_render_layout_basics() -> None:
     assert f"\n| {INVALID.format('ongoing')}\n" in text
     assert "\n| Cultural\n" in text and "\n| Memorandum of understanding (MOU)\n" in text  # compared folded
     assert "| multiple infoboxes\n" in text
+    assert f"\n| {INVALID.format('2019-13')}\n" in text  # a date the tag lists as invalid: marked too
+    assert "\n| goals, status, last_reviewed\n" in text  # the field lists are never marked
     assert render_table([], T2).startswith('\n<span class="ptracker-stamp">Data as of 2026-11-26 03:07 UTC.</span>\n')
     assert linked_titles(text) == [r.title for r in rows]
 
