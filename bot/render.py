@@ -155,7 +155,7 @@ def escape(value: str) -> str:
 #: escaping; a longer value is cut and ends in "… (see the page)", a link to its page. Escaping
 #: turns a character into at most 6 bytes (``&#123;``), so a cell holds at most about 3 KB.
 CELL_CHARS = 500
-#: The same bound for a value named in a counts line or a part's label in the index.
+#: The same bound for a part's label in the index of a split table.
 LABEL_CHARS = 100
 ELLIPSIS = "…"
 
