@@ -95,7 +95,7 @@ class PageSnapshot:
 
 #: The infobox parameters the summary table shows; a result keeps only these (100,000 results
 #: with every parameter held ~230 MB at 100,000 pages).
-TABLE_FIELDS = ("partner", "model", "goals", "status", "start", "end", "last_reviewed")
+TABLE_FIELDS = ("partner", "model", "goals", "status", "agreement", "start", "end", "last_reviewed")
 
 
 def table_values(values: Mapping[str, str]) -> dict[str, str]:

@@ -1,5 +1,7 @@
 """The summary page's table (contract §4 "Summary page"): results → rows → wikitext → (saved by
-:mod:`bot.pipeline.step5_summary`). Pure: the as-of time comes in as an argument.
+:mod:`bot.pipeline.step5_summary`). Pure: the as-of time comes in as an argument; every word comes
+from the catalogs (``ptracker-summary-*``) in the wiki's language, through a
+:class:`bot.display.Display`.
 
 Three steps, as in openzim/wp1's ``tables.py``: :func:`build_rows` (data), :func:`render_table`
 (wikitext), and :func:`replace_between_markers` (the page around it). Every value taken from a
@@ -9,23 +11,26 @@ word or a magic link, or start a list, heading or indentation. A cell shows at m
 :data:`CELL_CHARS` (500) characters of a value, cut before escaping, then "… (see the page)"
 linking the partnership page; so a row has a bounded size whatever the page holds.
 
-The rendered text between the markers looks like::
+The rendered text between the markers looks like (the overview, :mod:`bot.overview`, only on the
+main page)::
 
     <newline>
-    Data as of 2026-11-25 12:00 UTC.
-    Pages: 3 (1 complete, 2 incomplete). By status: active 2, proposed 1. By model: distribution 3.
+    <span class="ptracker-stamp">Data as of 2026-11-25 12:00 UTC.</span>
+    <div class="ptracker-overview">…counts, bars, fields, trend…</div>
     {| class="wikitable sortable"
-    ! Partner !! Model !! … !! Page
+    ! Partner !! Model !! … !! Last reviewed
     |-
-    | Kiwix
+    | [[:Kiwix offline distribution|Kiwix]]
     | Distribution
     …
-    | [[:Kiwix offline distribution]]
     |}
     <newline>
 
-Each data row starts with a line ``|-``; the header row has none, so :func:`count_rows` counts
-data rows by the ``|-`` lines that are followed by a data cell.
+The partner's name links to its page (the title when there is no partner). Model, goals, status
+and agreement show by their display names (:meth:`bot.display.Display.value`); a value that is not
+allowed shows as written, marked invalid. Each data row starts with a line ``|-``; the header row
+has none, so :func:`count_rows` counts data rows by the ``|-`` lines that are followed by a data
+cell, in the sortable table only.
 """
 
 from __future__ import annotations
@@ -34,28 +39,34 @@ import datetime as dt
 import html
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot import markers
+from bot.display import Display, default_display
 from bot.errors import SafetyStop
 from bot.markers import END_MARKER as END_MARKER  # re-exported for this module's callers
 from bot.markers import START_MARKER as START_MARKER
 from bot.model import PageResult
 from bot.tagging import tag_for
-from bot.values import fold_enum
 
+#: The table's columns, in order: each header is the message ``ptracker-summary-col-<name>``.
 COLUMNS = (
-    "Partner", "Model", "Goals", "Status", "Start", "End", "Complete", "Missing fields", "Invalid fields",
-    "Last reviewed", "Page",
+    "partner", "model", "goals", "status", "agreement", "start", "end", "complete", "missing", "invalid",
+    "reviewed",
 )  # fmt: skip
+#: The columns whose cells are ISO dates (the browser tests sort them by date).
+DATE_COLUMNS = ("start", "end", "reviewed")
 
-#: The one line that changes with the clock; :func:`differs_beyond_stamp` ignores it.
-STAMP_LINE = re.compile(r"^Data as of \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\.$", re.MULTILINE)
-#: The one bucket of the counts line for a page whose value is not a category: empty, a
-#: placeholder (``tbd``) or invalid. Never folded or escaped like a value, and always listed last.
-NOT_GIVEN = "not given or invalid"
+#: The lines that open and close the overview (:mod:`bot.overview`) between the markers.
+OVERVIEW_OPEN = '<div class="ptracker-overview">'
+OVERVIEW_CLOSE = "</div><!-- ptracker-overview -->"
+#: The one line that changes with the clock; :func:`differs_beyond_stamp` ignores it (in any
+#: language: the message is inside this span; the English line of earlier versions too).
+STAMP_OPEN = '<span class="ptracker-stamp">'
+STAMP_LINE = re.compile(
+    r'^(?:<span class="ptracker-stamp">[^\n<>]*</span>|Data as of \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\.)$', re.MULTILINE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +85,7 @@ class Row:
     invalid: tuple[str, ...]
     problem: str | None
     last_reviewed: str
+    agreement: str = ""
 
 
 def build_rows(results: Iterable[PageResult]) -> list[Row]:
@@ -98,6 +110,7 @@ def build_rows(results: Iterable[PageResult]) -> list[Row]:
                 invalid=tag.invalid if tag else (),
                 problem=tag.problem if tag else None,
                 last_reviewed=v.get("last_reviewed", ""),
+                agreement=v.get("agreement", ""),
             )
         )
     return sorted(rows, key=lambda row: (row.partner.casefold() or row.title.casefold(), row.title))
@@ -142,7 +155,7 @@ def escape(value: str) -> str:
 #: escaping; a longer value is cut and ends in "… (see the page)", a link to its page. Escaping
 #: turns a character into at most 6 bytes (``&#123;``), so a cell holds at most about 3 KB.
 CELL_CHARS = 500
-#: The same bound for a value named in a counts line or a part's label in the index.
+#: The same bound for a part's label in the index of a split table.
 LABEL_CHARS = 100
 ELLIPSIS = "…"
 
@@ -166,7 +179,7 @@ def label(value: str, limit: int = LABEL_CHARS) -> str:
     return escape(text) + (ELLIPSIS if cut else "")
 
 
-def _link(title: str, label: str = "") -> str:
+def link(title: str, label: str = "") -> str:
     """``[[:Title]]`` (``[[:Title|label]]``) with the title escaped (MediaWiki decodes entities in
     link targets; a title that cannot exist then shows as plain text). ``:`` stays so namespaces
     still resolve."""
@@ -175,17 +188,33 @@ def _link(title: str, label: str = "") -> str:
     return f"[[:{target}|{label}]]" if label else f"[[:{target}]]"
 
 
-def _cell(value: str, title: str) -> str:
-    """One cell: the value escaped, cut to :data:`CELL_CHARS` with a link to the page ``title``."""
-    short, cut = shorten(value, CELL_CHARS)
-    text = escape(short)
+def _cell(row: Row, name: str, display: Display, value: str | None = None) -> str:
+    """One cell of field ``name``: the value (the row's, else ``value``, a list of field names) cut
+    to :data:`CELL_CHARS` with a link to the row's page, escaped, shown by its display name and
+    marked when invalid (:meth:`bot.display.Display.value`)."""
+    own = value is None  # the row's own value: shown by its display name, marked when invalid
+    raw: str = getattr(row, name) if value is None else value
+    short, cut = shorten(raw, CELL_CHARS)
+    text = display.value(name, short, escape, missing=own and name in row.missing, invalid=own and name in row.invalid)
     if cut:
-        text += f"{ELLIPSIS} (see {_link(title, 'the page')})"
+        text += f"{ELLIPSIS} ({link(row.title, display.text('see-page'))})"
     return f"| {text}" if text else "|"
 
 
-def _fields(fields: Sequence[str], problem: str | None = None) -> str:
-    items = list(fields) + ([problem.replace("_", " ")] if problem else [])
+def _partner_cell(row: Row) -> str:
+    """The partner's name (the title when there is none) as a link to the row's page; a long name
+    is cut to :data:`CELL_CHARS` with an ellipsis inside the link."""
+    text = label(row.partner, CELL_CHARS)  # "" when the partner is blank: never ``[[:Title|]]``
+    return f"| {link(row.title, text)}" if text else f"| {link(row.title)}"
+
+
+def _fields(display: Display, fields: Sequence[str], problem: str | None = None) -> str:
+    """The field names, and a page-level problem by its message (its code, spaced, when unknown)."""
+    items = list(fields)
+    if problem:
+        key = f"ptracker-summary-problem-{problem}"
+        known = key in display.messages.catalogs.by_lang["en"]
+        items.append(display.messages.text(key) if known else problem.replace("_", " "))
     return ", ".join(items)
 
 
@@ -197,64 +226,49 @@ def _utc(as_of: dt.datetime) -> dt.datetime:
     return as_of if as_of.tzinfo is None else as_of.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def _tally(values: Iterable[str | None]) -> str:
-    """``active 2, proposed 1, not given or invalid 1``: the values folded (:func:`fold_enum`) and
-    counted, most named first by name; None (no usable value) counts once, in its own bucket."""
-    counts = Counter(fold_enum(v) if v is not None else None for v in values)
-    named = sorted(k for k in counts if k)
-    lines = [f"{label(k)} {counts[k]}" for k in named]
-    unusable = counts[None] + counts[""]
-    if unusable:
-        lines.append(f"{NOT_GIVEN} {unusable}")
-    return ", ".join(lines) or "none"
+def stamp_line(as_of: dt.datetime, display: Display) -> str:
+    """The line that says when the data was read (ignored by :func:`differs_beyond_stamp`)."""
+    return f"{STAMP_OPEN}{display.text('stamp', f'{_utc(as_of):%Y-%m-%d %H:%M} UTC')}</span>"
 
 
-def _valid(row: Row, field: str) -> str | None:
-    """The row's value of ``field`` for the counts, or None when it is no category: empty, or
-    listed by the page's tag as missing (a placeholder such as ``tbd``) or invalid."""
-    value: str = getattr(row, field)
-    return None if field in row.invalid or field in row.missing or not value.strip() else value
+def column_names(display: Display) -> list[str]:
+    """The headers of :data:`COLUMNS` in the display's language."""
+    return [display.text(f"col-{name}") for name in COLUMNS]
 
 
-def summary_lines(rows: Sequence[Row], as_of: dt.datetime) -> list[str]:
-    """The stamp line and the counts line above the table."""
-    complete = sum(r.complete for r in rows)
-    return [
-        f"Data as of {_utc(as_of):%Y-%m-%d %H:%M} UTC.",
-        f"Pages: {len(rows)} ({complete} complete, {len(rows) - complete} incomplete). "
-        f"By status: {_tally(_valid(r, 'status') for r in rows)}. "
-        f"By model: {_tally(_valid(r, 'model') for r in rows)}.",
-    ]
-
-
-def render_row(row: Row) -> list[str]:
+def render_row(row: Row, display: Display | None = None) -> list[str]:
     """The lines of one data row, starting with ``|-``; one cell per line, each value cut to
     :data:`CELL_CHARS` characters (:func:`shorten`)."""
-    yes = 'data-sort-value="1" | yes' if row.complete else 'data-sort-value="0" | no'
-    t = row.title
+    d = display or default_display()
+    yes = f'data-sort-value="1" | {d.text("yes")}' if row.complete else f'data-sort-value="0" | {d.text("no")}'
     return [
         "|-",
-        _cell(row.partner, t),
-        _cell(row.model, t),
-        _cell(row.goals, t),
-        _cell(row.status, t),
-        _cell(row.start, t),
-        _cell(row.end, t),
+        _partner_cell(row),
+        _cell(row, "model", d),
+        _cell(row, "goals", d),
+        _cell(row, "status", d),
+        _cell(row, "agreement", d),
+        _cell(row, "start", d),
+        _cell(row, "end", d),
         f"| {yes}",
-        _cell(_fields(row.missing), t),
-        _cell(_fields(row.invalid, row.problem), t),
-        _cell(row.last_reviewed, t),
-        f"| {_link(t)}",
+        _cell(row, "missing", d, _fields(d, row.missing)),
+        _cell(row, "invalid", d, _fields(d, row.invalid, row.problem)),
+        _cell(row, "last_reviewed", d),
     ]
 
 
-def render_table(rows: Sequence[Row], as_of: dt.datetime) -> str:
+def render_table(rows: Sequence[Row], as_of: dt.datetime, display: Display | None = None, overview: str = "") -> str:
     """The text that goes between the markers: starts and ends with ``\\n``; the stamp line, the
-    counts line, then the sortable table with one data row per row, in the order given. A page-level
-    problem shows in the "Invalid fields" column (``multiple infoboxes``)."""
-    lines = ["", *summary_lines(rows, as_of), '{| class="wikitable sortable"', "! " + " !! ".join(COLUMNS)]
+    ``overview`` (lines of :func:`bot.overview.render_overview`, main page only; "" for none), then
+    the sortable table with one data row per row, in the order given. A page-level problem shows in
+    the "Invalid fields" column (``multiple infoboxes``)."""
+    d = display or default_display()
+    lines = ["", stamp_line(as_of, d)]
+    if overview:
+        lines.append(overview)
+    lines += ['{| class="wikitable sortable"', "! " + " !! ".join(column_names(d))]
     for row in rows:
-        lines.extend(render_row(row))
+        lines.extend(render_row(row, d))
     lines.extend(["|}", ""])
     return "\n".join(lines)
 
@@ -291,11 +305,31 @@ def current_inner(page_text: str) -> str | None:
     return markers.between(page_text)
 
 
+def sortable_table(inner: str) -> str:
+    """The part of ``inner`` from its first sortable table's opening line (``{|`` with ``sortable``)
+    to the first ``|}`` line after it (the rest of the text when there is none). The overview's
+    block (:data:`OVERVIEW_OPEN` to :data:`OVERVIEW_CLOSE`, lines no value can write) is left out
+    first; a text without a sortable table is returned whole, less that block."""
+    lines = inner.split("\n")
+    if OVERVIEW_OPEN in lines:  # the overview's own tables (render_table writes it before the table)
+        start = lines.index(OVERVIEW_OPEN)
+        end = lines.index(OVERVIEW_CLOSE, start) if OVERVIEW_CLOSE in lines[start:] else len(lines) - 1
+        lines = lines[:start] + lines[end + 1 :]
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("{|") and "sortable" in line:
+            for j in range(i + 1, len(lines)):
+                if lines[j].strip().startswith("|}"):
+                    return "\n".join(lines[i : j + 1])
+            return "\n".join(lines[i:])
+    return "\n".join(lines)
+
+
 def count_rows(inner: str) -> int:
-    """Data rows of the table in ``inner``: ``|-`` lines (leading blanks and row attributes allowed)
-    whose next non-blank line is a data cell (``|`` but not ``|-``/``|}``/``|+``), so header rows
-    are not counted whether or not a ``|-`` precedes them. Works on tables from earlier versions."""
-    lines = [line.strip() for line in inner.splitlines()]
+    """Data rows of the sortable table in ``inner`` (:func:`sortable_table`): ``|-`` lines (leading
+    blanks and row attributes allowed) whose next non-blank line is a data cell (``|`` but not
+    ``|-``/``|}``/``|+``), so header rows are not counted whether or not a ``|-`` precedes them.
+    Works on tables from earlier versions."""
+    lines = [line.strip() for line in sortable_table(inner).splitlines()]
     lines = [line for line in lines if line]
     count = 0
     for i, line in enumerate(lines):
@@ -313,13 +347,15 @@ def differs_beyond_stamp(old_inner: str, new_inner: str) -> bool:
 
 # --- reading a table back (helper C: issue 11 item 8) ---------------------------------------------
 
-#: A Page cell as :func:`render_row` writes it: ``| [[:Title]]`` on a line of its own (no other
-#: cell holds ``[[``: :func:`escape` turns brackets into entities).
-_PAGE_CELL = re.compile(r"^[ \t]*\|[ \t]*\[\[:([^\[\]|\n]+)\]\][ \t]*$", re.MULTILINE)
+#: A cell that is one link to a page, on a line of its own: the Partner cell as :func:`render_row`
+#: writes it (``| [[:Title|Partner]]``, ``| [[:Title]]`` without a partner) and the Page column of
+#: earlier versions (``| [[:Title]]``). No other cell starts with ``[[``: :func:`escape` turns
+#: brackets into entities, and a cut value's "(see the page)" link follows its text.
+_PAGE_CELL = re.compile(r"^[ \t]*\|[ \t]*\[\[:([^\[\]|\n]+)(?:\|[^\[\]\n]*)?\]\][ \t]*$", re.MULTILINE)
 
 
 def linked_titles(inner: str) -> list[str]:
-    """The titles in the Page column of a table :func:`render_table` wrote, in table order: the
-    inverse of :func:`_link` (its entities decoded). A row a person wrote in the same form counts
-    too: an incremental pass asks the wiki about every title before its row may go."""
-    return [html.unescape(m.group(1)).strip() for m in _PAGE_CELL.finditer(inner)]
+    """The titles the rows of a table :func:`render_table` wrote link to, in table order (the
+    sortable table only): the inverse of :func:`link` (its entities decoded). A row a person wrote in
+    the same form counts too: an incremental pass asks the wiki about every title before its row may go."""
+    return [html.unescape(m.group(1)).strip() for m in _PAGE_CELL.finditer(sortable_table(inner))]

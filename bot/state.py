@@ -246,6 +246,21 @@ class StateStore:
             count += 1
         return count
 
+    @_db_errors
+    def monthly_figures(self) -> list[tuple[dt.datetime, int, int]]:
+        """(started, pages seen, complete) of the last completed pass of each month (by the month
+        its start is stored in, UTC), oldest first: the summary's trend. Failed passes are left
+        out; dry runs are never stored."""
+        rows = self._db.execute(
+            "SELECT started, report FROM runs WHERE id IN "
+            "(SELECT MAX(id) FROM runs WHERE ok = 1 GROUP BY substr(started, 1, 7)) ORDER BY id"
+        ).fetchall()
+        out = []
+        for started, report in rows:
+            doc = json.loads(report)
+            out.append((dt.datetime.fromisoformat(started), int(doc.get("pages_seen", 0)), int(doc.get("complete", 0))))
+        return out
+
     # -- the bot's own saves (issue 16) ---------------------------------------------------------
 
     @_db_errors
@@ -262,6 +277,7 @@ class StateStore:
 #: The revision ids (a JSON list) of the bot's own saves that a later pass's recent changes may
 #: still show: those changes are left out, every other edit under the bot's account is not.
 SAVED_KEY = "saved_revisions"
+
 
 _COLUMNS = "pageid, title, revid, result, tagged, removed_at, skip"
 

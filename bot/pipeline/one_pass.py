@@ -152,7 +152,7 @@ class Pass:
         # 5. planned before any write: the summary's checks and the caps can stop the pass here
         try:
             plan = step5_summary.plan_summary(
-                cfg, summary_page, results, ctx.now, ctx.gw.read, ctx.gw.user, sel.summary_parts
+                cfg, summary_page, results, ctx.now, ctx.gw.read, ctx.gw.user, sel.summary_parts, ctx.store
             )
             self.rows, writes = plan.rows, plan.writes
             tally.errors += plan.errors

@@ -40,7 +40,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import render, split
+from bot import display, overview, render, split
 from bot.config import Config
 from bot.model import PageRecord, PageSnapshot, RecentChanges
 from bot.parse import name_set
@@ -298,7 +298,7 @@ def fingerprint(cfg: Config) -> str:
     language re-decides every page in it), and the code that renders the table. A
     change makes the next incremental pass a full sweep (pages of a dropped namespace leave, the
     names are asked again, the table is rebuilt)."""
-    code = b"".join(Path(m.__file__ or "").read_bytes() for m in (render, split))
+    code = b"".join(Path(m.__file__ or "").read_bytes() for m in (render, split, overview, display))
     site, rules = cfg.site, cfg.rules
     text = json.dumps(
         [

@@ -14,6 +14,11 @@ treated like any other page:
   that would not is not saved, with an error line. The edit is POSTed urlencoded, at most 3 bytes
   per byte of text, so a page of 2 MiB at most (MediaWiki's default ``$wgMaxArticleSize``) makes a
   request of at most about 6.3 MB, within PHP's default ``post_max_size`` of 8 MB;
+* the main page holds the overview (:mod:`bot.overview`) above the table, or above the index of
+  the parts; its trend is read from the state's pass history (:func:`history`): the last
+  completed pass of each earlier month, the current month being the table's own figures, so the
+  overview changes only when the table does or once a month begins. Every word is in the wiki's
+  language (``[site] language``);
 * a save the wiki refuses (``contenttoobig``, protection, a second edit conflict, …) is an error
   line of the pass (on the status page and in the run report), and the pass goes on; only an
   unreachable wiki, a failed login or the shutoff end it.
@@ -25,12 +30,14 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot import markers, render, split
+from bot import markers, overview, render, split
 from bot.config import Config
+from bot.display import Display, display_for
 from bot.errors import FATAL, EditConflict, SafetyStop, WikiError
 from bot.exclusion import bots_allowed
 from bot.model import PageResult, PageSnapshot
 from bot.split import size
+from bot.state import StateStore
 from bot.wiki import Gateway
 
 MARKERS_FIX = markers.MARKERS_FIX
@@ -72,6 +79,14 @@ def writable(page: PageSnapshot, user: str) -> str | None:
     return refusal(page, user) or (None if found.span else f"{found.problem}; {MARKERS_FIX}")
 
 
+def history(store: StateStore | None) -> list[overview.PassFigures]:
+    """The pass history the overview's trend is drawn from: the last completed pass of each month
+    in the state database (none without one), oldest first."""
+    if store is None:
+        return []
+    return [overview.PassFigures(when, pages, complete) for when, pages, complete in store.monthly_figures()]
+
+
 def plan_summary(
     config: Config,
     page: PageSnapshot | None,
@@ -80,12 +95,14 @@ def plan_summary(
     read: Callable[[Sequence[str]], Mapping[str, PageSnapshot | None]],
     user: str,
     known_parts: Mapping[str, PageSnapshot | None] | None = None,
+    store: StateStore | None = None,
 ) -> SummaryPlan:
     """The rows and the summary pages to save (none when only stamps would change): the main page,
     and when the table does not fit one page, its numbered parts (read with one request). Raises
     ``SafetyStop`` when the main page or its markers are missing or too many rows would go; a page
     the bot may not write is an error line and then no page of the table is saved.
-    ``known_parts``: numbered parts already read in this pass (not read again)."""
+    ``known_parts``: numbered parts already read in this pass (not read again); ``store``: the
+    state database, whose pass history the overview's trend is drawn from (:func:`history`)."""
     title = config.pages.summary
     if page is None:
         raise SafetyStop(
@@ -93,6 +110,8 @@ def plan_summary(
             "(it needs the two partnership-tracker markers), then run again"
         )
     rows = render.build_rows(results)
+    display = display_for(config.rules, config.site.language)
+    months = overview.trend(history(store), now, len(rows), sum(r.complete for r in rows))
     if not bots_allowed(page.text, user):  # (protection is the job's safety stop)
         return SummaryPlan(rows, [], [f"{title}: the table was not saved: {refusal(page, user)}, then run again"])
     found = markers.find(page.text)
@@ -101,8 +120,9 @@ def plan_summary(
     (a, b), budget = found.span, config.max_page_bytes
     current = page.text[a:b]
     room = budget - (size(page.text) - size(current))  # what the page's own text leaves for the table
+    ov = overview.fitting_overview(rows, display, months, room)
     previous = split.parts_listed(current, title)
-    chunks, subs, parts = _chunks(rows, now, budget, room, previous, title, read, dict(known_parts or {}))
+    chunks, subs, parts = _chunks(rows, now, budget, room, previous, title, read, dict(known_parts or {}), display, ov)
     before = render.count_rows(current) + sum(
         render.count_rows(markers.between(p.text) or "") for p in subs.values() if p is not None
     )
@@ -115,17 +135,21 @@ def plan_summary(
     writes: list[PageWrite] = []
     blocking: list[str] = []
     for n, chunk in enumerate(chunks if parts else [], 1):
-        sub_title, table = split.subpage_title(title, n), render.render_table(chunk, now)
+        sub_title, table = split.subpage_title(title, n), render.render_table(chunk, now, display)
         sub = subs.get(sub_title)
         if sub is None:
-            writes.append(PageWrite(sub_title, split.render_subpage(chunk, title, n, now), None, "part"))
+            writes.append(PageWrite(sub_title, split.render_subpage(chunk, title, n, now, display), None, "part"))
         elif problem := writable(sub, user):
             blocking.append(
                 f"{sub_title}: part {n} of the table cannot be written, so no page of it was saved: {problem}"
             )
         elif render.differs_beyond_stamp(markers.between(sub.text) or "", table):
             writes.append(PageWrite(sub_title, render.replace_between_markers(sub.text, table), sub, "part"))
-    inner = render.render_table(rows, now) if not parts else _index(chunks, title, now, room, blocking)
+    inner = (
+        render.render_table(rows, now, display, ov)
+        if not parts
+        else _index(chunks, title, now, room, blocking, display, ov)
+    )
     if render.differs_beyond_stamp(current, inner):
         writes.append(PageWrite(title, render.replace_between_markers(page.text, inner), page))
     errors = []
@@ -135,12 +159,8 @@ def plan_summary(
             continue
         if problem := writable(sub, user):
             errors.append(f"{sub.title}: no longer part of the table, left as it is: {problem}")
-        elif markers.between(sub.text) != split.retired_inner(title):
-            writes.append(
-                PageWrite(
-                    sub.title, render.replace_between_markers(sub.text, split.retired_inner(title)), sub, "retired"
-                )
-            )
+        elif markers.between(sub.text) != (retired := split.retired_inner(title, display)):
+            writes.append(PageWrite(sub.title, render.replace_between_markers(sub.text, retired), sub, "retired"))
     blocking += [
         f"{w.title}: would be {size(w.text)} bytes, more than max_page_bytes = {budget}: no page of the table "
         "was saved; shorten the text outside the markers or raise max_page_bytes"
@@ -159,15 +179,17 @@ def _chunks(
     title: str,
     read: Callable[[Sequence[str]], Mapping[str, PageSnapshot | None]],
     subs: dict[str, PageSnapshot | None],
+    display: Display,
+    ov: str,
 ) -> tuple[list[list[render.Row]], dict[str, PageSnapshot | None], int]:
     """(chunks, the subpages read, number of parts or 0); ``subs``: the subpages read already. A
     part whose person-written text outside the markers is longer than the bot's own head leaves
     less room: the rows are chunked again with that much less per part (and any further part read)."""
     less = 0
     for _ in range(2):
-        chunks = split.chunk_rows(rows, now, budget - less, room)
+        chunks = split.chunk_rows(rows, now, budget - less, room, display, ov)
         parts = len(chunks)  # one part when the table fits a subpage, not the main page
-        if parts == 1 and size(render.render_table(rows, now)) <= room:
+        if parts == 1 and size(render.render_table(rows, now, display, ov)) <= room:
             parts = 0
         wanted = [split.subpage_title(title, n) for n in range(1, max(parts, previous) + 1)]
         missing = [t for t in wanted if t not in subs]
@@ -185,12 +207,20 @@ def _outside(page: PageSnapshot) -> int:
     return size(page.text) - size(inner) if inner is not None else 0
 
 
-def _index(chunks: list[list[render.Row]], title: str, now: dt.datetime, room: int, blocking: list[str]) -> str:
-    """The index for the main page: with the parts' labels when they fit ``room``, else without;
-    when even that does not fit, an error line in ``blocking``."""
-    inner = split.render_index(chunks, title, now)
+def _index(
+    chunks: list[list[render.Row]],
+    title: str,
+    now: dt.datetime,
+    room: int,
+    blocking: list[str],
+    display: Display,
+    ov: str,
+) -> str:
+    """The index for the main page (with the overview): with the parts' labels when they fit
+    ``room``, else without; when even that does not fit, an error line in ``blocking``."""
+    inner = split.render_index(chunks, title, now, True, display, ov)
     if size(inner) > room:
-        inner = split.render_index(chunks, title, now, labels=False)
+        inner = split.render_index(chunks, title, now, False, display, ov)
     if size(inner) > room:
         blocking.append(
             f"{title}: the index of {len(chunks)} parts does not fit max_page_bytes: no page of the table was saved; "
@@ -279,7 +309,7 @@ def _save_one(gateway: Gateway, config: Config, write: PageWrite, summary: str) 
 
 def _rows(text: str) -> set[str]:
     """The data rows of a summary text, each as its block of lines."""
-    inner = markers.between(text) or ""
+    inner = render.sortable_table(markers.between(text) or "")
     return {"|-" + block.split("\n|}")[0] for block in inner.split("\n|-")[1:]}
 
 

@@ -30,6 +30,8 @@ SUMMARY = "Partnership tracker"
 #: The ASCII characters that are neither letters nor digits, in the order of Unicode's root collation
 #: (CLDR), which ``Intl.Collator`` follows: all of them sort before the digits, the digits before letters.
 PUNCTUATION = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"
+#: The note after a value the summary marks invalid (English: the browser tests' wiki).
+INVALID_NOTE = " (invalid)"
 ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 Key = tuple[Any, ...]
 #: True once the page has loaded and no ResourceLoader module is still loading or running.
@@ -121,7 +123,9 @@ def text_key(value: str) -> Key:
 
 def date_key(value: str) -> Key:
     """An empty cell first, then dates by date (a year or month before the days within it), then
-    values that are no ISO date (``TBD``) as text."""
+    values that are no ISO date (``TBD``) as text. A value the tag lists as invalid shows with a note,
+    ``2019-13 (invalid)``: tablesorter's date parser reads the date before it, and so does this."""
+    value = value.removesuffix(INVALID_NOTE)
     if not value.strip():
         return (0,)
     match = ISO_DATE.match(value.strip())

@@ -1,10 +1,13 @@
 """The summary page ``Partnership tracker`` in headless Chromium (1366×768) after a real pass of the
 bot over the example pages: every sortable header sorts its column (first click ascending, second
-descending) in the order its type promises (:mod:`tests.browser.pages`), the rows' links open their
-pages, the table fits the window, and the console holds no JavaScript error."""
+descending) in the order its type promises (:mod:`tests.browser.pages`), the partner's name in each
+row is the link to its page and opens it, the overview shows its bars with their figures in words,
+the page fits the window, and the console holds no JavaScript error. The screenshot taken here is
+the README's (``docs/summary.png``: copy ``.screenshots/summary.png`` after a deliberate change)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -13,7 +16,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from bot.render import COLUMNS
+from bot.display import default_display
+from bot.render import column_names
 from tests.wiki.botrun import Bot
 from tests.wiki.conftest import DevWiki
 
@@ -44,6 +48,9 @@ def _rows_text(table: Table) -> list[str]:
     return sorted(r.text for r in table.rows())
 
 
+COLUMNS = column_names(default_display("en"))
+
+
 @pytest.mark.parametrize("header", COLUMNS)
 def test_clicking_a_header_sorts_its_column(summary: Table, header: str) -> None:
     names = summary.header_names()
@@ -68,15 +75,12 @@ def test_clicking_a_header_sorts_its_column(summary: Table, header: str) -> None
 
 
 def _page_link(row: WebElement, names: list[str]) -> WebElement:
-    """The row's link to its partnership page: the partner's name when it is a link, else the
-    "Page" column's link (today the partner's name is plain text and the page is the last column)."""
-    cells = row.find_elements(By.TAG_NAME, "td")
-    for column in ("Partner", "Page"):
-        if column in names:
-            links = cells[names.index(column)].find_elements(By.TAG_NAME, "a")
-            if links:
-                return links[0]
-    raise AssertionError(f"a row without a link to its page: {row.text!r}")
+    """The row's link to its partnership page: the partner's name, the one link of the Partner cell."""
+    cell = row.find_elements(By.TAG_NAME, "td")[names.index("Partner")]
+    links = cell.find_elements(By.TAG_NAME, "a")
+    assert len(links) == 1, f"the Partner cell of {row.text!r} holds {len(links)} links, not one"
+    assert links[0].text.strip() == cell.text.strip(), f"the Partner cell holds more than its link: {cell.text!r}"
+    return links[0]
 
 
 def test_page_links_open_their_pages(seeded: Bot, driver: WebDriver, devwiki: DevWiki) -> None:
@@ -90,7 +94,8 @@ def test_page_links_open_their_pages(seeded: Bot, driver: WebDriver, devwiki: De
         partner = row.find_elements(By.TAG_NAME, "td")[names.index("Partner")].text.strip()
         targets.append((title, partner))
     assert len(targets) >= 40, f"only {len(targets)} rows: were the example pages seeded?"
-    named = [t for t in targets if t[1]]
+    assert len({t for t, _ in targets}) == len(targets), "two rows link to the same page"
+    named = [t for t in targets if t[1] and t[1] != t[0]]  # (a row without a partner shows its title)
     for title, partner in (named[0], named[len(named) // 2], named[-1]):
         table = open_summary(driver, devwiki)
         link = next(_page_link(r, names) for r in table.rows() if _page_link(r, names).get_attribute("title") == title)
@@ -99,6 +104,32 @@ def test_page_links_open_their_pages(seeded: Bot, driver: WebDriver, devwiki: De
         content = driver.find_element(By.CSS_SELECTOR, "#mw-content-text").text
         assert partner in content, f"{title}: the page opened does not show the partner {partner!r}"
         assert console_errors(driver) == [], f"JavaScript errors on {title}"
+
+
+def test_the_overview_shows_bars_with_their_figures(seeded: Bot, driver: WebDriver, devwiki: DevWiki) -> None:
+    open_summary(driver, devwiki)
+    overview = driver.find_element(By.CSS_SELECTOR, ".ptracker-overview")
+    text = overview.text
+    for caption in ("By status", "By model", "Most often missing or invalid", "Pages and completeness by month"):
+        assert caption in text, caption
+    bars = overview.find_elements(By.CSS_SELECTOR, ".ptracker-bar")
+    assert len(bars) >= 5 and all(b.size["width"] > 20 and b.size["height"] > 4 for b in bars)
+    assert re.search(r"\d+ of \d+ complete \(\d+%\)", text)
+    fills = [b.find_element(By.TAG_NAME, "span").size["width"] / b.size["width"] for b in bars[:3]]
+    assert all(0 <= f <= 1.01 for f in fills)
+    # the overview stays above the table; its first two tables sit side by side in the content area
+    table_top = driver.find_element(By.CSS_SELECTOR, "table.sortable").location["y"]
+    assert overview.location["y"] < table_top
+    boxes = overview.find_elements(By.CSS_SELECTOR, "table.wikitable")
+    assert len(boxes) == 4 and boxes[0].location["y"] == boxes[1].location["y"]
+    # the README's picture (docs/summary.png): the overview and the table's first rows, 1366 px wide
+    size = driver.get_window_size()
+    driver.set_window_size(size["width"], 1500)
+    try:
+        driver.execute_script("document.querySelector('.ptracker-stamp').scrollIntoView()")
+        screenshot(driver, "summary-overview")
+    finally:
+        driver.set_window_size(size["width"], size["height"])
 
 
 def test_table_fits_a_1366_pixel_window(seeded: Bot, driver: WebDriver, devwiki: DevWiki) -> None:

@@ -47,8 +47,10 @@ def members(api: WikiApi, namespace: int) -> set[str]:
 
 
 def table_titles(page_text: str) -> set[str]:
-    """The titles in the Page column of a summary page (parsed here, independently of the bot)."""
-    return {html.unescape(m) for m in re.findall(r"^\|\s*\[\[:([^\[\]|\n]+)\]\]\s*$", page_text, re.MULTILINE)}
+    """The titles the rows of a summary page link to, from the Partner cells (``| [[:Title|Partner]]``,
+    ``| [[:Title]]``; parsed here, independently of the bot)."""
+    pattern = r"^\|\s*\[\[:([^\[\]|\n]+)(?:\|[^\[\]\n]*)?\]\]\s*$"
+    return {html.unescape(m) for m in re.findall(pattern, page_text, re.MULTILINE)}
 
 
 def without_tag(text: str) -> str:

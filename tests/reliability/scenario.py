@@ -26,7 +26,7 @@ from .proxy import Seen
 
 #: A tag line as the bot writes it (checked independently of bot.tagging).
 TAG_LINE = re.compile(r"\{\{Partnership incomplete(?:\|[^{}\n]*)?\}\}")
-STAMP_LINE = re.compile(r"^Data as of .* UTC\.$", re.MULTILINE)
+STAMP_LINE = re.compile(r"^(?:<span class=\"ptracker-stamp\">[^\n]*</span>|Data as of .* UTC\.)$", re.MULTILINE)
 HUMAN_MARK = "A sentence a person added during the pass."
 
 

@@ -31,6 +31,7 @@ from bot.render import END_MARKER, START_MARKER, Row, build_rows, count_rows, re
 from bot.rules import Rules, load_rules
 from bot.tagging import find_tag, retag, tag_for
 from bot.validate import check_page
+from bot.values import fold_enum
 from tests.conftest import EXAMPLES
 from tests.wiki.api import WikiApi
 
@@ -171,6 +172,7 @@ rows_strategy = st.lists(
         invalid=field_lists,
         problem=st.one_of(st.none(), values),
         last_reviewed=values,
+        agreement=st.one_of(values, st.sampled_from(["email", "MOU", " Project plan ", "tbd"])),
     ),
     min_size=1,
     max_size=5,
@@ -221,21 +223,49 @@ def visible(cell: str) -> str:
     return " ".join(cell.split())
 
 
+#: The display names of the enumerated fields, by folded value (the rules' value labels).
+NAMES_SHOWN = {
+    name: {fold_enum(v): text for v, text in RULES.params[name].value_labels}
+    for name in ("model", "goals", "status", "agreement")
+}
+
+
+def _enum_cell(row: Row, name: str) -> str:
+    """An enumerated value as the table shows it: its display name, else as written and "(invalid)";
+    as written when the tag lists the field as missing; each item of ``goals`` alone."""
+    value: str = getattr(row, name)
+    if name in row.missing or not shown(value):
+        return shown(value)
+    items = [i for i in _CONTROL.sub(" ", value).split(",") if i.strip()] if name == "goals" else [value]
+    out = []
+    for item in items:
+        known = NAMES_SHOWN[name].get(fold_enum(_CONTROL.sub(" ", item)))
+        invalid = name in row.invalid and name != "goals"
+        out.append(known if known is not None and not invalid else f"{shown(item)} (invalid)")
+    return ", ".join(out)
+
+
+def _plain_cell(row: Row, name: str) -> str:
+    """A value that is not enumerated (a date): as written, with "(invalid)" when the tag lists it so."""
+    value = shown(getattr(row, name))
+    return f"{value} (invalid)" if value and name in row.invalid and name not in row.missing else value
+
+
 def expected_cells(row: Row) -> list[str]:
     fields = ", ".join(row.missing)
     invalid = ", ".join([*row.invalid, *([row.problem.replace("_", " ")] if row.problem else [])])
     return [
-        shown(row.partner),
-        shown(row.model),
-        shown(row.goals),
-        shown(row.status),
-        shown(row.start),
-        shown(row.end),
+        shown(row.partner) or shown(row.title),
+        _enum_cell(row, "model"),
+        _enum_cell(row, "goals"),
+        _enum_cell(row, "status"),
+        _enum_cell(row, "agreement"),
+        _plain_cell(row, "start"),
+        _plain_cell(row, "end"),
         "yes" if row.complete else "no",
         shown(fields),
         shown(invalid),
-        shown(row.last_reviewed),
-        shown(row.title),
+        _plain_cell(row, "last_reviewed"),
     ]
 
 

@@ -21,7 +21,8 @@ LANGS = ("en", "fr", "es")
 def _catalog(name: str) -> dict[str, str]:
     data: dict[str, str] = json.loads((ROOT / f"{name}.json").read_text(encoding="utf-8"))
     assert isinstance(data.pop("@metadata"), dict)
-    return data
+    catalog: dict[str, str] = data
+    return catalog
 
 
 def test_the_three_catalogs_have_the_same_keys_and_qqq_documents_each() -> None:

@@ -60,11 +60,11 @@ def test_the_bots_own_edits_do_not_count_as_changes(config: Config, store: State
 def test_deleted_page_leaves_the_table(config: Config, store: StateStore) -> None:
     wiki = wiki_with({"Gone": COMPLETE, "Stays": COMPLETE})
     run(wiki, config, store, kind="full")
-    assert "[[:Gone]]" in wiki.pages["Partnership tracker"].text
+    assert "[[:Gone|" in wiki.pages["Partnership tracker"].text
     wiki.delete("Gone")
     report = run(wiki, config, store)
     assert report.pages_seen == 1 and report.summary_saved
-    assert "[[:Gone]]" not in wiki.pages["Partnership tracker"].text
+    assert "[[:Gone|" not in wiki.pages["Partnership tracker"].text
     assert "Gone" not in {r.title for r in store.pages().values()}
 
 
@@ -73,7 +73,7 @@ def test_page_no_longer_using_the_infobox_leaves_the_table(config: Config, store
     run(wiki, config, store, kind="full")
     wiki.put("Was", "Now an ordinary page.")
     report = run(wiki, config, store)
-    assert report.pages_seen == 1 and "[[:Was]]" not in wiki.pages["Partnership tracker"].text
+    assert report.pages_seen == 1 and "[[:Was|" not in wiki.pages["Partnership tracker"].text
 
 
 def test_moved_page_keeps_its_history(config: Config, store: StateStore) -> None:
@@ -87,7 +87,7 @@ def test_moved_page_keeps_its_history(config: Config, store: StateStore) -> None
     report = run(wiki, config, store)
     record = store.pages()[pageid]
     assert record.title == "New name" and record.memory.removed_at is not None  # still not re-tagged
-    assert report.tagged == 0 and "[[:New name]]" in wiki.pages["Partnership tracker"].text
+    assert report.tagged == 0 and "[[:New name|" in wiki.pages["Partnership tracker"].text
 
 
 def test_interrupted_pass_stores_nothing_and_the_next_completes(config: Config, store: StateStore) -> None:
@@ -161,7 +161,7 @@ def test_rows_of_pages_the_state_does_not_know_are_kept(config: Config, tmp_path
     C and D stay, because the wiki says their pages use the infobox (one request for both), and
     they are read and validated like changed pages."""
     wiki, mine = two_states(config, tmp_path, {"C": INCOMPLETE, "D": COMPLETE})
-    assert all(f"[[:{t}]]" in wiki.pages["Partnership tracker"].text for t in "ABCD")
+    assert all(f"[[:{t}|" in wiki.pages["Partnership tracker"].text for t in "ABCD")
     wiki.put("A", COMPLETE + "\nMore prose.")
     before = wiki.requests
     with mine:
@@ -169,7 +169,7 @@ def test_rows_of_pages_the_state_does_not_know_are_kept(config: Config, tmp_path
         assert {r.title for r in mine.pages().values()} == set("ABCD")
     table = wiki.pages["Partnership tracker"].text
     assert report.source == "recent changes" and report.pages_seen == 4 and report.pages_read == 3
-    assert all(f"[[:{t}]]" in table for t in "ABCD")
+    assert all(f"[[:{t}|" in table for t in "ABCD")
     # the special pages, recent changes (and the clock), members of A, members of C and D (one
     # request), reading A, C and D; the table and the status stay as the other set-up left them
     assert wiki.requests - before == 1 + 1 + 1 + 1 + 1 and report.edits == 0
@@ -183,7 +183,7 @@ def test_rows_of_pages_gone_unseen_go_once_the_wiki_says_so(config: Config, tmp_
     with mine:
         report = run(wiki, config, mine)
     table = wiki.pages["Partnership tracker"].text
-    assert report.pages_seen == 2 and "[[:C]]" not in table and "[[:D]]" not in table
+    assert report.pages_seen == 2 and "[[:C|" not in table and "[[:D|" not in table
 
 
 def test_rows_on_the_parts_of_a_split_table_are_asked_about_too(config: Config, tmp_path: Path) -> None:
@@ -203,4 +203,4 @@ def test_rows_on_the_parts_of_a_split_table_are_asked_about_too(config: Config, 
         report = run(wiki, small, mine)
     assert report.pages_seen == 101
     parts = [p.text for t, p in wiki.pages.items() if t.startswith("Partnership tracker/")]
-    assert all(any(f"[[:{t}]]" in part for part in parts) for t in extra)
+    assert all(any(f"[[:{t}|" in part for part in parts) for t in extra)

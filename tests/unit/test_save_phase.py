@@ -151,11 +151,11 @@ def test_the_summary_shows_the_first_reading_and_the_store_the_fresh_one(config:
         report = Pass(wiki, config, lambda: NOW, store, on_progress=once(lambda: wiki.put("Org", COMPLETE))).run()
         (record,) = [r for r in store.pages().values() if r.title == "Org"]
         assert report.complete == 0 and record.result.complete
-        assert "Pages: 1 (0 complete" in wiki.pages["Partnership tracker"].text
+        assert "'''1 partnership page''', 1 incomplete" in wiki.pages["Partnership tracker"].text
         wiki.tick(dt.timedelta(hours=1))
         later = Pass(wiki, config, lambda: NOW, store, kind="incremental").run()
     assert later.source == "recent changes" and later.pages_read == 0 and later.summary_saved
-    assert "Pages: 1 (1 complete" in wiki.pages["Partnership tracker"].text
+    assert "'''1 partnership page''', 0 incomplete" in wiki.pages["Partnership tracker"].text
 
 
 # -- a save the wiki merged into a person's revision (issue 11, item 7) ------------------------------
@@ -192,7 +192,10 @@ def test_a_merged_save_is_read_again_and_decided_from_the_merged_text(config: Co
     wiki.tick(dt.timedelta(hours=1))
     later = Pass(wiki, config, lambda: NOW, store, kind="incremental").run()
     assert later.source == "recent changes" and later.pages_read == 0 and later.summary_saved
-    assert later.tagged + later.untagged == 0 and "Pages: 1 (1 complete" in wiki.pages["Partnership tracker"].text
+    assert (
+        later.tagged + later.untagged == 0
+        and "'''1 partnership page''', 0 incomplete" in wiki.pages["Partnership tracker"].text
+    )
     assert Pass(wiki, config, lambda: NOW, store, kind="incremental").run().source == "recent changes, quiet"
 
 

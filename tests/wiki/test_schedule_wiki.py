@@ -60,7 +60,7 @@ def test_incremental_reads_only_the_edited_page_and_drops_deleted_ones(bot: Bot,
     out = bot.ok("run", "--incremental")
     assert out.report["pages_read"] == 0 and out.report["summary_saved"]
     summary = admin_api.read(SUMMARY)[1]
-    assert f"[[:{doomed}]]" not in summary and f"[[:{edited}]]" in summary
+    assert f"[[:{doomed}|" not in summary and f"[[:{edited}|" in summary
     again = bot.ok("run", "--incremental")
     assert again.report["edits"] == 0 and again.report["api_requests"] <= 3
 
@@ -110,11 +110,11 @@ def test_daemon_keeps_the_table_current_and_stops_on_sigterm(bot: Bot, admin_api
                 kind == "incremental" and ok and float(str(r.get("seconds", 0))) >= 0 for kind, ok, r in last_runs(bot)
             ) and (time.time() - started > 2)
 
-        while time.monotonic() < deadline and not (f"[[:{title}]]" in admin_api.read(SUMMARY)[1] and daemon_has_run()):
+        while time.monotonic() < deadline and not (f"[[:{title}|" in admin_api.read(SUMMARY)[1] and daemon_has_run()):
             assert proc.poll() is None, "the scheduler exited"
             time.sleep(0.5)
         assert admin_api.read(title)[1] == TAG + body
-        assert f"[[:{title}]]" in admin_api.read(SUMMARY)[1]
+        assert f"[[:{title}|" in admin_api.read(SUMMARY)[1]
         runs = last_runs(bot)
         assert any(kind == "incremental" and ok for kind, ok, _ in runs), runs
         status = bot.ok("status")
@@ -151,4 +151,4 @@ def test_pages_seeded_by_the_bots_account_reach_the_next_incremental_pass(
     assert "1 created" in bot.ok("seed", str(page)).stdout
     out = bot.ok("run", "--incremental")
     assert out.report["pages_read"] >= 1 and out.report["tagged"] >= 1
-    assert f"[[:{title}]]" in admin_api.read(SUMMARY)[1]
+    assert f"[[:{title}|" in admin_api.read(SUMMARY)[1]
