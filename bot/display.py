@@ -3,8 +3,8 @@ enumerated values (the rules page's ``values`` labels), the fields' labels and h
 messages (:mod:`bot.i18n`). Pure: built from the rules and a language code.
 
 A label on the rules page may be a plain string (every language) or an object of language → text
-(``{"en": "Active", "fr": "En cours"}``, contract §5.1); :func:`pick` takes the language's text, else
-English's, else the first one given.
+(``{"en": "Active", "fr": "En cours"}``, contract §5.1); :func:`bot.rules.text` takes the language's
+text, else English's, else the first one given.
 
 A value is shown (:meth:`Display.value`) as:
 
@@ -39,17 +39,6 @@ Text = str | Mapping[str, str]
 
 class Escape(Protocol):
     def __call__(self, value: str) -> str: ...
-
-
-def pick(text: object, lang: str) -> str:
-    """A rules-page label in ``lang``: a string as it is; of a language map the language's text,
-    else English's, else the first; anything else as ``str``."""
-    if isinstance(text, str):
-        return text
-    if isinstance(text, Mapping):
-        found = text.get(lang) or text.get("en") or next(iter(text.values()), "")
-        return str(found)
-    return str(text)
 
 
 @dataclass(frozen=True)
@@ -113,9 +102,9 @@ def display_for(rules: Rules, lang: str) -> Display:
         rule = rules.params.get(name)
         if rule is None or not rule.value_labels:
             continue
-        names[name] = {fold_enum(v): pick(text, lang) for v, text in rule.value_labels}
+        names[name] = {fold_enum(v): label for v, label in rule.value_labels_in(lang)}
         order[name] = tuple(fold_enum(v) for v, _ in rule.value_labels)
-    labels = {name: pick(rule.label, lang) for name, rule in rules.params.items()}
+    labels = {name: rule.label_in(lang) for name, rule in rules.params.items()}
     help_links = {
         name: f"{rules.guidance_page}#{rule.section}" if rule.section else f"Template:{rules.infobox_name}/doc"
         for name, rule in rules.params.items()

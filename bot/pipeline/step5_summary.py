@@ -30,7 +30,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot import markers, overview, render, split
+from bot import edit_summaries, i18n, markers, overview, render, split
 from bot.config import Config
 from bot.display import Display, display_for
 from bot.errors import FATAL, EditConflict, SafetyStop, WikiError
@@ -258,9 +258,8 @@ def save_summary(
     saved, errors = 0, []
     for write in writes:
         before_write(saved)
-        summary = (
-            f"Bot: update partnership table ({_changes(write)}): {pages} pages, {complete} complete "
-            f"([[{config.pages.shutoff}|stop the bot]])"
+        summary = edit_summaries.summary_table(
+            _changes(write, config.site.language), pages, complete, config.pages.shutoff, config.site.language
         )
         error = _save_one(gateway, config, write, summary)
         if not error:
@@ -313,13 +312,17 @@ def _rows(text: str) -> set[str]:
     return {"|-" + block.split("\n|}")[0] for block in inner.split("\n|-")[1:]}
 
 
-def _changes(write: PageWrite) -> str:
-    """What changed, for the edit summary: rows added, removed, changed."""
+def _changes(write: PageWrite, lang: str) -> str:
+    """What changed, for the edit summary: rows added, removed, changed (in the wiki's language)."""
+    m = i18n.messages(lang)
     old, new = _rows(write.base.text) if write.base else set(), _rows(write.text)
     added, removed = len(new - old), len(old - new)
     if not added and not removed:
-        return "counts"
+        return m.text("ptracker-editsummary-rows-counts")
     changed = min(added, removed)
-    parts = [f"{added - changed} added" * (added > changed), f"{removed - changed} removed" * (removed > changed)]
-    parts.append(f"{changed} changed" * bool(changed))
-    return ", ".join(p for p in parts if p) + " rows"
+    parts = [
+        m.text("ptracker-editsummary-rows-added", added - changed) if added > changed else "",
+        m.text("ptracker-editsummary-rows-removed", removed - changed) if removed > changed else "",
+        m.text("ptracker-editsummary-rows-changed", changed) if changed else "",
+    ]
+    return ", ".join(p for p in parts if p)

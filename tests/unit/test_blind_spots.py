@@ -52,12 +52,12 @@ def test_a_new_redirect_to_the_infobox_reads_the_pages_using_it(
     the incremental pass learns the redirects with its recent changes (no extra request), lists
     the pages using PI (one request) and reads them whatever their revision."""
     wiki = settled({"A": COMPLETE, "B": VIA_PI}, config, store)
-    assert "[[:B]]" not in wiki.pages["Partnership tracker"].text
+    assert "[[:B|" not in wiki.pages["Partnership tracker"].text
     wiki.redirects[INFOBOX] += ("Template:PI",)
     before = wiki.requests
     report = run(wiki, config, store)
     assert report.source == "recent changes" and report.pages_read == 1 and report.tagged == 1
-    assert "[[:B]]" in wiki.pages["Partnership tracker"].text
+    assert "[[:B|" in wiki.pages["Partnership tracker"].text
     assert wiki.pages["B"].text.startswith("{{Partnership incomplete|missing=metrics}}\n")
     assert "PI" in json.loads(store.get(NAMES_KEY) or "[]")
     # the special pages, recent changes with the redirects, pages using PI (the redirect's only
@@ -74,11 +74,11 @@ def test_a_removed_redirect_takes_the_pages_using_it_out(config: Config, store: 
     wiki.tick(dt.timedelta(hours=1))
     run(wiki, config, store, kind="full")
     wiki.tick(dt.timedelta(hours=1))
-    assert "[[:B]]" in wiki.pages["Partnership tracker"].text and wiki.pages["B"].text.startswith("{{Partnership")
+    assert "[[:B|" in wiki.pages["Partnership tracker"].text and wiki.pages["B"].text.startswith("{{Partnership")
     wiki.redirects[INFOBOX] = tuple(r for r in wiki.redirects[INFOBOX] if r != "Template:PI")
     report = run(wiki, config, store)
     assert report.source == "recent changes" and report.pages_seen == 1
-    assert "[[:B]]" not in wiki.pages["Partnership tracker"].text
+    assert "[[:B|" not in wiki.pages["Partnership tracker"].text
     assert not full_pass_diffs(wiki, config, tmp_path)
 
 
@@ -89,7 +89,7 @@ def test_a_redirect_change_seen_by_a_listing_pass_too(config: Config, store: Sta
     wiki.redirects[INFOBOX] += ("Template:PI",)
     store.set_meta(MARK_KEY, "")
     report = run(wiki, config, store)
-    assert report.source == "listing" and report.pages_read == 1 and "[[:B]]" in wiki.pages["Partnership tracker"].text
+    assert report.source == "listing" and report.pages_read == 1 and "[[:B|" in wiki.pages["Partnership tracker"].text
     assert not full_pass_diffs(wiki, config, tmp_path)
 
 

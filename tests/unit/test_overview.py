@@ -14,12 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import Config, load_config
-from bot.display import default_display, display_for, pick
+from bot.display import default_display, display_for
 from bot.overview import MONTHS, PassFigures, bar, field_problems, fitting_overview, render_overview, trend
 from bot.pipeline import step5_summary
 from bot.pipeline.one_pass import Pass
 from bot.render import OVERVIEW_OPEN, Row, count_rows, current_inner
 from bot.rules import Rules
+from bot.rules import text as pick
 from bot.state import StateStore
 from tests.conftest import ROOT
 from tests.fakes import FakeWiki
@@ -107,9 +108,10 @@ def test_labels_may_be_language_maps(rules: Rules) -> None:
     assert pick({"de": "Ziele"}, "fr") == "Ziele" and pick("Goals", "fr") == "Goals"
     status = rules.params["status"]
     labels = tuple((v, {"en": t, "fr": f"fr:{t}"}) for v, t in status.value_labels)
-    mapped_status = dataclasses.replace(status, value_labels=labels)  # type: ignore[arg-type]  # (helper D widens the type)
+    mapped_status = dataclasses.replace(status, value_label_text=labels)
     mapped = dataclasses.replace(rules, params={**rules.params, "status": mapped_status})
     assert display_for(mapped, "fr").name("status", "Active") == "fr:Active"
+    assert display_for(rules, "fr").name("status", "Active") == "Actif"  # the shipped rules page's French
     assert display_for(mapped, "en").name("status", " ACTIVE ") == "Active"
 
 
