@@ -52,7 +52,7 @@ Partnership tracker: checks the {{Partnership infobox}} pages of a MediaWiki wik
 contract (docs/contract.md), tags incomplete pages with {{Partnership incomplete}}, keeps the summary
 table and the status page up to date, and checks .wiki files offline for editors and CI."""
 #: The bot's own dependencies (pyproject.toml): without them only a one-line message is given.
-DEPENDENCIES = ("pywikibot", "apscheduler", "jsonschema")
+DEPENDENCIES = ("pywikibot", "apscheduler", "jsonschema", "babel")
 
 
 def build_parser() -> argparse.ArgumentParser:

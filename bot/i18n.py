@@ -30,11 +30,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-
-from babel import Locale, UnknownLocaleError
-from babel.numbers import format_decimal
+from typing import TYPE_CHECKING
 
 from bot.errors import ConfigError, MessageError
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 I18N_ROOT = Path(__file__).resolve().parent.parent / "i18n"
 FALLBACK = "en"
@@ -145,6 +146,8 @@ class Messages:
 
     def number(self, value: float) -> str:
         """*value* written the language's way (digits grouped, the decimal sign)."""
+        from babel.numbers import format_decimal  # here: without Babel the CLI gives its advice
+
         return str(format_decimal(value, locale=_locale(self.lang)))
 
     def plural_category(self, value: float) -> str:
@@ -195,6 +198,8 @@ class Messages:
 
 @cache
 def _locale(lang: str) -> Locale:
+    from babel import Locale, UnknownLocaleError  # here: without Babel the CLI gives its advice
+
     try:
         return Locale.parse(lang.replace("-", "_"))
     except (UnknownLocaleError, ValueError):

@@ -1,129 +1,120 @@
 """Messages for the editor who has to fix a page: what is wrong, what a good value looks like, and
-the guidance it comes from. Pure string building; the rules supply labels, hints and sections."""
+the guidance it comes from, in the wiki's language. Pure string building: the words are the
+``ptracker-finding-*`` messages of the catalogs (:mod:`bot.i18n`), the rules supply labels, help
+texts (both in the language, :func:`bot.rules.text`) and sections.
+
+Every function takes the :class:`bot.i18n.Messages` of the language to write in. A finding's text
+is the main message, then (after a space) the guidance sentence when the rule names a section of
+the guidance page. Values the editor wrote are quoted as Python's ``repr`` quotes them (the same
+in every language, so a value with a quote in it stays readable).
+"""
 
 from __future__ import annotations
 
 from difflib import get_close_matches
 
+from bot.i18n import Messages
 from bot.rules import ParamRule, Rules
 
 
-def _guide(rules: Rules, rule: ParamRule) -> str:
+def _guide(m: Messages, rules: Rules, rule: ParamRule) -> str:
     if not rule.section:
         return ""
-    point = f" ({rule.point})" if rule.point else ""
-    return f" Guidance: [[{rules.guidance_page}#{rule.section}]]{point}."
+    if rule.point:
+        return " " + m.text("ptracker-finding-guidance-point", rules.guidance_page, rule.section, rule.point)
+    return " " + m.text("ptracker-finding-guidance", rules.guidance_page, rule.section)
 
 
-def _named(rule: ParamRule) -> str:
-    return rule.name if rule.label == rule.name else f"{rule.name} ({rule.label})"
+def _named(m: Messages, rule: ParamRule) -> str:
+    label = rule.label_in(m.lang)
+    return rule.name if label == rule.name else f"{rule.name} ({label})"
 
 
-def _why(rule: ParamRule, status_value: str | None) -> str:
+def _why(m: Messages, rule: ParamRule, status_value: str | None) -> str:
     if rule.condition is None:
-        return "It is required on every partnership page."
-    return f"It is required because {rule.condition.field} is {status_value}."
+        return m.text("ptracker-finding-required-always")
+    return m.text("ptracker-finding-required-when", rule.condition.field, status_value or "")
 
 
-def missing(rules: Rules, rule: ParamRule, cond_value: str | None) -> str:
-    return f"{_named(rule)} is missing. {_why(rule, cond_value)} Add {rule.hint}.{_guide(rules, rule)}"
+def _hint(m: Messages, rule: ParamRule) -> str:
+    return rule.hint_in(m.lang)
 
 
-def placeholder(rules: Rules, rule: ParamRule, value: str, cond_value: str | None) -> str:
-    return (
-        f"{_named(rule)} holds only the placeholder {value!r}. {_why(rule, cond_value)} "
-        f"Replace it with {rule.hint}.{_guide(rules, rule)}"
-    )
+def missing(m: Messages, rules: Rules, rule: ParamRule, cond_value: str | None) -> str:
+    text = m.text("ptracker-finding-missing", _named(m, rule), _why(m, rule, cond_value), _hint(m, rule))
+    return text + _guide(m, rules, rule)
 
 
-def invalid_enum(rules: Rules, rule: ParamRule, value: str) -> str:
-    return (
-        f"{rule.name} is {value!r}, which is not an allowed {rule.label}. Use one of: "
-        f"{', '.join(rule.enum)} — {rule.hint}.{_guide(rules, rule)}"
-    )
+def placeholder(m: Messages, rules: Rules, rule: ParamRule, value: str, cond_value: str | None) -> str:
+    why = _why(m, rule, cond_value)
+    text = m.text("ptracker-finding-placeholder", _named(m, rule), repr(value), why, _hint(m, rule))
+    return text + _guide(m, rules, rule)
 
 
-def invalid_list(rules: Rules, rule: ParamRule, bad: list[str]) -> str:
-    return (
-        f"{rule.name} has {', '.join(repr(b) for b in bad)}, not among the allowed {rule.label}. "
-        f"Each item must be one of: {', '.join(rule.enum)} — {rule.hint}.{_guide(rules, rule)}"
-    )
+def invalid_enum(m: Messages, rules: Rules, rule: ParamRule, value: str) -> str:
+    allowed = ", ".join(rule.enum)
+    label = rule.label_in(m.lang)
+    text = m.text("ptracker-finding-invalid-enum", rule.name, repr(value), label, allowed, _hint(m, rule))
+    return text + _guide(m, rules, rule)
 
 
-def invalid_date(rules: Rules, rule: ParamRule, value: str) -> str:
-    return (
-        f"{rule.name} is {value!r}, which is not a real calendar date written YYYY-MM-DD, YYYY-MM or "
-        f"YYYY. Write {rule.hint}.{_guide(rules, rule)}"
-    )
+def invalid_list(m: Messages, rules: Rules, rule: ParamRule, bad: list[str]) -> str:
+    items, allowed = ", ".join(repr(b) for b in bad), ", ".join(rule.enum)
+    label = rule.label_in(m.lang)
+    text = m.text("ptracker-finding-invalid-list", rule.name, items, label, allowed, _hint(m, rule))
+    return text + _guide(m, rules, rule)
 
 
-def invalid_url(rules: Rules, rule: ParamRule, value: str) -> str:
-    return f"{rule.name} is {value!r}, which is not an http(s) address. Write {rule.hint}.{_guide(rules, rule)}"
+def invalid_date(m: Messages, rules: Rules, rule: ParamRule, value: str) -> str:
+    return m.text("ptracker-finding-invalid-date", rule.name, repr(value), _hint(m, rule)) + _guide(m, rules, rule)
 
 
-def invalid_link(rules: Rules, rule: ParamRule, value: str) -> str:
-    return (
-        f"{rule.name} is {value!r}, which holds no [[wikilink]], [external link] or http(s) URL. "
-        f"Give {rule.hint}.{_guide(rules, rule)}"
-    )
+def invalid_url(m: Messages, rules: Rules, rule: ParamRule, value: str) -> str:
+    return m.text("ptracker-finding-invalid-url", rule.name, repr(value), _hint(m, rule)) + _guide(m, rules, rule)
 
 
-def date_order(rules: Rules, rule: ParamRule, end: str, start: str) -> str:
-    return (
-        f"{rule.name} ({end}) is before start ({start}). Correct whichever date is wrong; "
-        f"the end must not be before the start.{_guide(rules, rule)}"
-    )
+def invalid_link(m: Messages, rules: Rules, rule: ParamRule, value: str) -> str:
+    return m.text("ptracker-finding-invalid-link", rule.name, repr(value), _hint(m, rule)) + _guide(m, rules, rule)
 
 
-def nonfree_license(rules: Rules, rule: ParamRule, value: str) -> str:
-    return (
-        f"content_license is {value!r}: NonCommercial, NoDerivatives and Wikipedia-only licences are "
-        f"not free, so the content cannot be used on Wikimedia projects. Ask the partner for "
-        f"{rule.hint.split(';')[0]}.{_guide(rules, rule)}"
-    )
+def date_order(m: Messages, rules: Rules, rule: ParamRule, end: str, start: str) -> str:
+    text = m.text("ptracker-finding-date-order", rule.name, end, start, rule.not_before or "start")
+    return text + _guide(m, rules, rule)
 
 
-def no_infobox(rules: Rules) -> str:
-    return (
-        f"No {{{{{rules.infobox_name}}}}} was found on this page. Add one (copy the blank skeleton from "
-        f"[[Template:{rules.infobox_name}/doc]]). An infobox inside <!-- comments -->, <nowiki> or "
-        f"<pre>, or one never closed with }}}}, does not count."
-    )
+def nonfree_license(m: Messages, rules: Rules, rule: ParamRule, value: str) -> str:
+    """The help text's first part (up to a ``;``) says what to ask for."""
+    ask = _hint(m, rule).split(";")[0].rstrip()
+    return m.text("ptracker-finding-nonfree-license", rule.name, repr(value), ask) + _guide(m, rules, rule)
 
 
-def multiple_infoboxes(rules: Rules, count: int) -> str:
-    return (
-        f"This page has {count} {{{{{rules.infobox_name}}}}} templates; a page describes one "
-        f"partnership. Keep one infobox and move the others to their own pages."
-    )
+def no_infobox(m: Messages, rules: Rules) -> str:
+    return m.text("ptracker-finding-no-infobox", rules.infobox_name)
 
 
-def stale(rules: Rules, rule: ParamRule, value: str, as_of: str) -> str:
-    return (
-        f"{rule.name} is {value}, more than {rules.stale_days} days before {as_of}, and the "
-        f"partnership is still active. Review the page, then set {rule.hint}.{_guide(rules, rule)}"
-    )
+def multiple_infoboxes(m: Messages, rules: Rules, count: int) -> str:
+    return m.text("ptracker-finding-multiple-infoboxes", count, rules.infobox_name)
 
 
-def privacy_risk(rules: Rules, rule: ParamRule, value: str) -> str:
-    return (
-        f"{rule.name} is {value}: the partner receives private user information. Make sure this is "
-        f"in line with the privacy policy and explained on the page.{_guide(rules, rule)}"
-    )
+def stale(m: Messages, rules: Rules, rule: ParamRule, value: str, as_of: str) -> str:
+    text = m.text("ptracker-finding-stale", rule.name, value, rules.stale_days, as_of, _hint(m, rule))
+    return text + _guide(m, rules, rule)
 
 
-def unknown_param(rules: Rules, name: str, positional: bool) -> str:
+def privacy_risk(m: Messages, rules: Rules, rule: ParamRule, value: str) -> str:
+    return m.text("ptracker-finding-privacy-risk", rule.name, value) + _guide(m, rules, rule)
+
+
+def unknown_param(m: Messages, rules: Rules, name: str, positional: bool) -> str:
+    """A close known name (or the same one but for case and spaces) is suggested."""
     if positional:
-        return (
-            f"An unnamed value (parameter {name}) is not part of {{{{{rules.infobox_name}}}}}. "
-            f"Give it a name (name = value) or remove it; a stray | can cause this."
-        )
+        return m.text("ptracker-finding-unknown-positional", name, rules.infobox_name)
     guess = get_close_matches(name, list(rules.params), n=1) or [
         p for p in rules.params if p.lower() == name.lower().replace(" ", "_")
     ]
-    hint = f" Did you mean {guess[0]}? (names are case-sensitive)" if guess else ""
-    return f"{name} is not a parameter of {{{{{rules.infobox_name}}}}}, so it is ignored.{hint}"
+    text = m.text("ptracker-finding-unknown-param", name, rules.infobox_name)
+    return text + (" " + m.text("ptracker-finding-did-you-mean", guess[0]) if guess else "")
 
 
-def duplicate_param(name: str, times: int, last: str) -> str:
-    return f"{name} is given {times} times; only the last value ({last!r}) counts. Remove the others."
+def duplicate_param(m: Messages, name: str, times: int, last: str) -> str:
+    return m.text("ptracker-finding-duplicate-param", name, times, repr(last))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,17 @@ FINDING_CODES = (
 KINDS = ("text", "url", "enum", "list", "date", "link", "licence")
 #: A phrase of the licence rule: each word's alternatives, in order.
 Phrase = tuple[frozenset[str], ...]
+#: A label or help text on the rules page: one text for every language, or language code → text
+#: (``{"en": "Goals", "fr": "Objectifs"}``).
+LangText = str | Mapping[str, str]
+
+
+def text(value: LangText, lang: str) -> str:
+    """*value* in *lang*: a plain string is every language's; of a language map, *lang*'s text,
+    else English's, else the first one given (an empty map gives "")."""
+    if isinstance(value, str):
+        return value
+    return value.get(lang) or value.get("en") or next(iter(value.values()), "")
 
 
 @dataclass(frozen=True)
@@ -69,7 +80,27 @@ class ParamRule:
     values_name: str | None = None
     """The name of its set of values (``values`` on the rules page)."""
     value_labels: tuple[tuple[str, str], ...] = ()
-    """(value, display name) of each allowed value, in the page's order."""
+    """(value, display name) of each allowed value, in the page's order (English, see :func:`text`)."""
+    label_text: LangText = ""
+    """``label`` as the rules page gives it (a string, or a language map); ``label`` is its English."""
+    hint_text: LangText = ""
+    """``help`` as the rules page gives it; ``hint`` is its English."""
+    value_label_text: tuple[tuple[str, LangText], ...] = ()
+    """(value, display name as the page gives it) of each allowed value."""
+
+    def label_in(self, lang: str) -> str:
+        """The parameter's label in *lang* (English, else the first language given)."""
+        return text(self.label_text or self.label, lang)
+
+    def hint_in(self, lang: str) -> str:
+        """The parameter's help text in *lang*."""
+        return text(self.hint_text or self.hint, lang)
+
+    def value_labels_in(self, lang: str) -> tuple[tuple[str, str], ...]:
+        """(value, display name in *lang*) of each allowed value, in the page's order."""
+        if not self.value_label_text:
+            return self.value_labels
+        return tuple((value, text(label, lang)) for value, label in self.value_label_text)
 
 
 @dataclass(frozen=True)
@@ -161,6 +192,9 @@ def schema_problems(data: Any) -> list[tuple[str, str, str]]:
         elif kind == "oneOf" and path and path[-1] == "required":
             out.append((json_path(path), f"{json.dumps(err.instance)[:60]} is not allowed",
                         'write true, false, or {"status": ["active"]} (one enumerated parameter and its values)'))  # fmt: skip
+        elif kind == "oneOf" and path and path[-1] in ("label", "help"):
+            out.append((json_path(path), f"{json.dumps(err.instance)[:60]} is not allowed",
+                        'write a text in quotes, or one per language: {"en": "…", "fr": "…"}'))  # fmt: skip
         elif kind == "not" and path and path[0] == "params":
             out.append((json_path([*path, "values"]), "only enum and list parameters take values", "remove it"))
         elif kind == "pattern":
@@ -248,7 +282,9 @@ def parse_phrase(phrase: str) -> Phrase:
     return tuple(frozenset(word.split("|")) for word in phrase.split(" "))
 
 
-def _param(name: str, table: dict[str, Any], sets: dict[str, tuple[tuple[str, str], ...]], problem: Any) -> ParamRule:
+def _param(
+    name: str, table: dict[str, Any], sets: dict[str, tuple[tuple[str, LangText], ...]], problem: Any
+) -> ParamRule:
     set_name = table.get("values")
     if set_name is not None and set_name not in sets:
         problem(f"params.{name}.values", f"no set of values named {set_name!r}",
@@ -266,12 +302,15 @@ def _param(name: str, table: dict[str, Any], sets: dict[str, tuple[tuple[str, st
         condition=condition,
         enum=tuple(fold_enum(v) for v, _ in labels),
         not_before=table.get("not_before"),
-        label=table["label"],
+        label=text(table["label"], "en"),
         section=table.get("section"),
         point=table.get("point"),
-        hint=table["help"],
+        hint=text(table["help"], "en"),
         values_name=set_name,
-        value_labels=labels,
+        value_labels=tuple((value, text(label, "en")) for value, label in labels),
+        label_text=table["label"],
+        hint_text=table["help"],
+        value_label_text=labels,
     )
 
 

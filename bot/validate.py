@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 
 from bot import messages as msg
+from bot.i18n import Messages, messages
 from bot.model import MULTIPLE_INFOBOXES, Finding, Infobox, PageResult, ParseOutcome, table_values
 from bot.rules import ParamRule, Rules
 from bot.values import (
@@ -37,17 +38,22 @@ from bot.values import (
 )
 
 
-def check_page(title: str, outcome: ParseOutcome, rules: Rules, as_of: dt.date) -> PageResult:
-    """Findings for a parsed page, sorted in contract order, plus the values the table shows."""
+def check_page(title: str, outcome: ParseOutcome, rules: Rules, as_of: dt.date, lang: str = "en") -> PageResult:
+    """Findings for a parsed page, sorted in contract order, plus the values the table shows.
+    The findings' messages are in *lang* (a catalog of ``i18n/``; English by default)."""
+    m = messages(lang)
     if outcome.infobox is None:
         code = outcome.problem or "no_infobox"
-        message = msg.multiple_infoboxes(rules, outcome.count) if code == MULTIPLE_INFOBOXES else msg.no_infobox(rules)
+        multiple = code == MULTIPLE_INFOBOXES
+        message = msg.multiple_infoboxes(m, rules, outcome.count) if multiple else msg.no_infobox(m, rules)
         return PageResult(title, (Finding(None, code, rules.severities[code], message),))
-    findings = validate(outcome.infobox, rules, as_of)
+    findings = validate(outcome.infobox, rules, as_of, lang)
     return PageResult(title, findings, table_values(outcome.infobox.values))
 
 
-def validate(infobox: Infobox, rules: Rules, as_of: dt.date) -> tuple[Finding, ...]:
+def validate(infobox: Infobox, rules: Rules, as_of: dt.date, lang: str = "en") -> tuple[Finding, ...]:
+    """The infobox's findings, sorted in contract order, their messages in *lang*."""
+    m = messages(lang)
     values = infobox.values
     out: dict[tuple[str, str], Finding] = {}
 
@@ -61,25 +67,25 @@ def validate(infobox: Infobox, rules: Rules, as_of: dt.date) -> tuple[Finding, .
         cond_value = _condition_value(rule, values, rules)
         required = rule.required or cond_value is not None
         if state == "absent" and required:
-            add(rule.name, "missing", msg.missing(rules, rule, cond_value))
+            add(rule.name, "missing", msg.missing(m, rules, rule, cond_value))
         elif state == "placeholder" and required:
-            add(rule.name, "placeholder", msg.placeholder(rules, rule, raw, cond_value))
+            add(rule.name, "placeholder", msg.placeholder(m, rules, rule, raw, cond_value))
         elif state == "present":
-            problem = _format_problem(rule, value, rules)
+            problem = _format_problem(m, rule, value, rules)
             if problem:
                 add(rule.name, "invalid", problem)
             else:
                 present[rule.name] = value
-    _cross_checks(present, rules, as_of, add)
+    _cross_checks(m, present, rules, as_of, add)
     counts = Counter(p.name for p in infobox.params)
     for p in infobox.params:
         if p.name not in rules.params:
-            add(p.name, "unknown_param", msg.unknown_param(rules, p.name, p.positional))
+            add(p.name, "unknown_param", msg.unknown_param(m, rules, p.name, p.positional))
         if counts[p.name] > 1:
             add(
                 p.name,
                 "duplicate_param",
-                msg.duplicate_param(p.name, counts[p.name], values[p.name]),
+                msg.duplicate_param(m, p.name, counts[p.name], values[p.name]),
             )
     return tuple(sorted(out.values(), key=lambda f: f.sort_key))
 
@@ -109,23 +115,23 @@ def _condition_value(rule: ParamRule, values: Mapping[str, str], rules: Rules) -
     return value if value in allowed and value in rule.condition.values else None
 
 
-def _format_problem(rule: ParamRule, value: str, rules: Rules) -> str | None:
+def _format_problem(m: Messages, rule: ParamRule, value: str, rules: Rules) -> str | None:
     if rule.kind == "enum" and fold_enum(value) not in rule.enum:
-        return msg.invalid_enum(rules, rule, value)
+        return msg.invalid_enum(m, rules, rule, value)
     if rule.kind == "list":
         bad = [item for item in split_list(value) if fold_enum(item) not in rule.enum]
-        return msg.invalid_list(rules, rule, bad) if bad else None
+        return msg.invalid_list(m, rules, rule, bad) if bad else None
     if rule.kind == "date" and parse_date(value) is None:
-        return msg.invalid_date(rules, rule, value)
+        return msg.invalid_date(m, rules, rule, value)
     if rule.kind == "url" and not is_http_url(value):
-        return msg.invalid_url(rules, rule, value)
+        return msg.invalid_url(m, rules, rule, value)
     if rule.kind == "link" and not has_link(value):
-        return msg.invalid_link(rules, rule, value)
+        return msg.invalid_link(m, rules, rule, value)
     return None
 
 
 def _cross_checks(
-    present: Mapping[str, str], rules: Rules, as_of: dt.date, add: Callable[[str, str, str], None]
+    m: Messages, present: Mapping[str, str], rules: Rules, as_of: dt.date, add: Callable[[str, str, str], None]
 ) -> None:
     for rule in rules.params.values():
         if rule.not_before and rule.name in present and rule.not_before in present:
@@ -134,19 +140,19 @@ def _cross_checks(
                 add(
                     rule.name,
                     "date_order",
-                    msg.date_order(rules, rule, present[rule.name], present[rule.not_before]),
+                    msg.date_order(m, rules, rule, present[rule.name], present[rule.not_before]),
                 )
         if (
             rule.kind == "licence"
             and rule.name in present
             and is_nonfree_licence(present[rule.name], rules.nonfree_phrases)
         ):
-            add(rule.name, "nonfree_license", msg.nonfree_license(rules, rule, present[rule.name]))
+            add(rule.name, "nonfree_license", msg.nonfree_license(m, rules, rule, present[rule.name]))
     status = fold_enum(present.get("status", ""))
     reviewed = parse_date(present.get(rules.stale_field, ""))
     if reviewed and status in rules.stale_status and (as_of - reviewed.last_day()).days > rules.stale_days:
         rule = rules.params[rules.stale_field]
-        add(rule.name, "stale", msg.stale(rules, rule, present[rule.name], as_of.isoformat()))
+        add(rule.name, "stale", msg.stale(m, rules, rule, present[rule.name], as_of.isoformat()))
     if fold_enum(present.get(rules.privacy_field, "")) in rules.privacy_values:
         rule = rules.params[rules.privacy_field]
-        add(rule.name, "privacy_risk", msg.privacy_risk(rules, rule, present[rule.name]))
+        add(rule.name, "privacy_risk", msg.privacy_risk(m, rules, rule, present[rule.name]))

@@ -224,7 +224,8 @@ def _members(gw: Gateway, cfg: Config, ids: list[int], titles: list[str]) -> dic
 def fingerprint(cfg: Config) -> str:
     """What the stored pages and table depend on besides the pages: the namespaces, the summary's
     title and page budget, the infobox's name and aliases, the rules' content (a changed rules page
-    re-decides every page), and the code that renders the table. A
+    re-decides every page), the language (stored findings keep their messages' text, so a new
+    language re-decides every page in it), and the code that renders the table. A
     change makes the next incremental pass a full sweep (pages of a dropped namespace leave, the
     names are asked again, the table is rebuilt)."""
     code = b"".join(Path(m.__file__ or "").read_bytes() for m in (render, split))
@@ -237,6 +238,7 @@ def fingerprint(cfg: Config) -> str:
             rules.infobox_name,
             list(rules.aliases),
             rules.digest,
+            site.language,
         ]
     )
     return hashlib.sha256(text.encode() + code).hexdigest()[:16]

@@ -61,7 +61,9 @@ class Judge:
     def decide(self, page: PageSnapshot) -> tuple[PageResult, Decision]:
         """The page's findings and the decision on its tag, from one reading of its text."""
         view = read(page.text, self.tags)  # the one reading of the page: infobox, tag and {{bots}}
-        result = check_page(page.title, find_infobox(view, self.names), self.cfg.rules, self.now.date())
+        result = check_page(
+            page.title, find_infobox(view, self.names), self.cfg.rules, self.now.date(), self.cfg.site.language
+        )
         remembered = self.memory.get(page.pageid)
         decision = decide(page, result, self.policy, remembered, False, self.now, view=view)
         if decision.edit is not None and decision.edit.kind == "tag" and self.grace.young(page.title):
