@@ -23,7 +23,8 @@
 --
 -- Rules-page texts (a parameter's label and help, a value's label) may be one string for every
 -- language or an object of language -> text: text() takes the language's, else English's, else
--- the first by language code.
+-- the first by language code (bot/rules.py's text() takes the first as written: JSON's order is
+-- lost in Lua); an empty text counts as none, an empty object gives ''.
 
 local p = {}
 
@@ -121,8 +122,9 @@ local function plural(language, n, body)
 	return language:plural(math.abs(n), plain)
 end
 
--- A message text with its PLURALs, then its parameters, filled in the language code.
-function p.format(code, text, params)
+-- A message text with its PLURALs, then its parameters, filled in the language code. literal:
+-- the message's own text (not the parameters) is escaped, to show as plain text.
+function p.format(code, text, params, literal)
 	local language = mw.language.new(code)
 	local out, pos = {}, 1
 	while true do
@@ -139,7 +141,11 @@ function p.format(code, text, params)
 		pos = close + 2
 	end
 	out[#out + 1] = text:sub(pos)
-	return (table.concat(out):gsub('%$([1-9])', function(d)
+	local filled = table.concat(out)
+	if literal then
+		filled = mw.text.nowiki(filled)
+	end
+	return (filled:gsub('%$([1-9])', function(d)
 		local value = params[tonumber(d)]
 		if value == nil then
 			return '$' .. d
@@ -150,7 +156,8 @@ function p.format(code, text, params)
 	end))
 end
 
--- The messages of one language: m:msg(key, ...), m:text(rulesText), m:list(items), m.lang.
+-- The messages of one language: m:msg(key, ...) (wikitext), m:literal(key, ...) (the message's
+-- words shown as plain text, the parameters as given), m:text(rulesText), m:list(items), m.lang.
 local Messages = {}
 Messages.__index = Messages
 
@@ -158,7 +165,7 @@ function p.new(lang)
 	return setmetatable({ lang = p.language(lang) }, Messages)
 end
 
-function Messages:msg(key, ...)
+local function message(self, key, params, literal)
 	local messages = catalogs().messages
 	local own = messages[self.lang]
 	local text, code = own and own[key], self.lang
@@ -168,7 +175,15 @@ function Messages:msg(key, ...)
 	if text == nil then
 		error('no message "' .. key .. '" in [[' .. DATA .. ']]: run the bot\'s install-templates', 0)
 	end
-	return p.format(code, text, { ... })
+	return p.format(code, text, params, literal)
+end
+
+function Messages:msg(key, ...)
+	return message(self, key, { ... }, false)
+end
+
+function Messages:literal(key, ...)
+	return message(self, key, { ... }, true)
 end
 
 -- A rules-page text in this language (a string, or an object of language -> text).
@@ -176,9 +191,9 @@ function p.text(value, lang)
 	if type(value) ~= 'table' then
 		return value
 	end
-	if value[lang] ~= nil then
+	if (value[lang] or '') ~= '' then
 		return value[lang]
-	elseif value[FALLBACK] ~= nil then
+	elseif (value[FALLBACK] or '') ~= '' then
 		return value[FALLBACK]
 	end
 	local codes = {}
@@ -186,7 +201,7 @@ function p.text(value, lang)
 		codes[#codes + 1] = code
 	end
 	table.sort(codes)
-	return codes[1] and value[codes[1]]
+	return codes[1] and value[codes[1]] or ''
 end
 
 function Messages:text(value)
