@@ -122,10 +122,13 @@ local function plural(language, n, body)
 	return language:plural(math.abs(n), plain)
 end
 
+local languages = {}
+
 -- A message text with its PLURALs, then its parameters, filled in the language code. literal:
 -- the message's own text (not the parameters) is escaped, to show as plain text.
 function p.format(code, text, params, literal)
-	local language = mw.language.new(code)
+	local language = languages[code] or mw.language.new(code)
+	languages[code] = language
 	local out, pos = {}, 1
 	while true do
 		local s, e, n = text:find('{{[Pp][Ll][Uu][Rr][Aa][Ll]:%$([1-9])|', pos)
