@@ -116,7 +116,8 @@ def wikitext_words(wikitext: str) -> str:
 
 
 def bot_messages(text: str, rules: Rules, lang: str) -> dict[tuple[str, str], str]:
-    """The bot's field-level findings for ``text`` in ``lang``: (field, code) -> message as read."""
+    """The bot's field-level findings (those with a field) for ``text`` in ``lang``: (field, code) -> message
+    as read."""
     names = name_set((rules.infobox_name, *rules.aliases))
     today = dt.datetime.now(dt.UTC).date()
     result = check_page(
@@ -125,7 +126,7 @@ def bot_messages(text: str, rules: Rules, lang: str) -> dict[tuple[str, str], st
     # links (the guidance, a help text's [[Talk:…]]) are read by their target; the words of a
     # message that name a link ("[[wikilink]]") stay as written
     links = re.compile(r"\[\[([^\]|]*[#:][^\]|]*)\]\]")
-    return {(f.field, f.code): plain(links.sub(r"\1", f.message)) for f in result.findings}
+    return {(f.field, f.code): plain(links.sub(r"\1", f.message)) for f in result.findings if f.field}
 
 
 def test_the_message_page_is_the_catalogs_as_json(bot: Bot, admin_api: WikiApi) -> None:
