@@ -4,6 +4,10 @@ Files are read as UTF-8; one that cannot be read or decoded is reported as an ``
 the others are still checked. A directory means every ``*.wiki`` file below it, in path order. A
 page is read as it would be on the wiki once saved (:func:`saved_text`), with the configured
 extension tags (``[site] extension_tags``, Meta-Wiki's by default).
+
+Language (``check --lang``, else ``[site] language``): the findings' messages and the text output's
+words (``ptracker-check-*``) are in it; the JSON document's keys, codes and severities are the
+contract's, in every language. Read errors stay English, like every operator error.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import InputError
+from bot.i18n import messages
 from bot.model import PageResult
 from bot.parse import find_infobox, name_set
 from bot.rules import Rules
@@ -44,11 +49,17 @@ def saved_text(text: str) -> str:
 
 
 def check_text(
-    title: str, text: str, rules: Rules, as_of: dt.date, tags: frozenset[str] = DEFAULT_EXTENSION_TAGS
+    title: str,
+    text: str,
+    rules: Rules,
+    as_of: dt.date,
+    tags: frozenset[str] = DEFAULT_EXTENSION_TAGS,
+    lang: str = "en",
 ) -> PageResult:
-    """Read one page's wikitext as the wiki would once it is saved, then validate it."""
+    """Read one page's wikitext as the wiki would once it is saved, then validate it (messages in
+    *lang*)."""
     names = name_set((rules.infobox_name, *rules.aliases))
-    return check_page(title, find_infobox(read(saved_text(text), tags), names), rules, as_of)
+    return check_page(title, find_infobox(read(saved_text(text), tags), names), rules, as_of, lang)
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[Path | InputError]:
@@ -93,6 +104,8 @@ class CheckRun:
     as_of: dt.date
     results: tuple[PageResult, ...]
     errors: tuple[InputError, ...]
+    lang: str = "en"
+    """The language of the findings' messages and of :func:`render_text`."""
 
     @property
     def exit_code(self) -> int:
@@ -103,8 +116,15 @@ class CheckRun:
 
 
 def check_paths(
-    paths: Iterable[str], rules: Rules, as_of: dt.date, tags: frozenset[str] = DEFAULT_EXTENSION_TAGS
+    paths: Iterable[str],
+    rules: Rules,
+    as_of: dt.date,
+    tags: frozenset[str] = DEFAULT_EXTENSION_TAGS,
+    lang: str = "en",
 ) -> CheckRun:
+    """Check every file of ``paths`` (see :func:`expand_paths`), messages in *lang* (an unknown
+    language is a ``ConfigError`` before any file is read)."""
+    messages(lang)
     results: list[PageResult] = []
     errors: list[InputError] = []
     for item in expand_paths(paths):
@@ -116,8 +136,8 @@ def check_paths(
         except InputError as exc:
             errors.append(exc)
             continue
-        results.append(check_text(title_of(item), text, rules, as_of, tags))
-    return CheckRun(as_of, tuple(results), tuple(errors))
+        results.append(check_text(title_of(item), text, rules, as_of, tags, lang))
+    return CheckRun(as_of, tuple(results), tuple(errors), lang)
 
 
 def render_json(run: CheckRun) -> str:
@@ -142,24 +162,33 @@ _COLOURS = {"error": "31", "warning": "33", "ok": "32", "bad": "1;31"}
 
 
 def render_text(run: CheckRun, colour: bool) -> str:
-    """Findings grouped per page, then a one-line total. ANSI colour only when ``colour``."""
+    """Findings grouped per page, then a one-line total, in the run's language (field names and
+    finding codes stay as they are: they are what the page and the contract say). ANSI colour only
+    when ``colour``."""
+    m = messages(run.lang)
 
     def paint(kind: str, text: str) -> str:
         return f"\x1b[{_COLOURS[kind]}m{text}\x1b[0m" if colour else text
 
+    severity = {"error": m.text("ptracker-check-error"), "warning": m.text("ptracker-check-warning")}
+    width = max(len(word) for word in severity.values())
     lines: list[str] = []
     for r in run.results:
         errors = sum(f.severity == "error" for f in r.findings)
         warnings = len(r.findings) - errors
-        state = paint("ok", "complete") if r.complete else paint("bad", "INCOMPLETE")
-        counts = f" ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})"
+        state = (
+            paint("ok", m.text("ptracker-check-complete"))
+            if r.complete
+            else paint("bad", m.text("ptracker-check-incomplete"))
+        )
+        counts = " " + m.text("ptracker-check-counts", errors, warnings)
         lines.append(f"{r.title}: {state}{counts if r.findings else ''}")
         for f in r.findings:
-            lines.append(f"  {paint(f.severity, f.severity.ljust(7))} {f.field or '(page)'}: {f.code} — {f.message}")
+            word = paint(f.severity, severity.get(f.severity, f.severity).ljust(width))
+            lines.append(f"  {word} {f.field or m.text('ptracker-check-page')}: {f.code} — {f.message}")
     complete = sum(r.complete for r in run.results)
-    lines.append(
-        f"{len(run.results)} page{'s' * (len(run.results) != 1)} checked as of {run.as_of.isoformat()}: "
-        f"{complete} complete, {len(run.results) - complete} incomplete"
-        + (f", {len(run.errors)} unreadable" if run.errors else "")
+    total = m.text(
+        "ptracker-check-total", len(run.results), run.as_of.isoformat(), complete, len(run.results) - complete
     )
+    lines.append(total + (m.text("ptracker-check-unreadable", len(run.errors)) if run.errors else ""))
     return "\n".join(lines)

@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--rules", metavar="FILE", type=Path, default=None,
                        help="a rules page saved as JSON (default: the shipped "
                             "templates_wiki/Module/Partnership tracker/rules.json)")  # fmt: skip
+    check.add_argument("--lang", metavar="CODE", default=None,
+                       help="the language of the findings and the report: en, es or fr (default: [site] language)")  # fmt: skip
     check.add_argument("paths", nargs="+", metavar="PATH", help="a .wiki file, or a folder searched for them")
     run = command(
         "run",
@@ -191,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _check(args: argparse.Namespace, config: Config) -> int:
     as_of = args.as_of or dt.datetime.now(dt.UTC).date()
     rules = load_rules(args.rules) if args.rules else config.rules
-    run = check_paths(args.paths, rules, as_of, config.site.extension_tags)
+    run = check_paths(args.paths, rules, as_of, config.site.extension_tags, args.lang or config.site.language)
     for err in run.errors:
         print(f"error: {err}", file=sys.stderr)
     if args.format == "json":
@@ -207,8 +209,9 @@ def _now() -> dt.datetime:
 
 def _run(args: argparse.Namespace, config: Config) -> int:
     from bot.pipeline.runner import StopFlag, run_once, stop_on_signals
+    from bot.run_summary import progress_text, run_line
 
-    progress = Progress()
+    progress = Progress(label=progress_text(config.site.language))
     stop = StopFlag()
     try:
         with stop_on_signals(stop):
@@ -239,7 +242,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         print(f"skipped: {skip.title}: {skip.reason}", file=sys.stderr)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
-    print(report.line())
+    print(run_line(report, config.site.language))
     return 7 if report.errors else 0
 
 

@@ -173,7 +173,11 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     run_t = r.table(data, "", "run")
     sched_t = r.table(data, "", "schedule")
     r.keys(run_t, "run", ["state", "shutoff_check_seconds", "shutoff_check_edits", "status_heartbeat_hours"])
-    r.keys(site_t, "site", ["family", "code", "namespaces", "maxlag", "max_retries", "retry_wait", "extension_tags", "language"])
+    r.keys(
+        site_t,
+        "site",
+        ["family", "code", "namespaces", "maxlag", "max_retries", "retry_wait", "extension_tags", "language"],
+    )
     r.keys(pages_t, "pages", ["summary", "status", "shutoff", "tag_template", "rules", "data"])
     r.keys(tag_t, "tagging", ["grace_days", "retag_after_days", "max_tags_per_run"])
     r.keys(sum_t, "summary", ["max_row_drop", "max_page_bytes"])

@@ -43,10 +43,12 @@ def setup_logging(fmt: str = "text", verbose: bool = False) -> None:
 
 
 class Progress:
-    """``pages read: N`` redrawn in place on a terminal, at most 10 times a second; silent elsewhere."""
+    """``pages read: N`` redrawn in place on a terminal, at most 10 times a second; silent elsewhere.
+    ``label``: the words before the count (:func:`bot.run_summary.progress_text` in a language)."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, stream: TextIO = sys.stderr, label: str = "pages read: ") -> None:
         self.stream = stream
+        self.label = label
         self.enabled = stream.isatty()
         self._last = 0.0
 
@@ -54,7 +56,7 @@ class Progress:
         now = time.monotonic()
         if self.enabled and now - self._last >= 0.1:
             self._last = now
-            self.stream.write(f"\rpages read: {count}")
+            self.stream.write(f"\r{self.label}{count}")
             self.stream.flush()
 
     def clear(self) -> None:

@@ -182,14 +182,11 @@ class RunReport:
         }
 
     def line(self) -> str:
-        """The one-line summary printed after every pass."""
-        how = f" ({self.source})" if self.kind == "incremental" and self.source else ""
-        mode = f"{self.kind} {'dry run' if self.dry_run else 'pass'}{how}"
-        return (
-            f"{mode}: {self.pages_seen} pages ({self.complete} complete, {self.incomplete} incomplete); "
-            f"tagged {self.tagged}, untagged {self.untagged}, updated {self.updated}, skipped {len(self.skipped)}; "
-            f"{self.edits} edits, {len(self.errors)} errors, {self.api_requests} API requests (+{self.setup_requests} set-up), {self.seconds:.1f} s"
-        )
+        """The one-line summary of the pass, in English (the CLI prints it in the wiki's language:
+        :func:`bot.run_summary.run_line`)."""
+        from bot.run_summary import run_line  # the words live in the catalogs
+
+        return run_line(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,9 +22,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot import edit_summaries
 from bot.exclusion import bots_allowed
 from bot.model import NO_INFOBOX, PageResult, PageSnapshot, TagMemory
-from bot.tagging import Tag, find_tag, retag, tag_for, tag_summary
+from bot.tagging import Tag, find_tag, retag, tag_for
 from bot.wikitext import View, read
 
 #: A redirect page: MediaWiki honours ``#REDIRECT`` only at the very start of the text.
@@ -49,8 +50,10 @@ class Policy:
     tag_names: frozenset[str] = frozenset()
     """More names the tag template answers to: the redirects to it, asked of the wiki once per pass
     (:func:`bot.tagging.tag_names`); the template's own name always counts."""
-    rules_link: str = ""
-    """The rules revision applied, for edit summaries (``[[Special:PermanentLink/N|rules]]``)."""
+    rules_revision: int = 0
+    """The rules page's revision applied, linked from edit summaries (0: rules from a file)."""
+    lang: str = "en"
+    """The language of the edit summaries (``[site] language``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +140,6 @@ def decide(
         return Decision(None, "excluded by {{bots}}/{{nobots}}", keep)
     if page.protected:
         return Decision(None, "protected: the bot may not edit it", keep)
-    what = tag_summary(old, wanted) or "one incomplete tag: the others removed"
-    per = f"per {policy.rules_link}; " if policy.rules_link else ""
-    summary = f"Bot: {what} ({per}[[{policy.shutoff_page}|stop the bot]])"
+    summary = edit_summaries.tag_edit(old, wanted, policy.shutoff_page, policy.rules_revision, policy.lang)
     edit = Edit(page, text, old, wanted, summary)
     return Decision(edit, None, TagMemory(tagged=wanted is not None, removed_at=None))

@@ -350,8 +350,3 @@ def choose_rules(title: str, page: PageSnapshot | None, stored: tuple[int, str] 
             "(docs/contract.md, 'The rules page'), or run install-templates to create it"
         ]
     )
-
-
-def rules_link(rules: Rules) -> str:
-    """``[[Special:PermanentLink/N|rules]]`` for edit summaries ("" for rules from a file)."""
-    return f"[[Special:PermanentLink/{rules.revision}|rules]]" if rules.revision else ""

@@ -19,6 +19,11 @@ Bounded: at most :data:`MAX_ERRORS` error lines of :data:`LINE_CHARS` characters
 :data:`MAX_REASONS` skip reasons with :data:`TITLES_SHOWN` titles each are listed ("and N more");
 :func:`render_status` lists fewer when the text would not fit its byte budget. Absolute file
 paths in error lines are shown by their file name only (:func:`redact_paths`).
+
+Language: every word is a ``ptracker-status-*`` message in the wiki's language (``lang``, English by
+default). Error lines and skip reasons are the bot's own English text (in ``<nowiki>``). The stamp
+line is recognised in every language of the catalogs (:func:`is_stamp`), so a page stamped in one
+language is read correctly after the wiki's language changed (its figures then differ: saved).
 """
 
 from __future__ import annotations
@@ -27,18 +32,19 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import cache
 
+from bot import i18n
 from bot.markers import END_MARKER, START_MARKER
 
+#: The English stamp line's start (:func:`is_stamp` knows every language's).
 STAMP_PREFIX = "; Checked: "
-_STAMP = re.compile(r"^; Checked: (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", re.MULTILINE)
+#: The English back-off line's start (:func:`is_backoff` knows every language's).
+BACKOFF_PREFIX = "; Back-off: "
 #: The first line of a status page written whole by earlier versions of the bot.
 OLD_HEADER = "<!-- Written by the partnership tracker bot; edits here are overwritten. -->"
 #: Above the markers of a status page the bot creates.
-HEAD = (
-    "The partnership tracker bot keeps the figures between the two hidden markers below up to date; "
-    "text above and below them is left as it is.\n"
-)
+HEAD = i18n.messages("en").text("ptracker-status-head") + "\n"
 MAX_ERRORS = 20
 MAX_REASONS = 20
 TITLES_SHOWN = 10
@@ -60,34 +66,37 @@ def render_status(
     next_run: dt.datetime | None = None,
     max_bytes: int | None = None,
     rules: str = "",
+    lang: str = "en",
 ) -> str:
-    """The text between the status page's markers (starts and ends with a line break).
-    ``skipped`` holds (title, reason); ``errors`` one line each. With ``max_bytes``, fewer error
-    lines and titles are listed when the full list would not fit (the counts stay). ``rules``: the
-    rules line (:func:`rules_line`), after the tagged count."""
+    """The text between the status page's markers (starts and ends with a line break), in
+    ``lang``. ``skipped`` holds (title, reason); ``errors`` one line each. With ``max_bytes``, fewer
+    error lines and titles are listed when the full list would not fit (the counts stay).
+    ``rules``: the rules line (:func:`rules_line`), after the tagged count."""
+    m = i18n.messages(lang)
+    stamp = m.text("ptracker-status-checked", f"{now.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC")
+    if next_run:
+        stamp += "; " + m.text("ptracker-status-next-run", f"{next_run.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC")
     head = [
-        f"{STAMP_PREFIX}{now.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
-        + (f"; next run: {next_run.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if next_run else "")
-        + " (this page is saved when a figure below changes, and at least daily)",
-        f"; Pages: {pages} ({complete} complete, {pages - complete} incomplete) — see [[{summary_page}]]",
-        f"; Tagged as incomplete: {tagged_pages}",
+        f"; {stamp} {m.text('ptracker-status-saved-when')}",
+        "; " + m.text("ptracker-status-pages", pages, complete, pages - complete, summary_page),
+        "; " + m.text("ptracker-status-tagged", tagged_pages),
         *([rules] if rules else []),
     ]
     reasons = sorted(Counter(_reason(reason) for _, reason in skipped).items())
     text = ""
     for max_errors, max_reasons, titles in _DETAIL:
-        skip_lines = [_skip_line(r, n, skipped, titles) for r, n in reasons[:max_reasons]]
+        skip_lines = [_skip_line(m, r, n, skipped, titles) for r, n in reasons[:max_reasons]]
         if len(reasons) > max_reasons:
-            skip_lines.append(f"\n* and {len(reasons) - max_reasons} more reasons")
+            skip_lines.append("\n* " + m.text("ptracker-status-more-reasons", len(reasons) - max_reasons))
         error_lines = [f"\n* <nowiki>{_cut(_plain(redact_paths(e)))}</nowiki>" for e in errors[:max_errors]]
         if len(errors) > max_errors:
-            error_lines.append(f"\n* and {len(errors) - max_errors} more (in the bot's log and run report)")
+            error_lines.append("\n* " + m.text("ptracker-status-more-errors", len(errors) - max_errors))
         lines = [
             "",
             *head,
-            f"; Skipped: {len(skipped)}" + "".join(skip_lines),
-            f"; Errors: {len(errors)}" + "".join(error_lines),
-            shutoff_line(shutoff_page),
+            "; " + m.text("ptracker-status-skipped", len(skipped)) + "".join(skip_lines),
+            "; " + m.text("ptracker-status-errors", len(errors)) + "".join(error_lines),
+            shutoff_line(shutoff_page, lang),
             "",
         ]
         text = "\n".join(lines)
@@ -96,26 +105,29 @@ def render_status(
     return text
 
 
-def rules_line(title: str, revision: int, problem: str) -> str:
+def rules_line(title: str, revision: int, problem: str, lang: str = "en") -> str:
     """``; Rules: revision N of [[title]]`` (a permanent link), and, when the page's current
-    revision is not the one applied, why (its revision, the JSON path and the fix)."""
-    line = f"; Rules: [[Special:PermanentLink/{revision}|revision {revision}]] of [[{title}]]"
+    revision is not the one applied, why (its revision, the JSON path and the fix; English)."""
+    m = i18n.messages(lang)
+    line = "; " + m.text("ptracker-status-rules", str(revision), title)
     if problem:
-        line += f"\n* '''not applied''': <nowiki>{_cut(_plain(redact_paths(problem)), 2 * LINE_CHARS)}</nowiki>"
+        why = f"<nowiki>{_cut(_plain(redact_paths(problem)), 2 * LINE_CHARS)}</nowiki>"
+        line += "\n* " + m.text("ptracker-status-rules-not-applied", why)
     return line
 
 
-def shutoff_line(shutoff_page: str) -> str:
+def shutoff_line(shutoff_page: str, lang: str = "en") -> str:
     """The live shutoff line: "engaged" while the shutoff page, transcluded, shows any text."""
+    m = i18n.messages(lang)
     shown = "{{#ifexist:" + shutoff_page + "|{{:" + shutoff_page + "}}}}"
-    engaged = f"'''engaged''': the bot makes no edit until the text on [[{shutoff_page}]] is removed."
-    idle = f"not engaged. To stop the bot, write anything on [[{shutoff_page}]]."
-    return "; Shutoff: {{#if:" + shown + "|" + engaged + "|" + idle + "}}"
+    engaged = m.text("ptracker-status-shutoff-engaged", shutoff_page)
+    idle = m.text("ptracker-status-shutoff-idle", shutoff_page)
+    return "; " + m.text("ptracker-status-shutoff", "{{#if:" + shown + "|" + engaged + "|" + idle + "}}")
 
 
-def status_page(inner: str) -> str:
+def status_page(inner: str, lang: str = "en") -> str:
     """The whole text of a status page the bot creates (or replaces in the old format)."""
-    return f"{HEAD}{START_MARKER}{inner}{END_MARKER}"
+    return f"{i18n.messages(lang).text('ptracker-status-head')}\n{START_MARKER}{inner}{END_MARKER}"
 
 
 def is_old_format(text: str) -> bool:
@@ -123,7 +135,7 @@ def is_old_format(text: str) -> bool:
     return text.split("\n", 1)[0].strip() == OLD_HEADER
 
 
-def migrated(old_text: str, inner: str) -> str:
+def migrated(old_text: str, inner: str, lang: str = "en") -> str:
     """The new page for an old-format status page: the bot's block (it ended with its
     ``; Shutoff:`` line) becomes the marked one, and whatever a person wrote below that line stays
     below the end marker, byte for byte. Without a ``; Shutoff:`` line the old page was the bot's
@@ -131,7 +143,7 @@ def migrated(old_text: str, inner: str) -> str:
     at = old_text.find("\n; Shutoff:")
     end = old_text.find("\n", at + 1) if at >= 0 else -1
     rest = old_text[end:] if end >= 0 else ""
-    return status_page(inner) + rest
+    return status_page(inner, lang) + rest
 
 
 def needs_save(old: str | None, new: str, now: dt.datetime, heartbeat: dt.timedelta) -> bool:
@@ -141,7 +153,7 @@ def needs_save(old: str | None, new: str, now: dt.datetime, heartbeat: dt.timede
         return True
     if _without_stamp(old.strip()) != _without_stamp(new.strip()):
         return True
-    m = _STAMP.search(old)
+    m = _stamp_pattern().search(old)
     if not m:
         return True
     stamped = dt.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M").replace(tzinfo=dt.UTC)
@@ -164,20 +176,51 @@ def _reason(reason: str) -> str:
     return _cut(reason.split(":")[0], 100)
 
 
-def _skip_line(reason: str, count: int, skipped: Sequence[tuple[str, str]], show: int) -> str:
+def _skip_line(m: i18n.Messages, reason: str, count: int, skipped: Sequence[tuple[str, str]], show: int) -> str:
     """``* reason: N — [[:A]], [[:B]] and 3 more``: the first titles skipped for that reason."""
     titles = sorted(t for t, r in skipped if _reason(r) == reason)
     links = ", ".join(f"[[:{t}]]" for t in titles[:show])
-    more = f" and {len(titles) - show} more" if len(titles) > show else ""
-    return f"\n* <nowiki>{_plain(reason)}</nowiki>: {count}" + (f" — {links}{more}" if links else "")
+    if len(titles) > show:
+        links = m.text("ptracker-status-more-titles", links, len(titles) - show)
+    return f"\n* <nowiki>{_plain(reason)}</nowiki>: {m.number(count)}" + (f" — {links}" if links else "")
 
 
 def _cut(text: str, limit: int = LINE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def backoff_line(notice: str, lang: str = "en") -> str:
+    """``; Back-off: <nowiki>notice</nowiki>`` (at most 300 characters of the notice)."""
+    shown = "<nowiki>" + notice.replace("<", "&lt;")[:300] + "</nowiki>"
+    return "; " + i18n.messages(lang).text("ptracker-status-backoff", shown)
+
+
+def is_backoff(line: str) -> bool:
+    """Whether ``line`` is a back-off line, in any language of the catalogs."""
+    return line.startswith(_starts("ptracker-status-backoff"))
+
+
+@cache
+def _starts(key: str) -> tuple[str, ...]:
+    """``"; "`` and the text before ``$1`` of message ``key``, in every language."""
+    return tuple(sorted({"; " + i18n.messages(lang).raw(key).split("$1")[0] for lang in i18n.load().languages}))
+
+
+def is_stamp(line: str) -> bool:
+    """Whether ``line`` is a stamp line, in any language of the catalogs."""
+    return _stamp_pattern().match(line) is not None
+
+
+@cache
+def _stamp_pattern() -> re.Pattern[str]:
+    """``; <"Checked: " in any language>YYYY-MM-DD HH:MM UTC``; group 1 is the time."""
+    starts = sorted(_starts("ptracker-status-checked"), key=len, reverse=True)
+    either = "|".join(re.escape(s) for s in starts)
+    return re.compile(rf"^(?:{either})(\d{{4}}-\d\d-\d\d \d\d:\d\d) UTC", re.MULTILINE)
+
+
 def _without_stamp(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.startswith(STAMP_PREFIX))
+    return "\n".join(line for line in text.splitlines() if not is_stamp(line))
 
 
 def _plain(text: str) -> str:

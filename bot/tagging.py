@@ -340,31 +340,3 @@ def _reads_as(
     if not kept:
         return not calls
     return len(calls) == 1 and calls[0].readable and not calls[0].nested and calls[0].tag == tag
-
-
-def _describe(tag: Tag) -> str:
-    parts = []
-    if tag.missing:
-        parts.append("missing " + ", ".join(tag.missing))
-    if tag.invalid:
-        parts.append("invalid " + ", ".join(tag.invalid))
-    if tag.problem:
-        parts.append(tag.problem.replace("_", " "))
-    return "; ".join(parts) or "incomplete"
-
-
-def tag_summary(old: Tag | None, new: Tag | None) -> str:
-    """A short edit-summary phrase for a tag change:
-
-    * none → tag: ``"tag incomplete partnership page: missing coi_disclosure, metrics"``
-    * tag → other tag: ``"update incomplete tag: now missing metrics; invalid end"``
-    * tag → none: ``"remove incomplete tag: page complete"``
-    * no change (both ``None`` or equal): ``""`` — there is no edit to describe.
-    """
-    if old == new:
-        return ""
-    if new is None:
-        return "remove incomplete tag: page complete"
-    if old is None:
-        return "tag incomplete partnership page: " + _describe(new)
-    return "update incomplete tag: now " + _describe(new)

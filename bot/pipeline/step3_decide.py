@@ -20,7 +20,6 @@ from bot.model import PageResult, PageSnapshot, TagMemory
 from bot.parse import find_infobox
 from bot.pipeline.context import PassContext
 from bot.plan import Decision, Policy, decide
-from bot.rules import rules_link
 from bot.state import TAG_NAMES_KEY
 from bot.tagging import tag_names
 from bot.validate import check_page
@@ -86,6 +85,7 @@ def make_judge(
         ctx.cfg.tagging.retag_after_days,
         pages.shutoff,
         frozenset(found),
-        rules_link(ctx.cfg.rules),
+        ctx.cfg.rules.revision,
+        ctx.cfg.site.language,
     )
     return Judge(ctx.cfg, ctx.now, tags, names, policy, memory, GracePeriod(ctx.gw, ctx.cfg, ctx.now))

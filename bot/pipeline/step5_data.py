@@ -35,7 +35,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
-from bot import export
+from bot import edit_summaries, export
 from bot.config import MAX_ARTICLE_BYTES
 from bot.model import PageResult, PageSnapshot
 from bot.pipeline.context import PassContext
@@ -97,8 +97,5 @@ def keep_in_step(
     if text is None:
         return
     complete = sum(r.complete for r in results)
-    summary = (
-        f"Bot: update partnership data: {len(results)} pages, {complete} complete "
-        f"([[{ctx.cfg.pages.shutoff}|stop the bot]])"
-    )
+    summary = edit_summaries.data(len(results), complete, ctx.cfg.pages.shutoff, ctx.cfg.site.language)
     save_own_page(ctx, watch, tally, page, text, summary, "the data page", content_model="json")

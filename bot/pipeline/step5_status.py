@@ -11,14 +11,27 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 
-from bot import markers
+from bot import edit_summaries, markers
 from bot.config import Config
 from bot.errors import FATAL, WikiError
 from bot.model import PageSnapshot, Skip
 from bot.pipeline.step5_summary import MARKERS_FIX, Outcome, refusal, writable
 from bot.safety import shutoff_engaged
 from bot.split import size
-from bot.status_page import STAMP_PREFIX, is_old_format, migrated, needs_save, render_status, rules_line, status_page
+from bot.status_page import (
+    BACKOFF_PREFIX as BACKOFF_PREFIX,  # re-exported: the back-off line is this stage's
+)
+from bot.status_page import (
+    backoff_line,
+    is_backoff,
+    is_old_format,
+    is_stamp,
+    migrated,
+    needs_save,
+    render_status,
+    rules_line,
+    status_page,
+)
 from bot.wiki import Gateway
 
 log = logging.getLogger(__name__)
@@ -54,7 +67,9 @@ def save_status(
             return _not_saved(title, problem)
         if found.span is not None:
             old = page.text[found.span[0] : found.span[1]]
-    outside = size(status_page("")) if old is None or page is None else size(page.text) - size(old)
+    outside = (
+        size(status_page("", config.site.language)) if old is None or page is None else size(page.text) - size(old)
+    )
     inner = render_status(
         now=now,
         pages=pages,
@@ -66,15 +81,16 @@ def save_status(
         summary_page=config.pages.summary,
         next_run=next_run,
         max_bytes=budget - outside,
-        rules=rules_line(config.pages.rules, config.rules.revision, rules_problem),
+        rules=rules_line(config.pages.rules, config.rules.revision, rules_problem, config.site.language),
+        lang=config.site.language,
     )
     heartbeat = dt.timedelta(hours=config.run.status_heartbeat_hours)
     if old is not None and not needs_save(old, inner, now, heartbeat):
         return Outcome()
     if page is None:
-        text: str | None = status_page(inner)
+        text: str | None = status_page(inner, config.site.language)
     elif old is None:  # the old format (see above): the bot's block is replaced, a person's lines stay
-        text = migrated(page.text, inner)
+        text = migrated(page.text, inner, config.site.language)
     else:
         text = markers.replace(page.text, inner)
     if text is None:  # the figures would change which markers are real (they never should)
@@ -84,7 +100,7 @@ def save_status(
             title, f"it would be over max_page_bytes = {budget} bytes; shorten the text outside the markers"
         )
     before_write()
-    summary = f"Bot: status: {complete} complete, {pages - complete} incomplete, {len(errors)} errors"
+    summary = edit_summaries.status(complete, pages - complete, len(errors), config.pages.shutoff, config.site.language)
     try:
         gateway.save(title, text, page, summary)
     except FATAL:
@@ -99,9 +115,6 @@ def _not_saved(title: str, why: str) -> Outcome:
     return Outcome(0, [f"{title}: the status page was not saved: {why}"])
 
 
-BACKOFF_PREFIX = "; Back-off: "
-
-
 def save_backoff_notice(gateway: Gateway, config: Config, notice: str | None) -> bool:
     """Put (or, with None, remove) the back-off line between the status page's markers, after the
     stamp line, leaving its other lines as they are (creating the page when missing). Not while
@@ -114,17 +127,16 @@ def save_backoff_notice(gateway: Gateway, config: Config, notice: str | None) ->
         log.warning("back-off notice not saved on %s: %s", config.pages.status, problem)
         return False
     inner = (markers.between(status.text) if status else None) or "\n"
-    lines = [line for line in inner.split("\n") if not line.startswith(BACKOFF_PREFIX)]
+    lang = config.site.language
+    lines = [line for line in inner.split("\n") if not is_backoff(line)]
     if notice:
-        at = next((i + 1 for i, line in enumerate(lines) if line.startswith(STAMP_PREFIX)), 1)
-        lines.insert(at, BACKOFF_PREFIX + "<nowiki>" + notice.replace("<", "&lt;")[:300] + "</nowiki>")
+        at = next((i + 1 for i, line in enumerate(lines) if is_stamp(line)), 1)
+        lines.insert(at, backoff_line(notice, lang))
     inner = "\n".join(lines)
-    text = markers.replace(status.text, inner) if status else status_page(inner)
+    text = markers.replace(status.text, inner) if status else status_page(inner, lang)
     if text is None or (status is not None and text == status.text) or (status is None and not notice):
         return False
-    summary = (
-        f"Bot: {'back-off: ' + notice if notice else 'passes succeed again'} ([[{config.pages.shutoff}|stop the bot]])"
-    )
+    summary = edit_summaries.backoff(notice, config.pages.shutoff, lang)
     try:
         gateway.save(config.pages.status, text, status, summary[:490])
     except FATAL:

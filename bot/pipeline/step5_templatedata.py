@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from bot import templatedata
+from bot import edit_summaries, templatedata
 from bot.model import PageSnapshot
 from bot.pipeline.context import PassContext
 from bot.pipeline.shutoff import ShutoffWatch
@@ -55,6 +55,5 @@ def keep_in_step(ctx: PassContext, watch: ShutoffWatch, tally: Tally, read: Mapp
         return
     if text is None or text == page.text:
         return
-    save_own_page(
-        ctx, watch, tally, page, text, "Bot: update TemplateData from the partnership rules", "the TemplateData"
-    )
+    summary = edit_summaries.templatedata(ctx.cfg.pages.shutoff, ctx.cfg.site.language)
+    save_own_page(ctx, watch, tally, page, text, summary, "the TemplateData")

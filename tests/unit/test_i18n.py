@@ -19,7 +19,7 @@ LANGS = ("en", "fr", "es")
 
 
 def _catalog(name: str) -> dict[str, str]:
-    data = json.loads((ROOT / f"{name}.json").read_text(encoding="utf-8"))
+    data: dict[str, str] = json.loads((ROOT / f"{name}.json").read_text(encoding="utf-8"))
     assert isinstance(data.pop("@metadata"), dict)
     return data
 

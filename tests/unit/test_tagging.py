@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.check import check_text
+from bot.edit_summaries import tag_change as tag_summary
 from bot.model import Finding, PageResult
 from bot.rules import Rules
 from bot.tagging import (
@@ -19,7 +20,6 @@ from bot.tagging import (
     retag,
     tag_for,
     tag_names,
-    tag_summary,
 )
 from bot.titles import call_key
 from bot.wikitext import read
