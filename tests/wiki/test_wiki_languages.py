@@ -36,6 +36,7 @@ from bot.wikitext import DEFAULT_EXTENSION_TAGS, read
 from .api import WikiApi
 from .botrun import Bot, bot_fixture
 from .conftest import DevWiki
+from .test_devwiki import unique
 
 RULES = "Module:Partnership tracker/rules.json"
 TAG = "{{Partnership incomplete|missing=coi_disclosure,metrics|invalid=end}}\nText."
@@ -237,3 +238,46 @@ def test_rules_texts_given_per_language(bot: Bot, admin_api: WikiApi) -> None:
     assert "Objectifs précis" in box and "Contenus" in box, "the infobox's label and value label"
     assert "specific goals" in english and "(a date YYYY-MM-DD)" in english
     assert "objetivos concretos" in spanish and "(a date YYYY-MM-DD)" in spanish, "no Spanish help: English's"
+
+
+#: (languages, message, numbers). Forms as translators write them: two in en, fr, es; three in ru.
+#: (MediaWiki 1.43 gives fr and es the plural categories one and other, Babel's CLDR adds "many",
+#: so a third French form would be read differently; two forms read the same.) Numbers below 1,000:
+#: the module writes them with MediaWiki's formatNum, the bot with Babel, and the two group digits
+#: differently in Spanish (1234: "1234" and "1.234"; 12345: "12 345" and "12.345").
+FORMAT_CASES = [
+    (("en", "fr", "es"), "{{PLURAL:$1|$1 page|$1 pages}}", [0, 1, 2, 5, 21, 101, 999]),
+    (("ru",), "{{PLURAL:$1|$1 страница|$1 страницы|$1 страниц}}", [0, 1, 2, 5, 21, 22, 111]),
+    (("en", "fr", "es", "ru"), "{{PLURAL:$1|0=none|one $1|$1 many}} and {{PLURAL:$1|1=just one|other}}", [0, 1, 3]),
+    (("en", "fr", "es"), "{{PLURAL:$1|[[A|b]] $1|[[C|d]] {{x|y}} $1}} $2 $3", [1, 4]),
+    (("en", "fr", "es"), "{{plural:$1|only one form}}, $1", [1, 2]),
+]
+
+
+def test_the_modules_format_messages_as_the_bot_does(bot: Bot, admin_api: WikiApi) -> None:
+    """Module:Partnership tracker/i18n's format against bot/i18n.py's for the same message, language
+    and number: PLURAL forms by each language's rules (Russian's three too), explicit N= forms, a |
+    inside a link or template, too few forms, case of PLURAL, a parameter not given."""
+    cases = [
+        {"lang": lang, "text": text, "params": [n, "two"]}
+        for langs, text, numbers in FORMAT_CASES
+        for lang in langs
+        for n in numbers
+    ]
+    module = unique("Module:I18n format check")
+    admin_api.edit(
+        module,
+        "local i18n = require('Module:Partnership tracker/i18n')\n"
+        f"local cases = mw.text.jsonDecode([==[{json.dumps(cases)}]==])\n"
+        "return { run = function() local out = {}\n"
+        "  for i, c in ipairs(cases) do out[i] = i18n.format(c.lang, c.text, c.params) end\n"
+        "  return mw.text.jsonEncode(out) end }",
+        "tests: the message formatter",
+    )
+    call = "{{#invoke:" + module.removeprefix("Module:") + "|run}}"
+    reply = admin_api.post(action="expandtemplates", text=call, title="Format check", prop="wikitext")
+    lua = json.loads(reply["expandtemplates"]["wikitext"])
+    catalogs = i18n.Catalogs(by_lang={code: {} for code in ("en", "fr", "es", "ru")}, documentation={})
+    for case, got in zip(cases, lua, strict=True):
+        expected = i18n.Messages(case["lang"], catalogs).format(case["text"], *case["params"])
+        assert plain(html.unescape(got)) == plain(expected), case
