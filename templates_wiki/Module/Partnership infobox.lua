@@ -198,61 +198,69 @@ function p.main(frame)
 end
 
 
--- What a kind of parameter takes, in words, for the documentation.
-local KINDS = {
-	text = 'Free text.',
-	url = 'A web address starting with <code>http://</code> or <code>https://</code>.',
-	enum = 'One of:',
-	list = 'A comma-separated list (at least one item), each one of:',
-	date = 'A date written <code>YYYY-MM-DD</code>, <code>YYYY-MM</code> or <code>YYYY</code> that exists '
-		.. 'on the calendar.',
-	link = 'A <nowiki>[[wikilink]]</nowiki>, an <nowiki>[external link]</nowiki> or a web address.',
-	licence = 'A free licence (see the licence rule below).',
-}
-
-local function codeList(values, conj)
+-- Code items joined as alternatives in the language ("a, b or c").
+local function codeList(m, values)
 	local items = {}
 	for i, v in ipairs(values) do
 		items[i] = '<code>' .. mw.text.nowiki(v) .. '</code>'
 	end
-	return mw.text.listToText(items, ', ', conj or ' or ')
+	if #items < 2 then
+		return items[1] or ''
+	end
+	local last = table.remove(items)
+	local comma = mw.message.new('comma-separator'):inLanguage(m.lang):plain()
+	return m:msg('ptracker-wiki-doc-or', table.concat(items, comma), last)
+end
+
+-- Code items joined as a list in the language ("a, b and c").
+local function codes(m, values)
+	local items = {}
+	for i, v in ipairs(values) do
+		items[i] = '<code>' .. mw.text.nowiki(v) .. '</code>'
+	end
+	return m:list(items)
 end
 
 -- When a parameter is required, in words.
-function p.requiredText(param)
+function p.requiredText(m, param)
 	if param.required == true then
-		return "'''always'''"
+		return "'''" .. m:msg('ptracker-wiki-doc-required-always') .. "'''"
 	elseif type(param.required) == 'table' then
 		local parts = {}
 		for field, values in pairs(param.required) do
-			parts[#parts + 1] = "'''when " .. field .. ' is ' .. codeList(values) .. "'''"
+			parts[#parts + 1] = "'''" .. m:msg('ptracker-wiki-doc-required-when', field, codeList(m, values)) .. "'''"
 		end
 		table.sort(parts)
 		return table.concat(parts, '; ')
 	end
-	return 'no'
+	return m:msg('ptracker-wiki-doc-required-no')
 end
 
 -- {{#invoke:Partnership infobox|rules}}: the rules page in words: a table of the parameters (each
--- row with the anchor param-<name> the notice links to) and the page-wide rules.
+-- row with the anchor param-<name> the notice links to) and the page-wide rules; in the wiki's
+-- language, or the #invoke's lang=.
 function p.rules(frame)
 	local rules, title = loadRules(frame)
 	local ctx, m = check.prepare(rules), i18n.new(frame.args.lang)
+	local columns = {}
+	for i, column in ipairs({ 'parameter', 'label', 'required', 'value', 'guidance' }) do
+		columns[i] = m:msg('ptracker-wiki-doc-column-' .. column)
+	end
 	local out = {
-		"''Written from [[" .. title .. ']], the rules page the bot and this infobox follow; change the rules '
-			.. "there (see its talk page), not here.''",
+		m:msg('ptracker-wiki-doc-intro', title),
 		'{| class="wikitable" style="width:100%;"',
-		'! Parameter !! Label !! Required !! Value !! Guidance',
+		'! ' .. table.concat(columns, ' !! '),
 	}
 	for _, name in ipairs(p.order(rules, title)) do
 		local param = rules.params[name]
-		local value = { KINDS[param.type] or '' }
+		local value = { m:msg('ptracker-wiki-doc-kind-' .. param.type) }
 		for _, item in ipairs((rules.values or {})[param.values or ''] or {}) do
 			value[#value + 1] = '\n* <code>' .. mw.text.nowiki(item.value) .. '</code> – ' .. m:text(item.label or item.value)
 		end
-		value[#value + 1] = (#value > 1 and '\n' or ' ') .. 'For example: ' .. mw.text.nowiki(m:text(param.help)) .. '.'
+		value[#value + 1] = (#value > 1 and '\n' or ' ')
+			.. m:msg('ptracker-wiki-doc-example', mw.text.nowiki(m:text(param.help)))
 		if param.not_before then
-			value[#value + 1] = ' Not before <code>' .. param.not_before .. '</code>.'
+			value[#value + 1] = ' ' .. m:msg('ptracker-wiki-doc-not-before', param.not_before)
 		end
 		local guidance = ''
 		if param.section then
@@ -261,7 +269,7 @@ function p.rules(frame)
 		end
 		out[#out + 1] = '|- id="param-' .. name .. '"'
 		out[#out + 1] = '| <code>' .. name .. '</code> || ' .. ucfirst(m:text(param.label)) .. ' || '
-			.. p.requiredText(param) .. ' || ' .. table.concat(value) .. '\n| ' .. guidance
+			.. p.requiredText(m, param) .. ' || ' .. table.concat(value) .. '\n| ' .. guidance
 	end
 	out[#out + 1] = '|}'
 	local words = {}
@@ -269,26 +277,22 @@ function p.rules(frame)
 		words[#words + 1] = word
 	end
 	table.sort(words)
-	out[#out + 1] = '* A field that is empty, holds only a comment or punctuation, or only a placeholder ('
-		.. codeList(words) .. ') counts as not filled in. Requirements that depend on a field apply only '
-		.. 'when that field holds one of its allowed values.'
+	out[#out + 1] = '* ' .. m:msg('ptracker-wiki-doc-placeholders', codeList(m, words))
 	local phrases = (rules.licences or {}).nonfree_phrases
 	if phrases then
 		local shown = {}
 		for i, phrase in ipairs(phrases) do
 			shown[i] = (phrase:gsub('|', ' / '))
 		end
-		out[#out + 1] = '* A licence is not free when its words (letters and digits, in any case) include '
-			.. codeList(shown) .. ' (words separated by / are alternatives).'
+		out[#out + 1] = '* ' .. m:msg('ptracker-wiki-doc-licence', codeList(m, shown))
 	end
 	local stale, privacy = rules.stale or {}, rules.privacy or {}
 	if stale.field then
-		out[#out + 1] = '* <code>' .. stale.field .. '</code> more than ' .. stale.max_age_days
-			.. ' days ago, while status is ' .. codeList(stale.when_status or {}) .. ', gets a warning.'
+		out[#out + 1] = '* ' .. m:msg('ptracker-wiki-doc-stale', stale.field, stale.max_age_days,
+			codeList(m, stale.when_status or {}))
 	end
 	if privacy.field then
-		out[#out + 1] = '* <code>' .. privacy.field .. '</code> = ' .. codeList(privacy.risky_values or {})
-			.. ' gets a privacy warning.'
+		out[#out + 1] = '* ' .. m:msg('ptracker-wiki-doc-privacy', privacy.field, codeList(m, privacy.risky_values or {}))
 	end
 	local errors, warnings = {}, {}
 	for code, severity in pairs(rules.severities or {}) do
@@ -297,8 +301,7 @@ function p.rules(frame)
 	end
 	table.sort(errors)
 	table.sort(warnings)
-	out[#out + 1] = '* Errors make a page incomplete: ' .. codeList(errors, ' and ') .. '; warnings do not: '
-		.. codeList(warnings, ' and ') .. '.'
+	out[#out + 1] = '* ' .. m:msg('ptracker-wiki-doc-severities', codes(m, errors), codes(m, warnings))
 	return table.concat(out, '\n')
 end
 

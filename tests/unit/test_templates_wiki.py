@@ -271,9 +271,19 @@ def test_every_message_a_module_uses_is_in_the_catalogs() -> None:
     english = json.loads(read(I18N / "en.json"))
     used = _lua_keys()
     assert used, "the modules take their words from the catalogs"
-    assert used - set(english) == set()
+    whole = {key for key in used if not key.endswith("-")}
+    prefixes = used - whole  # a key completed in the Lua ('ptracker-wiki-doc-kind-' .. param.type)
+    assert whole - set(english) == set()
     wiki_keys = {key for key in english if key.startswith("ptracker-wiki-")}
-    assert wiki_keys <= used, f"catalog keys no module uses: {sorted(wiki_keys - used)}"
+    unused = {key for key in wiki_keys - whole if not key.startswith(tuple(prefixes))}
+    assert not unused, f"catalog keys no module uses: {sorted(unused)}"
+    schema = json.loads(read(ROOT / "config" / "rules.schema.json"))
+    kinds = schema["$defs"]["param"]["properties"]["type"]["enum"]
+    assert {f"ptracker-wiki-doc-kind-{kind}" for kind in kinds} <= set(english), "every kind of parameter in words"
+    columns = re.findall(
+        r"'(parameter|label|required|value|guidance)'", read(PAGES_DIR / "Module" / "Partnership infobox.lua")
+    )
+    assert {f"ptracker-wiki-doc-column-{c}" for c in columns} <= set(english) and len(columns) == 5
 
 
 def test_the_preview_uses_the_bots_finding_messages() -> None:

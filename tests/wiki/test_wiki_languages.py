@@ -258,12 +258,8 @@ def test_the_modules_format_messages_as_the_bot_does(bot: Bot, admin_api: WikiAp
     """Module:Partnership tracker/i18n's format against bot/i18n.py's for the same message, language
     and number: PLURAL forms by each language's rules (Russian's three too), explicit N= forms, a |
     inside a link or template, too few forms, case of PLURAL, a parameter not given."""
-    cases = [
-        {"lang": lang, "text": text, "params": [n, "two"]}
-        for langs, text, numbers in FORMAT_CASES
-        for lang in langs
-        for n in numbers
-    ]
+    runs = [(lang, text, n) for langs, text, numbers in FORMAT_CASES for lang in langs for n in numbers]
+    cases = [{"lang": lang, "text": text, "params": [n, "two"]} for lang, text, n in runs]
     module = unique("Module:I18n format check")
     admin_api.edit(
         module,
@@ -278,6 +274,21 @@ def test_the_modules_format_messages_as_the_bot_does(bot: Bot, admin_api: WikiAp
     reply = admin_api.post(action="expandtemplates", text=call, title="Format check", prop="wikitext")
     lua = json.loads(reply["expandtemplates"]["wikitext"])
     catalogs = i18n.Catalogs(by_lang={code: {} for code in ("en", "fr", "es", "ru")}, documentation={})
-    for case, got in zip(cases, lua, strict=True):
-        expected = i18n.Messages(case["lang"], catalogs).format(case["text"], *case["params"])
-        assert plain(html.unescape(got)) == plain(expected), case
+    for (lang, text, n), got in zip(runs, lua, strict=True):
+        expected = i18n.Messages(lang, catalogs).format(text, n, "two")
+        assert plain(html.unescape(got)) == plain(expected), (lang, text, n)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_rules_in_words_on_the_documentation_follow_the_language(bot: Bot, admin_api: WikiApi, lang: str) -> None:
+    m = i18n.messages(lang)
+    with configured(bot, lang):
+        shown = plain(rendered(admin_api, "{{#invoke:Partnership infobox|rules}}", "Template:Partnership infobox/doc"))
+    for column in ("parameter", "label", "required", "value", "guidance"):
+        assert m.text(f"ptracker-wiki-doc-column-{column}") in shown, column
+    assert wikitext_words(m.text("ptracker-wiki-doc-intro", RULES)) in shown
+    assert plain(m.text("ptracker-wiki-doc-kind-text")) in shown
+    if lang == "en":  # as before the catalogs
+        assert "Free text. For example: the organisation or person the Foundation works with" in shown
+        assert "last_reviewed more than 365 days ago, while status is active, gets a warning." in shown
+        assert "; warnings do not: duplicate_param, privacy_risk, stale and unknown_param." in shown
