@@ -173,7 +173,8 @@ function p.previewBox(m, findings, rules)
 			or ("'''" .. m:msg('ptracker-wiki-preview-error') .. "''' ")
 		lines[#lines + 1] = '* ' .. severity .. tostring(span)
 	end
-	return '<div class="partnership-preview-warnings" style="clear:both; margin:0 0 1em; padding:0.4em 0.8em; '
+	return '<div lang="' .. m.lang .. '" dir="' .. mw.language.new(m.lang):getDir() .. '" '
+		.. 'class="partnership-preview-warnings" style="clear:both; margin:0 0 1em; padding:0.4em 0.8em; '
 		.. 'border:1px solid #a2a9b1; border-left:6px solid #f28500; background:#fef6e7; color:#202122;">'
 		.. m:msg('ptracker-wiki-preview-intro', 'Template:' .. rules.infobox.name, #findings) .. '\n'
 		.. table.concat(lines, '\n') .. '\n</div>\n'
