@@ -64,7 +64,13 @@ def _extension_tags(r: Reader, value: Any) -> frozenset[str]:
     return frozenset(value)
 
 
-def _language(r: Reader, code: str) -> str:
+def _language(r: Reader, value: str, environ: Mapping[str, str]) -> str:
+    """``[site] language``: a catalog of ``i18n/``; may name an environment variable like a path
+    (``"${DEVWIKI_LANG:-en}"``)."""
+    code, problem = expand_variables(value, environ)
+    if problem:
+        r.problem("site.language", *problem)
+        return "en"
     there = i18n.load().languages
     if code not in there:
         r.problem("site.language", f"no messages in language {code!r}", f"write one of: {', '.join(there)}")
@@ -200,7 +206,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         maxlag=r.integer(site_t, "site", "maxlag", default=5, minimum=1),
         max_retries=r.integer(site_t, "site", "max_retries", default=5),
         retry_wait=r.integer(site_t, "site", "retry_wait", default=5, minimum=1),
-        language=_language(r, r.string(site_t, "site", "language", default="en")),
+        language=_language(r, r.string(site_t, "site", "language", default="en"), env),
         extension_tags=(
             _extension_tags(r, site_t["extension_tags"]) if "extension_tags" in site_t else meta_extension_tags()
         ),

@@ -14,6 +14,12 @@ documentation page; the bot keeps it between its markers there (stage
 * ``sets`` (always required, required depending on other fields, optional) and a block
   ``format`` aligned to the longest parameter name.
 
+Every text (the template's description, each parameter's label and description, the sets'
+names) is TemplateData's multilingual form, an object of language → text with one entry per
+catalog of ``i18n/`` (English, Spanish, French): the editing tools show the reader's language and
+fall back to English. The words come from the ``ptracker-templatedata-*`` messages and from the
+rules page's labels and help texts in each language (:func:`bot.rules.text`).
+
 The JSON is written with tabs and sorted as above, so the same rules give the same text byte for
 byte (the stage saves only when the text changes).
 """
@@ -21,9 +27,11 @@ byte (the stage saves only when the text changes).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from bot import markers
+from bot import i18n, markers
+from bot.i18n import Messages
 from bot.rules import ParamRule, Rules
 
 #: TemplateData's type for each kind of parameter of the rules.
@@ -42,35 +50,47 @@ def _ucfirst(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _or_list(values: tuple[str, ...] | list[str]) -> str:
+def _or_list(m: Messages, values: tuple[str, ...] | list[str]) -> str:
     """``a``, ``a or b``, ``a, b or c``."""
     items = list(values)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+    return items[0] if len(items) == 1 else m.text("ptracker-templatedata-or", ", ".join(items[:-1]), items[-1])
 
 
-def requirement(rule: ParamRule) -> str:
-    """When the parameter is required, as a sentence (empty for an optional one)."""
+def requirement(rule: ParamRule, lang: str = "en") -> str:
+    """When the parameter is required, as a sentence in *lang* (empty for an optional one)."""
+    m = i18n.messages(lang)
     if rule.required:
-        return "Required on every partnership page."
+        return m.text("ptracker-templatedata-required-always")
     if rule.condition is not None:
-        return f"Required when {rule.condition.field} is {_or_list(rule.condition.values)}."
+        return m.text("ptracker-templatedata-required-when", rule.condition.field, _or_list(m, rule.condition.values))
     return ""
 
 
-def _description(rule: ParamRule) -> str:
-    parts = [_ucfirst(rule.hint.rstrip(".")) + "."]
+def _description(rule: ParamRule, lang: str) -> str:
+    m = i18n.messages(lang)
+    parts = [_ucfirst(rule.hint_in(lang).rstrip(".")) + "."]
     if rule.kind == "enum":
-        parts.append(f"One of: {', '.join(rule.enum)}.")
+        parts.append(m.text("ptracker-templatedata-one-of", ", ".join(rule.enum)))
     elif rule.kind == "list":
-        parts.append(f"A comma-separated list of: {', '.join(rule.enum)}.")
-    parts.append(requirement(rule))
+        parts.append(m.text("ptracker-templatedata-list-of", ", ".join(rule.enum)))
+    parts.append(requirement(rule, lang))
     return " ".join(p for p in parts if p)
+
+
+def _each(text: Callable[[str], str]) -> dict[str, str]:
+    """TemplateData's multilingual text: every catalog's language → its text."""
+    return {lang: text(lang) for lang in i18n.load().languages}
+
+
+def _message(key: str, *params: object) -> dict[str, str]:
+    """Message ``key`` in every catalog's language."""
+    return _each(lambda lang: i18n.messages(lang).text(key, *params))
 
 
 def _param(rule: ParamRule) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "label": _ucfirst(rule.label),
-        "description": _description(rule),
+        "label": _each(lambda lang: _ucfirst(rule.label_in(lang))),
+        "description": _each(lambda lang: _description(rule, lang)),
         "type": TYPES.get(rule.kind, "string"),
     }
     if rule.required:
@@ -89,21 +109,17 @@ def templatedata(rules: Rules) -> dict[str, Any]:
     depends = [n for n in names if rules.params[n].condition is not None and not rules.params[n].required]
     optional = [n for n in names if n not in always and n not in depends]
     sets = [
-        {"label": label, "params": params}
-        for label, params in (
-            ("Always required", always),
-            ("Required depending on other fields", depends),
-            ("Optional", optional),
+        {"label": _message(key), "params": params}
+        for key, params in (
+            ("ptracker-templatedata-set-always", always),
+            ("ptracker-templatedata-set-depends", depends),
+            ("ptracker-templatedata-set-optional", optional),
         )
         if params
     ]
     width = max((len(n) for n in names), default=1)
     return {
-        "description": (
-            f"Records one partnership on its own page. What each field needs is set by the community's "
-            f"rules page; this block is written from it by the partnership tracker bot, which checks every "
-            f"{{{{{rules.infobox_name}}}}} against the same rules."
-        ),
+        "description": _message("ptracker-templatedata-description", rules.infobox_name),
         "params": {name: _param(rule) for name, rule in rules.params.items()},
         "paramOrder": names,
         "sets": sets,

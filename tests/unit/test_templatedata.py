@@ -39,8 +39,10 @@ def test_required_suggested_values_and_types_follow_the_rules(rules: Rules) -> N
         spec = params[name]
         assert spec.get("required", False) is rule.required, name
         assert spec.get("suggested", False) is (rule.condition is not None and not rule.required), name
-        assert spec["label"][0].isupper() and spec["label"].lower() == rule.label.lower(), name
-        assert requirement(rule) in spec["description"], name
+        assert spec["label"]["en"][0].isupper() and spec["label"]["en"].lower() == rule.label.lower(), name
+        for lang in ("en", "es", "fr"):
+            assert spec["label"][lang].lower() == rule.label_in(lang).lower(), (name, lang)
+            assert requirement(rule, lang) in spec["description"][lang], (name, lang)
         if rule.kind in ("enum", "list"):
             assert spec["suggestedvalues"] == list(rule.enum), name
             assert spec["type"] == "line", name
@@ -59,7 +61,7 @@ def test_a_rules_change_changes_the_block(rules: Rules) -> None:
     assert render(changed) != render(rules)
     end = dataclasses.replace(rules.params["end"], condition=Condition("status", ("terminated",)))
     data = templatedata(dataclasses.replace(rules, params={**rules.params, "end": end}))
-    assert "Required when status is terminated." in data["params"]["end"]["description"]
+    assert "Required when status is terminated." in data["params"]["end"]["description"]["en"]
 
 
 def test_updated_writes_only_between_the_real_markers(rules: Rules) -> None:

@@ -98,7 +98,7 @@ def test_templatedata_required_and_suggested_follow_the_rules(rules: Rules) -> N
         assert spec.get("suggested", False) is (rule.condition is not None), name
         assert not (spec.get("required") and spec.get("suggested")), name
         if rule.condition is not None:
-            assert re.search(r"\bRequired (when|unless)\b", spec["description"]), name
+            assert re.search(r"\bRequired (when|unless)\b", spec["description"]["en"]), name
 
 
 def test_templatedata_gives_allowed_values_and_types(rules: Rules) -> None:
@@ -109,10 +109,10 @@ def test_templatedata_gives_allowed_values_and_types(rules: Rules) -> None:
         if rule.enum:
             assert spec["suggestedvalues"] == list(rule.enum), name
             for value in rule.enum:
-                assert value in spec["description"], f"{name}: {value} not in the description"
+                assert value in spec["description"]["en"], f"{name}: {value} not in the description"
         if rule.kind == "date":
             assert spec["type"] == "date", name
-            assert "YYYY-MM-DD" in spec["description"], name
+            assert "YYYY-MM-DD" in spec["description"]["en"], name
         elif rule.kind == "url":
             assert spec["type"] == "url", name
         elif rule.kind in ("enum", "list"):
