@@ -258,7 +258,8 @@ def _install(args: argparse.Namespace, config: Config) -> int:
             print(unified_diff(title, old, new), end="")
 
     with _edits_outside_a_pass(config, "install-templates", dry_run=args.dry_run):
-        done = install(gateway, wiki_files(), dry_run=args.dry_run, shutoff=config.pages.shutoff, on_diff=show)
+        files = wiki_files(config.site.language)
+        done = install(gateway, files, dry_run=args.dry_run, shutoff=config.pages.shutoff, on_diff=show)
     for item in done:
         if item.action in ("created", "updated"):
             print(f"{'would be ' if args.dry_run else ''}{item.action}: {item.title}")

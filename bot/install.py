@@ -11,6 +11,11 @@ pages. Pages the community or the bot own once they exist — the summary page a
 reinstalling must not wipe the live table or disengage a shutoff someone engaged. A ``.json`` page
 is saved with the ``json`` content model (a main-namespace title ending in ``.json`` does not get
 it by default).
+
+One page is generated, not copied: ``Module:Partnership tracker/i18n.json`` (:func:`i18n_file`), the
+bot's message catalogs (``i18n/*.json``) and the wiki's configured language, which the modules read
+with ``mw.loadJsonData`` for the words of the notice, the infobox and the preview — so the wiki
+side and the bot say the same, from one source. :func:`wiki_files` is the whole set.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.errors import EditConflict, InputError, ShutoffEngaged
+from bot import i18n
+from bot.errors import EditConflict, InputError, MessageError, ShutoffEngaged
 from bot.safety import shutoff_engaged
 from bot.wiki import Gateway
 
@@ -28,6 +34,7 @@ TEMPLATES_ROOT = Path(__file__).resolve().parent.parent / "templates_wiki"
 CREATE_ONLY = ("Main", "User")
 SKIP_DIRS = ("examples",)
 SUFFIXES = (".wiki", ".lua", ".json")
+I18N_TITLE = "Module:Partnership tracker/i18n.json"
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,32 @@ class WikiFile:
         return wiki_text.rstrip() == self.text
 
 
-def wiki_files(root: Path = TEMPLATES_ROOT) -> list[WikiFile]:
+def wiki_files(language: str, root: Path = TEMPLATES_ROOT, catalogs: i18n.Catalogs | None = None) -> list[WikiFile]:
+    """What install-templates installs: the pages under ``root`` (:func:`page_files`) and the
+    generated message page (:func:`i18n_file`) for the wiki's ``language``, sorted by title."""
+    files = [*page_files(root), i18n_file(language, catalogs or i18n.load())]
+    titles = [f.title for f in files]
+    if titles.count(I18N_TITLE) > 1:
+        raise InputError(f"{root}: {I18N_TITLE} is generated from i18n/; remove the file that holds it")
+    return sorted(files, key=lambda f: f.title)
+
+
+def i18n_file(language: str, catalogs: i18n.Catalogs) -> WikiFile:
+    """The page ``Module:Partnership tracker/i18n.json``: ``{"language": language, "messages":
+    {code: {key: text}}}`` with every language's catalog (not ``qqq``, the translators'
+    documentation), keys sorted, so the text changes only when a message or the language does.
+    ``language`` must have a catalog (``Config`` checks ``[site] language``); a ``MessageError``
+    otherwise."""
+    if language not in catalogs.by_lang:
+        raise MessageError(
+            f"no messages in language {language!r} to install; there are: {', '.join(catalogs.languages)}"
+        )
+    messages = {code: dict(sorted(catalogs.by_lang[code].items())) for code in catalogs.languages}
+    text = json.dumps({"language": language, "messages": messages}, ensure_ascii=False, indent=4)
+    return WikiFile(I18N_TITLE, text, create_only=False)
+
+
+def page_files(root: Path = TEMPLATES_ROOT) -> list[WikiFile]:
     """Every page under ``root``, sorted by title. Raises ``InputError`` for a file that is not
     UTF-8 or a path that maps to no title."""
     out: list[WikiFile] = []

@@ -16,6 +16,10 @@
 -- given missing=, invalid= or problem= (so documentation can show an example
 -- without transcluding the template), and returns the whole notice box.
 -- The category is added by the template, not here.
+--
+-- The words are the bot's messages (ptracker-wiki-notice-*) in the language of lang= (of the
+-- template, or of the #invoke) when given, else the wiki's configured language (see
+-- Module:Partnership tracker/i18n); the rules page's labels and hints may be given per language.
 
 local p = {}
 
@@ -25,6 +29,7 @@ local p = {}
 local RULES = 'Module:Partnership tracker/rules.json'
 
 local rules = mw.loadJsonData(RULES)
+local i18n = require('Module:Partnership tracker/i18n')
 
 local GUIDANCE = rules.guidance_page
 
@@ -33,16 +38,17 @@ local GUIDANCE = rules.guidance_page
 local DOC = 'Template:' .. rules.infobox.name
 
 -- Canonical parameter name -> plain words, guidance section (or nil) and, for
--- the "please correct" list, what a good value looks like.
+-- the "please correct" list, what a good value looks like (each a string, or
+-- an object of language -> text: see Module:Partnership tracker/i18n).
 local FIELDS = {}
 for name, param in pairs(rules.params) do
 	FIELDS[name] = { name = name, words = param.label, section = param.section, good = param.help }
 end
 
--- Page-level problems (the "problem" parameter).
+-- Page-level problems (the "problem" parameter): their messages.
 local PROBLEMS = {
-	multiple_infoboxes = 'This page has more than one partnership infobox; keep one.',
-	no_infobox = 'This page has no partnership infobox; add one.',
+	multiple_infoboxes = 'ptracker-wiki-notice-problem-multiple-infoboxes',
+	no_infobox = 'ptracker-wiki-notice-problem-no-infobox',
 }
 
 local function trim(s)
@@ -87,28 +93,29 @@ end
 -- One field in plain words, linked to its guidance section, or to the infobox
 -- documentation when the guidance has no section for it. The parameter name is
 -- kept as a tooltip so editors can find it in the source.
-local function describe(name, withHint)
+local function describe(m, name, withHint)
 	local field = lookup(name)
 	if not field then
 		return '<code>' .. mw.text.nowiki(name) .. '</code>'
 	end
-	local link
+	local words, link = m:text(field.words), nil
 	if field.section then
-		link = guidanceLink(field.section, field.words)
+		link = guidanceLink(field.section, words)
 	else
-		link = '[[' .. DOC .. '#param-' .. field.name .. '|' .. field.words .. ']]'
+		link = '[[' .. DOC .. '#param-' .. field.name .. '|' .. words .. ']]'
 	end
-	local out = '<span title="infobox parameter: ' .. field.name .. '">' .. link .. '</span>'
+	local tooltip = mw.text.encode(m:msg('ptracker-wiki-notice-field-tooltip', field.name))
+	local out = '<span title="' .. tooltip .. '">' .. link .. '</span>'
 	if withHint and field.good then
-		out = out .. ' <span style="color:#54595d;">(' .. field.good .. ')</span>'
+		out = out .. ' <span style="color:#54595d;">(' .. m:text(field.good) .. ')</span>'
 	end
 	return out
 end
 
-local function describeAll(names, withHint)
+local function describeAll(m, names, withHint)
 	local parts = {}
 	for i, name in ipairs(names) do
-		parts[i] = describe(name, withHint)
+		parts[i] = describe(m, name, withHint)
 	end
 	return parts
 end
@@ -117,7 +124,7 @@ end
 -- directly with arguments of its own (e.g. in documentation), those.
 local function getArgs(frame)
 	local own = frame.args or {}
-	if own.missing or own.invalid or own.problem then
+	if own.missing or own.invalid or own.problem or own.lang then
 		return own
 	end
 	local parent = frame:getParent()
@@ -128,50 +135,47 @@ local function getArgs(frame)
 end
 
 function p.render(args)
+	local m = i18n.new(args.lang)
 	local missing = splitList(args.missing)
 	local invalid = splitList(args.invalid)
 	local problems = splitList(args.problem)
 
 	local lines = {}
-	lines[#lines + 1] = "'''This partnership page is incomplete.''' "
-		.. 'Some of what the ' .. guidanceLink(nil, 'partnership guidance')
-		.. ' asks every partnership page to record is missing or needs correcting.'
+	lines[#lines + 1] = m:msg('ptracker-wiki-notice-intro', GUIDANCE)
 
 	local items = {}
 	for _, name in ipairs(problems) do
 		if PROBLEMS[name] then
-			items[#items + 1] = PROBLEMS[name]
+			items[#items + 1] = m:msg(PROBLEMS[name])
 		else
-			items[#items + 1] = 'Problem with this page: <code>' .. mw.text.nowiki(name) .. '</code>.'
+			items[#items + 1] = m:msg('ptracker-wiki-notice-problem-other', '<code>' .. mw.text.nowiki(name) .. '</code>')
 		end
 	end
 	if #missing > 0 then
-		items[#items + 1] = 'Please fill in: '
-			.. mw.text.listToText(describeAll(missing, false), ', ', ' and ') .. '.'
+		items[#items + 1] = m:msg('ptracker-wiki-notice-missing', m:list(describeAll(m, missing, false)))
 	end
 	if #invalid > 0 then
-		local parts = describeAll(invalid, true)
-		if #parts == 1 then
-			items[#items + 1] = 'Please correct the ' .. parts[1] .. '.'
-		else
-			items[#items + 1] = 'Please correct:\n** ' .. table.concat(parts, '\n** ')
-		end
+		local parts = describeAll(m, invalid, true)
+		local shown = #parts == 1 and parts[1] or ('\n** ' .. table.concat(parts, '\n** '))
+		items[#items + 1] = m:msg('ptracker-wiki-notice-invalid', shown, #parts)
 	end
 	if #items > 0 then
 		lines[#lines + 1] = '\n* ' .. table.concat(items, '\n* ')
 	end
 
 	lines[#lines + 1] = '\n<div style="font-size:90%; margin-top:0.3em;">'
-		.. 'See the [[' .. DOC .. '|infobox documentation]] for what each field needs. '
-		.. '<i>This notice is maintained by a bot and will be removed automatically once '
-		.. "everything above is fixed; please don't remove it by hand.</i></div>"
+		.. m:msg('ptracker-wiki-notice-footer', DOC) .. '</div>'
 	return table.concat(lines)
 end
 
 -- The notice box around the text: an "ambox"-like table with inline styles, as
--- the wiki has no site CSS for message boxes.
-function p.box(text)
-	return '<table class="plainlinks ambox ambox-content partnership-incomplete" role="presentation" '
+-- the wiki has no site CSS for message boxes; lang and dir are the notice's language's.
+function p.box(text, lang)
+	local attrs = ''
+	if lang then
+		attrs = 'lang="' .. lang .. '" dir="' .. mw.language.new(lang):getDir() .. '" '
+	end
+	return '<table ' .. attrs .. 'class="plainlinks ambox ambox-content partnership-incomplete" role="presentation" '
 		.. 'style="width:80%; margin:0 10% 1em; border:1px solid #a2a9b1; '
 		.. 'border-left:10px solid #f28500; background:#fbfbfb; color:#202122; border-collapse:collapse;">'
 		.. '<tr><td style="width:3em; padding:0.25em 0.5em; text-align:center; vertical-align:middle; '
@@ -182,7 +186,8 @@ function p.box(text)
 end
 
 function p.main(frame)
-	return p.box(p.render(getArgs(frame)))
+	local args = getArgs(frame)
+	return p.box(p.render(args), i18n.language(args.lang))
 end
 
 -- Exposed for testing.

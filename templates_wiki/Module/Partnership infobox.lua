@@ -12,8 +12,13 @@
 --   {{#invoke:Partnership infobox|blank}}   a blank copy of the infobox, in <pre>.
 --
 -- The checks are Module:Partnership infobox/check (the bot's field-level checks, in Lua).
+--
+-- Words: the bot's messages (Module:Partnership tracker/i18n) in the wiki's configured language,
+-- or in the language of the #invoke's lang= (not the template's: lang is no infobox parameter);
+-- labels and value labels of the rules page may be given per language.
 
 local check = require('Module:Partnership infobox/check')
+local i18n = require('Module:Partnership tracker/i18n')
 
 local p = {}
 
@@ -98,15 +103,15 @@ local function ucfirst(s)
 	return mw.getContentLanguage():ucfirst(s)
 end
 
--- A value as shown: allowed values by their display names (each item of a list).
-local function display(rule, value)
+-- A value as shown: allowed values by their display names in the language (each item of a list).
+local function display(m, rule, value)
 	local kind = rule.param.type
 	if kind == 'enum' then
-		return rule.enum[check.foldEnum(value)] or value
+		return m:text(rule.enum[check.foldEnum(value)]) or value
 	elseif kind == 'list' then
 		local items = check.splitList(value)
 		for i, item in ipairs(items) do
-			items[i] = rule.enum[check.foldEnum(item)] or item
+			items[i] = m:text(rule.enum[check.foldEnum(item)]) or item
 		end
 		return table.concat(items, ', ')
 	end
@@ -115,7 +120,7 @@ end
 
 local CELL = 'text-align:left; vertical-align:top; padding:0.2em 0.4em 0.2em 0;'
 
-local function infobox(frame, args, rules, title)
+local function infobox(m, args, rules, title)
 	local ctx = check.prepare(rules)
 	local current = mw.title.getCurrentTitle()
 	local caption = current.text
@@ -129,30 +134,30 @@ local function infobox(frame, args, rules, title)
 			.. 'font-size:88%; line-height:1.5em;')
 	box:tag('caption'):cssText('font-size:125%; font-weight:bold; padding:0.2em;'):wikitext(caption)
 	box:tag('tr'):tag('th'):attr('colspan', '2')
-		:cssText('background:#cedff2; text-align:center; padding:0.2em;'):wikitext('Partnership')
+		:cssText('background:#cedff2; text-align:center; padding:0.2em;'):wikitext(m:msg('ptracker-wiki-infobox-heading'))
 	for _, name in ipairs(p.order(rules, title)) do
 		local value = args[name] or ''
 		if value ~= '' then
 			local rule = ctx.params[name]
-			local shown = display(rule, value)
+			local shown = display(m, rule, value)
 			if shown:find('^[*#:;]') then
 				shown = '\n' .. shown .. '\n'
 			end
 			local row = box:tag('tr'):attr('data-param', name)
-			row:tag('th'):attr('scope', 'row'):cssText(CELL .. ' width:40%;'):wikitext(ucfirst(rule.param.label))
+			row:tag('th'):attr('scope', 'row'):cssText(CELL .. ' width:40%;'):wikitext(ucfirst(m:text(rule.param.label)))
 			row:tag('td'):cssText('vertical-align:top; overflow-wrap:anywhere; word-break:break-word;')
 				:wikitext(shown)
 		end
 	end
 	box:tag('tr'):tag('td'):attr('colspan', '2')
 		:cssText('text-align:center; font-size:90%; padding-top:0.3em; border-top:1px solid #a2a9b1;')
-		:wikitext('[[' .. rules.guidance_page .. '|Partnership guidance]] · [[Template:'
-			.. rules.infobox.name .. '|Infobox help]]')
+		:wikitext('[[' .. rules.guidance_page .. '|' .. m:msg('ptracker-wiki-infobox-guidance') .. ']] · [[Template:'
+			.. rules.infobox.name .. '|' .. m:msg('ptracker-wiki-infobox-help') .. ']]')
 	return tostring(box)
 end
 
 -- The preview box: every field-level finding, as a span the tests (and gadgets) can read.
-function p.previewBox(findings, rules)
+function p.previewBox(m, findings, rules)
 	if #findings == 0 then
 		return ''
 	end
@@ -164,14 +169,15 @@ function p.previewBox(findings, rules)
 			:attr('data-code', f.code)
 			:attr('data-severity', f.severity)
 			:wikitext(f.message)
-		lines[#lines + 1] = '* ' .. (f.severity == 'warning' and "''warning:'' " or "'''error:''' ")
-			.. tostring(span)
+		local severity = f.severity == 'warning' and ("''" .. m:msg('ptracker-wiki-preview-warning') .. "'' ")
+			or ("'''" .. m:msg('ptracker-wiki-preview-error') .. "''' ")
+		lines[#lines + 1] = '* ' .. severity .. tostring(span)
 	end
-	return '<div class="partnership-preview-warnings" style="clear:both; margin:0 0 1em; padding:0.4em 0.8em; '
+	return '<div lang="' .. m.lang .. '" dir="' .. mw.language.new(m.lang):getDir() .. '" '
+		.. 'class="partnership-preview-warnings" style="clear:both; margin:0 0 1em; padding:0.4em 0.8em; '
 		.. 'border:1px solid #a2a9b1; border-left:6px solid #f28500; background:#fef6e7; color:#202122;">'
-		.. "'''Preview: the partnership tracker bot would report this about the infobox''' "
-		.. '(shown in preview only; the [[Template:' .. rules.infobox.name .. '|infobox documentation]] '
-		.. 'says what each field needs):\n' .. table.concat(lines, '\n') .. '\n</div>\n'
+		.. m:msg('ptracker-wiki-preview-intro', 'Template:' .. rules.infobox.name, #findings) .. '\n'
+		.. table.concat(lines, '\n') .. '\n</div>\n'
 end
 
 -- Today, as the bot's checks take it (UTC).
@@ -183,70 +189,79 @@ function p.main(frame)
 	local rules, title = loadRules(frame)
 	local parent = frame:getParent()
 	local args = parent and parent.args or {}
-	local out = infobox(frame, args, rules, title)
+	local m = i18n.new(frame.args.lang)
+	local out = infobox(m, args, rules, title)
 	local transcluded = parent and parent:getTitle() ~= mw.title.getCurrentTitle().prefixedText
 	if transcluded and mw.text.trim(frame.args.revision or '') == '' then
-		out = p.previewBox(check.validate(args, rules, today()), rules) .. out
+		out = p.previewBox(m, check.validate(args, rules, today(), m), rules) .. out
 	end
 	return out
 end
 
 
--- What a kind of parameter takes, in words, for the documentation.
-local KINDS = {
-	text = 'Free text.',
-	url = 'A web address starting with <code>http://</code> or <code>https://</code>.',
-	enum = 'One of:',
-	list = 'A comma-separated list (at least one item), each one of:',
-	date = 'A date written <code>YYYY-MM-DD</code>, <code>YYYY-MM</code> or <code>YYYY</code> that exists '
-		.. 'on the calendar.',
-	link = 'A <nowiki>[[wikilink]]</nowiki>, an <nowiki>[external link]</nowiki> or a web address.',
-	licence = 'A free licence (see the licence rule below).',
-}
-
-local function codeList(values, conj)
+-- Code items joined as alternatives in the language ("a, b or c").
+local function codeList(m, values)
 	local items = {}
 	for i, v in ipairs(values) do
 		items[i] = '<code>' .. mw.text.nowiki(v) .. '</code>'
 	end
-	return mw.text.listToText(items, ', ', conj or ' or ')
+	if #items < 2 then
+		return items[1] or ''
+	end
+	local last = table.remove(items)
+	local comma = mw.message.new('comma-separator'):inLanguage(m.lang):plain()
+	return m:msg('ptracker-wiki-doc-or', table.concat(items, comma), last)
+end
+
+-- Code items joined as a list in the language ("a, b and c").
+local function codes(m, values)
+	local items = {}
+	for i, v in ipairs(values) do
+		items[i] = '<code>' .. mw.text.nowiki(v) .. '</code>'
+	end
+	return m:list(items)
 end
 
 -- When a parameter is required, in words.
-function p.requiredText(param)
+function p.requiredText(m, param)
 	if param.required == true then
-		return "'''always'''"
+		return "'''" .. m:msg('ptracker-wiki-doc-required-always') .. "'''"
 	elseif type(param.required) == 'table' then
 		local parts = {}
 		for field, values in pairs(param.required) do
-			parts[#parts + 1] = "'''when " .. field .. ' is ' .. codeList(values) .. "'''"
+			parts[#parts + 1] = "'''" .. m:msg('ptracker-wiki-doc-required-when', field, codeList(m, values)) .. "'''"
 		end
 		table.sort(parts)
 		return table.concat(parts, '; ')
 	end
-	return 'no'
+	return m:msg('ptracker-wiki-doc-required-no')
 end
 
 -- {{#invoke:Partnership infobox|rules}}: the rules page in words: a table of the parameters (each
--- row with the anchor param-<name> the notice links to) and the page-wide rules.
+-- row with the anchor param-<name> the notice links to) and the page-wide rules; in the wiki's
+-- language, or the #invoke's lang=.
 function p.rules(frame)
 	local rules, title = loadRules(frame)
-	local ctx = check.prepare(rules)
+	local ctx, m = check.prepare(rules), i18n.new(frame.args.lang)
+	local columns = {}
+	for i, column in ipairs({ 'parameter', 'label', 'required', 'value', 'guidance' }) do
+		columns[i] = m:msg('ptracker-wiki-doc-column-' .. column)
+	end
 	local out = {
-		"''Written from [[" .. title .. ']], the rules page the bot and this infobox follow; change the rules '
-			.. "there (see its talk page), not here.''",
+		m:msg('ptracker-wiki-doc-intro', title),
 		'{| class="wikitable" style="width:100%;"',
-		'! Parameter !! Label !! Required !! Value !! Guidance',
+		'! ' .. table.concat(columns, ' !! '),
 	}
 	for _, name in ipairs(p.order(rules, title)) do
 		local param = rules.params[name]
-		local value = { KINDS[param.type] or '' }
+		local value = { m:msg('ptracker-wiki-doc-kind-' .. param.type) }
 		for _, item in ipairs((rules.values or {})[param.values or ''] or {}) do
-			value[#value + 1] = '\n* <code>' .. mw.text.nowiki(item.value) .. '</code> – ' .. item.label
+			value[#value + 1] = '\n* <code>' .. mw.text.nowiki(item.value) .. '</code> – ' .. m:text(item.label or item.value)
 		end
-		value[#value + 1] = (#value > 1 and '\n' or ' ') .. 'For example: ' .. mw.text.nowiki(param.help) .. '.'
+		value[#value + 1] = (#value > 1 and '\n' or ' ')
+			.. m:msg('ptracker-wiki-doc-example', mw.text.nowiki(m:text(param.help)))
 		if param.not_before then
-			value[#value + 1] = ' Not before <code>' .. param.not_before .. '</code>.'
+			value[#value + 1] = ' ' .. m:msg('ptracker-wiki-doc-not-before', param.not_before)
 		end
 		local guidance = ''
 		if param.section then
@@ -254,8 +269,8 @@ function p.rules(frame)
 				.. (param.point and (' ("' .. param.point .. '")') or '')
 		end
 		out[#out + 1] = '|- id="param-' .. name .. '"'
-		out[#out + 1] = '| <code>' .. name .. '</code> || ' .. ucfirst(param.label) .. ' || '
-			.. p.requiredText(param) .. ' || ' .. table.concat(value) .. '\n| ' .. guidance
+		out[#out + 1] = '| <code>' .. name .. '</code> || ' .. ucfirst(m:text(param.label)) .. ' || '
+			.. p.requiredText(m, param) .. ' || ' .. table.concat(value) .. '\n| ' .. guidance
 	end
 	out[#out + 1] = '|}'
 	local words = {}
@@ -263,26 +278,22 @@ function p.rules(frame)
 		words[#words + 1] = word
 	end
 	table.sort(words)
-	out[#out + 1] = '* A field that is empty, holds only a comment or punctuation, or only a placeholder ('
-		.. codeList(words) .. ') counts as not filled in. Requirements that depend on a field apply only '
-		.. 'when that field holds one of its allowed values.'
+	out[#out + 1] = '* ' .. m:msg('ptracker-wiki-doc-placeholders', codeList(m, words))
 	local phrases = (rules.licences or {}).nonfree_phrases
 	if phrases then
 		local shown = {}
 		for i, phrase in ipairs(phrases) do
 			shown[i] = (phrase:gsub('|', ' / '))
 		end
-		out[#out + 1] = '* A licence is not free when its words (letters and digits, in any case) include '
-			.. codeList(shown) .. ' (words separated by / are alternatives).'
+		out[#out + 1] = '* ' .. m:msg('ptracker-wiki-doc-licence', codeList(m, shown))
 	end
 	local stale, privacy = rules.stale or {}, rules.privacy or {}
 	if stale.field then
-		out[#out + 1] = '* <code>' .. stale.field .. '</code> more than ' .. stale.max_age_days
-			.. ' days ago, while status is ' .. codeList(stale.when_status or {}) .. ', gets a warning.'
+		out[#out + 1] = '* ' .. m:msg('ptracker-wiki-doc-stale', stale.field, stale.max_age_days,
+			codeList(m, stale.when_status or {}))
 	end
 	if privacy.field then
-		out[#out + 1] = '* <code>' .. privacy.field .. '</code> = ' .. codeList(privacy.risky_values or {})
-			.. ' gets a privacy warning.'
+		out[#out + 1] = '* ' .. m:msg('ptracker-wiki-doc-privacy', privacy.field, codeList(m, privacy.risky_values or {}))
 	end
 	local errors, warnings = {}, {}
 	for code, severity in pairs(rules.severities or {}) do
@@ -291,8 +302,7 @@ function p.rules(frame)
 	end
 	table.sort(errors)
 	table.sort(warnings)
-	out[#out + 1] = '* Errors make a page incomplete: ' .. codeList(errors, ' and ') .. '; warnings do not: '
-		.. codeList(warnings, ' and ') .. '.'
+	out[#out + 1] = '* ' .. m:msg('ptracker-wiki-doc-severities', codes(m, errors), codes(m, warnings))
 	return table.concat(out, '\n')
 end
 

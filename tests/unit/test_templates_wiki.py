@@ -246,3 +246,62 @@ def test_shutoff_page_has_no_text_outside_its_comment() -> None:
     text = read(SHUTOFF)
     assert text.count("<!--") == 1
     assert _COMMENT.sub("", text).strip() == ""
+
+
+# -- the wiki side's words: the bot's catalogs ----------------------------------------------------
+
+_KEY = re.compile(r"'(ptracker-[a-z0-9-]+)'")
+I18N = ROOT / "i18n"
+PY_MESSAGES = ROOT / "bot" / "messages.py"
+#: The bot's findings that the preview cannot see (page-level, or invisible once values are expanded).
+BOT_ONLY_KEYS = {
+    "ptracker-finding-no-infobox",
+    "ptracker-finding-multiple-infoboxes",
+    "ptracker-finding-duplicate-param",
+}
+
+
+def _lua_keys() -> set[str]:
+    return {key for module in LUA for key in _KEY.findall(_code(read(module)))}
+
+
+def test_every_message_a_module_uses_is_in_the_catalogs() -> None:
+    """A key the Lua asks for is in i18n/en.json (so in fr, es and qqq: tests/unit/test_i18n.py):
+    the wiki never shows a key, nor a script error for a missing message."""
+    english = json.loads(read(I18N / "en.json"))
+    used = _lua_keys()
+    assert used, "the modules take their words from the catalogs"
+    whole = {key for key in used if not key.endswith("-")}
+    prefixes = used - whole  # a key completed in the Lua ('ptracker-wiki-doc-kind-' .. param.type)
+    assert whole - set(english) == set()
+    wiki_keys = {key for key in english if key.startswith("ptracker-wiki-")}
+    unused = {key for key in wiki_keys - whole if not key.startswith(tuple(prefixes))}
+    assert not unused, f"catalog keys no module uses: {sorted(unused)}"
+    schema = json.loads(read(ROOT / "config" / "rules.schema.json"))
+    kinds = schema["$defs"]["param"]["properties"]["type"]["enum"]
+    assert {f"ptracker-wiki-doc-kind-{kind}" for kind in kinds} <= set(english), "every kind of parameter in words"
+    columns = re.findall(
+        r"'(parameter|label|required|value|guidance)'", read(PAGES_DIR / "Module" / "Partnership infobox.lua")
+    )
+    assert {f"ptracker-wiki-doc-column-{c}" for c in columns} <= set(english) and len(columns) == 5
+
+
+def test_the_preview_uses_the_bots_finding_messages() -> None:
+    """The preview's messages are the bot's: every finding key bot/messages.py uses for a field is
+    used by Module:Partnership infobox/messages, and no finding text is kept in the Lua."""
+    python_keys = set(re.findall(r'"(ptracker-finding-[a-z0-9-]+)"', read(PY_MESSAGES)))
+    lua = _code(read(PAGES_DIR / "Module" / "Partnership infobox" / "messages.lua"))
+    lua_keys = set(_KEY.findall(lua))
+    assert python_keys - BOT_ONLY_KEYS == lua_keys
+    english = json.loads(read(I18N / "en.json"))
+    for key in python_keys:
+        sentence = re.split(r"\$\d", english[key])[0].strip()
+        assert len(sentence) < 12 or sentence not in lua, (key, sentence)
+
+
+@pytest.mark.parametrize("module", LUA, ids=[p.name for p in LUA])
+def test_modules_keep_no_english_copy_of_the_notice(module: Path) -> None:
+    code = _code(read(module))
+    for words in ("This partnership page is incomplete", "Please fill in", "Please correct", "Infobox help",
+                  "is missing.", "would report"):  # fmt: skip
+        assert words not in code, words

@@ -210,7 +210,7 @@ function p.prepare(rules)
 		local rule = { name = name, param = param, enum = {}, enumOrder = {} }
 		for _, item in ipairs((rules.values or {})[param.values or ''] or {}) do
 			local folded = foldEnum(item.value)
-			rule.enum[folded] = item.label or item.value
+			rule.enum[folded] = item.label or item.value -- a string or a language map: i18n.text
 			rule.enumOrder[#rule.enumOrder + 1] = item.value
 		end
 		if type(param.required) == 'table' then
@@ -265,10 +265,10 @@ local function conditionValue(rule, args, ctx)
 	return nil
 end
 
-local function formatProblem(rule, value, rules)
+local function formatProblem(m, rule, value, rules)
 	local kind = rule.param.type
 	if kind == 'enum' and not rule.enum[foldEnum(value)] then
-		return M.invalid(rules, rule, value)
+		return M.invalid(m, rules, rule, value)
 	elseif kind == 'list' then
 		local bad = {}
 		for _, item in ipairs(splitList(value)) do
@@ -276,10 +276,10 @@ local function formatProblem(rule, value, rules)
 				bad[#bad + 1] = item
 			end
 		end
-		return #bad > 0 and M.invalid(rules, rule, value, bad) or nil
+		return #bad > 0 and M.invalid(m, rules, rule, value, bad) or nil
 	elseif (kind == 'date' and not parseDate(value)) or (kind == 'url' and not isHttpUrl(value))
 		or (kind == 'link' and not hasLink(value)) then
-		return M.invalid(rules, rule, value)
+		return M.invalid(m, rules, rule, value)
 	end
 	return nil
 end
@@ -295,8 +295,10 @@ end
 
 -- The findings for an infobox's arguments (a table name -> value, positional ones under numbers)
 -- on the day asOf ('YYYY-MM-DD'): a list of { field, code, severity, message }, sorted by field
--- and code as the bot sorts them.
-function p.validate(args, rules, asOf)
+-- and code as the bot sorts them; the messages in m's language (Module:Partnership tracker/i18n;
+-- by default the wiki's configured one).
+function p.validate(args, rules, asOf, m)
+	m = m or require('Module:Partnership tracker/i18n').new()
 	local ctx = p.prepare(rules)
 	local found, list = {}, {}
 	local function add(field, code, message)
@@ -315,11 +317,11 @@ function p.validate(args, rules, asOf)
 		local condValue = conditionValue(rule, args, ctx)
 		local required = rule.param.required == true or condValue ~= nil
 		if state == 'absent' and required then
-			add(name, 'missing', M.missing(rules, rule, condValue))
+			add(name, 'missing', M.missing(m, rules, rule, condValue))
 		elseif state == 'placeholder' and required then
-			add(name, 'placeholder', M.placeholder(rules, rule, raw, condValue))
+			add(name, 'placeholder', M.placeholder(m, rules, rule, raw, condValue))
 		elseif state == 'present' then
-			local problem = formatProblem(rule, value, rules)
+			local problem = formatProblem(m, rule, value, rules)
 			if problem then
 				add(name, 'invalid', problem)
 			else
@@ -332,27 +334,27 @@ function p.validate(args, rules, asOf)
 		if before and present[name] and present[before] then
 			local a, b = parseDate(present[name]), parseDate(present[before])
 			if a and b and dateBefore(a, b) then
-				add(name, 'date_order', M.date_order(rules, rule, present[name], present[before]))
+				add(name, 'date_order', M.date_order(m, rules, rule, present[name], present[before]))
 			end
 		end
 		if rule.param.type == 'licence' and present[name] and isNonfree(present[name], rules) then
-			add(name, 'nonfree_license', M.nonfree_license(rules, rule, present[name]))
+			add(name, 'nonfree_license', M.nonfree_license(m, rules, rule, present[name]))
 		end
 	end
 	local stale, privacy = rules.stale or {}, rules.privacy or {}
 	local reviewed = stale.field and parseDate(present[stale.field] or '')
-	local y, m, d = asOf:match('^(%d+)-(%d+)-(%d+)$')
+	local year, month, day = asOf:match('^(%d+)-(%d+)-(%d+)$')
 	if reviewed and inList(stale.when_status, foldEnum(present.status or ''))
-		and dayNumber(tonumber(y), tonumber(m), tonumber(d)) - lastDay(reviewed) > stale.max_age_days then
-		add(stale.field, 'stale', M.stale(rules, ctx.params[stale.field], present[stale.field], asOf))
+		and dayNumber(tonumber(year), tonumber(month), tonumber(day)) - lastDay(reviewed) > stale.max_age_days then
+		add(stale.field, 'stale', M.stale(m, rules, ctx.params[stale.field], present[stale.field], asOf))
 	end
 	if privacy.field and inList(privacy.risky_values, foldEnum(present[privacy.field] or '')) then
-		add(privacy.field, 'privacy_risk', M.privacy_risk(rules, ctx.params[privacy.field], present[privacy.field]))
+		add(privacy.field, 'privacy_risk', M.privacy_risk(m, rules, ctx.params[privacy.field], present[privacy.field]))
 	end
 	for key in pairs(args) do
 		local name = tostring(key)
 		if type(key) == 'number' or not rules.params[name] then
-			add(name, 'unknown_param', M.unknown_param(rules, name, type(key) == 'number'))
+			add(name, 'unknown_param', M.unknown_param(m, rules, name, type(key) == 'number'))
 		end
 	end
 	table.sort(list, function(a, b)
