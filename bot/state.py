@@ -55,6 +55,9 @@ NAMES_KEY = "infobox_names"
 RULES_KEY = "rules_revision"
 #: The tag template's names (JSON: template → names), asked once per full pass.
 TAG_NAMES_KEY = "tag_names"
+#: What the stored results were validated with (rules and validator code), set by a full pass;
+#: "" once an incremental pass validated with something else (see ``step3_decide.validator_fingerprint``).
+VALIDATION_KEY = "validation_fingerprint"
 
 SCHEMA_VERSION = 5
 _SCHEMA = """

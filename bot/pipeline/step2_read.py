@@ -22,15 +22,17 @@ from collections.abc import Iterable
 
 from bot.diff import unified_diff
 from bot.errors import Interrupted
-from bot.model import PageRecord, PageSnapshot, Skip
+from bot.model import TABLE_FIELDS, PageRecord, PageResult, PageSnapshot, Skip
 from bot.pipeline.context import PassContext
 from bot.pipeline.step1_find import Selection
-from bot.pipeline.step3_decide import Judge
+from bot.pipeline.step3_decide import Judge, validator_fingerprint
 from bot.pipeline.tally import Tally
 from bot.plan import Decision
-from bot.state import decode_reading
+from bot.rules import Rules
+from bot.state import VALIDATION_KEY, decode_reading
 from bot.tagging import tag_for
 from bot.validate import check_page
+from bot.values import fold_enum, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,7 @@ def _revalidate(ctx: PassContext, judge: Judge, sel: Selection, tally: Tally) ->
     assert sel.listed is not None and ctx.store is not None
     listed, to_read = list(sel.listed.items()), []
     fp, rules, today = judge.fingerprint, ctx.cfg.rules, ctx.now.date()
+    same_rules = ctx.store.get(VALIDATION_KEY) == validator_fingerprint(ctx.cfg)
     for i in range(0, len(listed), CHUNK):
         chunk = listed[i : i + CHUNK]
         usable = [pid for pid, item in chunk if _may_reuse(sel.stored.get(pid), item, fp, sel.recheck)]
@@ -82,12 +85,14 @@ def _revalidate(ctx: PassContext, judge: Judge, sel: Selection, tally: Tally) ->
             if stored is None or reading is None or reading[:2] != (revid, fp):
                 to_read.append(pid)
                 continue
-            try:
-                outcome = decode_reading(reading[2])
-            except ValueError:
-                to_read.append(pid)
-                continue
-            result = check_page(title, outcome, rules, today)
+            if same_rules and not _dated(stored.result, rules):
+                result = stored.result  # the same reading, rules and validator, and no date involved
+            else:
+                try:
+                    result = check_page(title, decode_reading(reading[2]), rules, today)
+                except ValueError:
+                    to_read.append(pid)
+                    continue
             if tag_for(result) != tag_for(stored.result):
                 to_read.append(pid)
                 continue
@@ -97,6 +102,16 @@ def _revalidate(ctx: PassContext, judge: Judge, sel: Selection, tally: Tally) ->
             sel.revalidated += 1
             _progress(ctx, tally)
     return to_read
+
+
+def _dated(result: PageResult, rules: Rules) -> bool:
+    """Whether a page's result may depend on the date: only ``stale`` does, and only for a status
+    the rules name with a date in the field they name (read from the result's table values; a
+    field the table does not keep counts as dated)."""
+    if rules.stale_field not in TABLE_FIELDS or "status" not in TABLE_FIELDS:
+        return True
+    status = fold_enum(result.values.get("status", ""))
+    return status in rules.stale_status and parse_date(result.values.get(rules.stale_field, "")) is not None
 
 
 def _may_reuse(record: PageRecord | None, item: tuple[str, int], fp: int, recheck: set[int]) -> bool:

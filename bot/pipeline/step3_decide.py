@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import angles, exclusion, parse, plan, preprocess, tagging, titles, wikitext
+from bot import angles, exclusion, messages, parse, plan, preprocess, rules, tagging, titles, validate, values, wikitext
 from bot.config import Config
 from bot.model import NO_INFOBOX, PageResult, PageSnapshot, ParseOutcome, TagMemory
 from bot.parse import find_infobox
@@ -38,6 +38,13 @@ READER_VERSION = 1
 READER_MODULES = (angles, preprocess, titles, wikitext, parse, tagging, plan, exclusion)
 #: Readings are stored in batches of this many pages while a pass reads.
 READINGS_BATCH = 500
+
+
+def validator_fingerprint(cfg: Config) -> str:
+    """What a page's result depends on besides its reading and the date: the rules' content and
+    the validator's code (a change of either re-validates every stored reading)."""
+    code = b"".join(Path(m.__file__ or "").read_bytes() for m in (validate, values, messages, rules))
+    return hashlib.sha256(cfg.rules.digest.encode() + code).hexdigest()[:16]
 
 
 def reader_fingerprint(extension_tags: frozenset[str], names: frozenset[str], policy: Policy) -> int:

@@ -11,7 +11,7 @@ import json
 from bot.model import PageResult, RunReport
 from bot.pipeline.context import PassContext
 from bot.pipeline.step1_find import Selection, stored_recheck
-from bot.pipeline.step3_decide import Judge
+from bot.pipeline.step3_decide import Judge, validator_fingerprint
 from bot.pipeline.tally import Tally
 from bot.state import (
     FINGERPRINT_KEY,
@@ -22,6 +22,7 @@ from bot.state import (
     SAVING_KEY,
     SUMMARY_KEY,
     TAG_NAMES_KEY,
+    VALIDATION_KEY,
 )
 
 
@@ -50,6 +51,11 @@ def remember(
     }
     if ctx.rules_entry:
         meta[RULES_KEY] = ctx.rules_entry
+    validated = validator_fingerprint(ctx.cfg)
+    if sel.kind == "full":  # every stored result was made now
+        meta[VALIDATION_KEY] = validated
+    elif ctx.store.get(VALIDATION_KEY) != validated:  # kept results were made otherwise
+        meta[VALIDATION_KEY] = ""
     if not tally.tag_save_failed:  # else kept: a failed save may have reached the wiki (the next pass lists)
         meta[SAVING_KEY] = ""
     ctx.store.save_pass(
