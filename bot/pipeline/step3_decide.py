@@ -146,6 +146,14 @@ class Judge:
         full sweep need not read the page again."""
         page = dataclasses.replace(base, revid=revid, text=text.rstrip(), user=self.policy.user)
         self.decide(page)
+        before, after = (_as_read(find_infobox(read(t, self.tags), self.names)) for t in (base.text, page.text))
+        if before != after:  # a tag inside the infobox went: the stored result is the base's, read again
+            self.settled.pop(page.pageid, None)
+
+
+def _as_read(outcome: ParseOutcome) -> tuple[object, ...]:
+    """A reading without the infobox's place in the text (a tag line above it moves it)."""
+    return (outcome.infobox.params if outcome.infobox else None, outcome.problem, outcome.count)
 
 
 def _text_decides_skip(page: PageSnapshot, result: PageResult) -> bool:

@@ -209,3 +209,17 @@ def test_any_sequence_leaves_the_same_tags_and_table_as_reading_every_page(
             assert texts(twins[0]) == texts(twins[1]), (ops, first.line(), second.line())
             if kind == "full":
                 assert sorted(first.skipped, key=str) == sorted(second.skipped, key=str)
+
+
+def test_a_save_that_changes_the_infobox_is_read_again(config: Config, store: StateStore) -> None:
+    """A tag nested in the infobox is removed by the bot's save: the infobox as read changed, so
+    the next sweep reads the page (its stored result was made from the text before the save)."""
+    nested = INCOMPLETE.replace(
+        "| partner = Example Org", "| partner = Example Org {{Partnership incomplete|missing=goals}}"
+    )
+    wiki = wiki_with({"Nested": nested, "Plain": INCOMPLETE})
+    first = sweep(wiki, config, store, NOW)
+    assert first.tagged + first.updated == 2
+    assert "{{Partnership incomplete|missing=goals}}" not in wiki.pages["Nested"].text
+    assert sweep(wiki, config, store, NOW + dt.timedelta(hours=1)).pages_read == 1
+    assert sweep(wiki, config, store, NOW + dt.timedelta(hours=2)).pages_read == 0
