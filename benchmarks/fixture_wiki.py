@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEVWIKI = ROOT / "scripts" / "devwiki"
 MW_DIR = Path("/usr/share/mediawiki")
 DEFAULT_DIR = ROOT / ".devwiki-bench"
-DEFAULT_PORT = 8090
+#: The bench wiki's port: ``BENCH_WIKI_PORT`` when set (several checkouts on one machine), else 8090.
+DEFAULT_PORT = int(os.environ.get("BENCH_WIKI_PORT") or 8090)
 SHM = Path("/dev/shm")
 
 Log = Callable[[str], None]

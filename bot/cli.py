@@ -104,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--dry-run", action="store_true", help="print unified diffs; write nothing")
     run.add_argument("--report-json", metavar="FILE", help="write the run report as JSON")
     run.add_argument("--incremental", action="store_true", help="read only pages edited since the last pass")
+    run.add_argument(
+        "--reread",
+        action="store_true",
+        help="a full pass that reads every page's text (without it a full pass reads only pages whose revision "
+        "changed since the last pass and re-validates the stored infoboxes of the others)",
+    )
     run.add_argument("--wait", action="store_true", help="wait for another pass to finish instead of exiting")
     run.add_argument("--print-table", action="store_true", help="print the summary table as text")
     install = command(
@@ -219,6 +225,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
                 config,
                 _now,
                 kind="incremental" if args.incremental else "full",
+                reread=args.reread,
                 dry_run=args.dry_run,
                 should_stop=stop,
                 on_diff=progress.around(lambda d: print(d, end="", flush=True)),

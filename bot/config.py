@@ -138,6 +138,9 @@ class ScheduleConfig:
     backoff_max_minutes: int
     log_format: str
     """``text`` or ``json``."""
+    reread: str = "0 4 * * 0"
+    """Crontab expression (UTC) of the full sweep that reads every page's text (``run --reread``);
+    empty: none. The ``full`` sweep re-validates stored readings of unchanged pages."""
 
 
 @dataclass(frozen=True)
@@ -307,7 +310,7 @@ MAX_ARTICLE_BYTES = 2_097_152
 
 def _schedule(r: Reader, t: dict[str, object]) -> ScheduleConfig:
     keys = ["full", "incremental", "misfire_grace_seconds", "on_lock", "backoff_after_failures"]
-    r.keys(t, "schedule", [*keys, "backoff_max_minutes", "log_format"])
+    r.keys(t, "schedule", [*keys, "backoff_max_minutes", "log_format", "reread"])
     cfg = ScheduleConfig(
         full=r.string(t, "schedule", "full", default="0 3 * * *"),
         incremental=r.string(t, "schedule", "incremental", default="*/10 * * * *"),
@@ -316,10 +319,11 @@ def _schedule(r: Reader, t: dict[str, object]) -> ScheduleConfig:
         backoff_after_failures=r.integer(t, "schedule", "backoff_after_failures", default=3, minimum=1),
         backoff_max_minutes=r.integer(t, "schedule", "backoff_max_minutes", default=240, minimum=1),
         log_format=r.string(t, "schedule", "log_format", default="text"),
+        reread=r.string(t, "schedule", "reread", default="0 4 * * 0"),
     )
-    for key in ("full", "incremental"):
+    for key in ("full", "incremental", "reread"):
         expr = getattr(cfg, key)
-        if key == "incremental" and not expr.strip():
+        if key != "full" and not expr.strip():
             continue
         problem = cron_problem(expr)
         if problem:

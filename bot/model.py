@@ -207,6 +207,19 @@ class PageRecord:
     result: PageResult
     memory: TagMemory
     skip: str | None = None
+    settled: int = 0
+    """The reader fingerprint under which revision ``revid`` needed no edit, or only a skip its
+    text alone decides (a full sweep may then re-validate its stored reading instead of reading
+    it); 0: the next full sweep reads the page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Every page using a template, without content: page id → (title, latest revision id), and
+    the wiki's clock when it answered (asked in the listing's first request)."""
+
+    now: dt.datetime
+    pages: Mapping[int, tuple[str, int]]
 
 
 # -- what the wiki's recent changes say (read by bot/wiki, sorted by an incremental pass) ----------

@@ -1,6 +1,8 @@
 """``python -m bot schedule``: APScheduler 3 wiring, no business logic.
 
-Two cron jobs (UTC) from ``[schedule]``: the full sweep and incremental passes, each with
+Three cron jobs (UTC) from ``[schedule]``: the full sweep (from stored readings: only pages whose
+revision changed are read), the full sweep that reads every page (``reread``, weekly by default;
+``run --reread``) and incremental passes, each with
 ``max_instances=1``, ``coalesce=True`` and the configured misfire grace time, on a single worker
 thread so the daemon never runs two passes at once. Across processes the run lock does that (a
 manual ``run`` during a daemon's pass exits or waits, as configured), and a daemon lock keeps a
@@ -121,7 +123,12 @@ def serve(config: Config, clock: Callable[[], dt.datetime]) -> int:
             with busy:
                 ticker.tick(kind)
 
-        for kind, expr in (("full", config.schedule.full), ("incremental", config.schedule.incremental)):
+        jobs = (
+            ("full", config.schedule.full),
+            ("reread", config.schedule.reread),
+            ("incremental", config.schedule.incremental),
+        )
+        for kind, expr in jobs:
             if expr.strip():
                 scheduler.add_job(
                     job,
@@ -132,8 +139,8 @@ def serve(config: Config, clock: Callable[[], dt.datetime]) -> int:
                     coalesce=True,
                     misfire_grace_time=config.schedule.misfire_grace_seconds,
                 )
-        log.info("scheduler started: full %r, incremental %r (UTC); lock %s", config.schedule.full,
-                 config.schedule.incremental, lock_path(config))  # fmt: skip
+        log.info("scheduler started: full %r, reread %r, incremental %r (UTC); lock %s", config.schedule.full,
+                 config.schedule.reread, config.schedule.incremental, lock_path(config))  # fmt: skip
         with stop_on_signals(stop, also=lambda: scheduler.shutdown(wait=False)):
             scheduler.start()
             with busy:  # a pass in hand finishes its page first

@@ -18,12 +18,24 @@ import datetime as dt
 import functools
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from bot.errors import ConfigError, StateError
-from bot.model import Finding, PageRecord, PageResult, Severity, Skip, TagMemory, table_values
+from bot.model import (
+    Finding,
+    Infobox,
+    PageRecord,
+    PageResult,
+    Param,
+    ParseOutcome,
+    Severity,
+    Skip,
+    TagMemory,
+    table_values,
+)
 
 #: The keys of the ``meta`` table, every one the bot stores (a pass, ``seed`` and ``install-templates``).
 #: The mark the next incremental pass reads recent changes from (ISO 8601; "" forgets it).
@@ -43,8 +55,11 @@ NAMES_KEY = "infobox_names"
 RULES_KEY = "rules_revision"
 #: The tag template's names (JSON: template → names), asked once per full pass.
 TAG_NAMES_KEY = "tag_names"
+#: What the stored results were validated with (rules and validator code), set by a full pass;
+#: "" once an incremental pass validated with something else (see ``step3_decide.validator_fingerprint``).
+VALIDATION_KEY = "validation_fingerprint"
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
     pageid INTEGER PRIMARY KEY,
@@ -54,7 +69,18 @@ CREATE TABLE IF NOT EXISTS pages (
     complete INTEGER NOT NULL,        -- 1 when the result has no error (counted without the JSON)
     tagged INTEGER NOT NULL,          -- 1 when the bot's tag was on the page at the last look
     removed_at TEXT,                  -- when a person removed the tag (ISO UTC), else NULL
-    skip TEXT                         -- why a due edit was not made at the last look, else NULL
+    skip TEXT,                        -- why a due edit was not made at the last look, else NULL
+    settled INTEGER NOT NULL DEFAULT 0 -- the reader fingerprint under which revision revid needed
+                                      -- no edit (or only a skip its text alone decides); 0: not so
+);
+-- The infobox as read from one revision of a page (a cache of facts about an immutable revision,
+-- so written as pages are read, not only when a pass completes): a full sweep re-validates it
+-- instead of reading the page again while the revision and the reader fingerprint are the same.
+CREATE TABLE IF NOT EXISTS readings (
+    pageid INTEGER PRIMARY KEY,
+    revid INTEGER NOT NULL,
+    reader INTEGER NOT NULL,          -- the reader fingerprint (see bot.pipeline.step3_decide)
+    infobox BLOB NOT NULL             -- zlib-compressed JSON, see encode_reading
 );
 CREATE INDEX IF NOT EXISTS pages_title ON pages (title);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -110,7 +136,7 @@ class StateStore:
         tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if version != SCHEMA_VERSION and tables:
             with self._db:  # an older layout: what it remembers is rebuilt by the next full sweep
-                for table in ("page_tags", "pages", "meta", "runs"):
+                for table in ("page_tags", "pages", "readings", "meta", "runs"):
                     self._db.execute(f"DROP TABLE IF EXISTS {table}")
         self._db.executescript(_SCHEMA)
         self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -176,14 +202,19 @@ class StateStore:
         replace_all: bool,
         removed: Iterable[int] = (),
         meta: Mapping[str, str] | None = None,
+        settled: Callable[[PageRecord], int] = lambda _r: 0,
     ) -> None:
         """Store the pass's page records (all pages when ``replace_all``, else the changed ones,
-        dropping ``removed`` page ids) and its report, in one transaction."""
+        dropping ``removed`` page ids) and its report, in one transaction. ``settled`` gives each
+        record's settled fingerprint (0: its next full sweep reads it). After a sweep of every
+        page, readings of pages no longer stored are dropped."""
         with self._db:
             if replace_all:
                 self._db.execute("DELETE FROM pages")
             self._db.executemany("DELETE FROM pages WHERE pageid = ?", [(pid,) for pid in removed])
-            self._upsert(records)
+            self._upsert(records, settled)
+            if replace_all:
+                self._db.execute("DELETE FROM readings WHERE pageid NOT IN (SELECT pageid FROM pages)")
             for key, value in (meta or {}).items():
                 self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
             self._record(kind, started, report, ok=True)
@@ -200,12 +231,12 @@ class StateStore:
         with self._db:
             self._record(kind, started, {"error": error}, ok=False)
 
-    def _upsert(self, records: Iterable[PageRecord]) -> None:
+    def _upsert(self, records: Iterable[PageRecord], settled: Callable[[PageRecord], int] = lambda _r: 0) -> None:
         """Rows are made as SQLite takes them (a generator): 100,000 JSON rows at once would
         add ~60 MB to the pass's peak."""
         self._db.executemany(
-            "INSERT OR REPLACE INTO pages (pageid, title, revid, result, complete, tagged, removed_at, skip) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO pages (pageid, title, revid, result, complete, tagged, removed_at, skip, settled) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     r.pageid,
@@ -216,10 +247,32 @@ class StateStore:
                     int(r.memory.tagged),
                     r.memory.removed_at.isoformat() if r.memory.removed_at else None,
                     r.skip,
+                    settled(r),
                 )
                 for r in records
             ),
         )
+
+    # -- readings -------------------------------------------------------------------------------
+
+    @_db_errors
+    def put_readings(self, rows: Iterable[tuple[int, int, int, bytes]]) -> None:
+        """Store readings (page id, revision id, reader fingerprint, :func:`encode_reading`) at
+        once, replacing a page's older one."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO readings (pageid, revid, reader, infobox) VALUES (?, ?, ?, ?)", rows
+            )
+
+    @_db_errors
+    def readings(self, pageids: Sequence[int]) -> dict[int, tuple[int, int, bytes]]:
+        """The stored readings of these pages: page id → (revision id, reader fingerprint, blob)."""
+        out: dict[int, tuple[int, int, bytes]] = {}
+        for i in range(0, len(pageids), 500):
+            chunk = list(pageids[i : i + 500])
+            sql = f"SELECT pageid, revid, reader, infobox FROM readings WHERE pageid IN ({','.join('?' * len(chunk))})"
+            out.update((pid, (revid, reader, blob)) for pid, revid, reader, blob in self._db.execute(sql, chunk))
+        return out
 
     def _record(self, kind: str, started: dt.datetime, report: Mapping[str, Any], ok: bool) -> None:
         self._db.execute(
@@ -279,7 +332,7 @@ class StateStore:
 SAVED_KEY = "saved_revisions"
 
 
-_COLUMNS = "pageid, title, revid, result, tagged, removed_at, skip"
+_COLUMNS = "pageid, title, revid, result, tagged, removed_at, skip, settled"
 
 
 #: The two tag memories without a removal date, shared by every record that has one of them.
@@ -289,10 +342,10 @@ _MEMORY = {True: TagMemory(True, None), False: TagMemory(False, None)}
 def _from_row(row: tuple[Any, ...]) -> PageRecord:
     """A stored page. Its title, and the findings and memories that recur across pages, are
     shared objects: 100,000 records are loaded at once by a pass that rebuilds the table."""
-    pid, title, revid, result, tagged, removed, skip = row
+    pid, title, revid, result, tagged, removed, skip, settled = row
     page = _result_from_json(result)
     memory = TagMemory(bool(tagged), _parse(removed)) if removed else _MEMORY[bool(tagged)]
-    return PageRecord(pid, page.title if page.title == title else title, revid, page, memory, skip)
+    return PageRecord(pid, page.title if page.title == title else title, revid, page, memory, skip, settled)
 
 
 def _parse(value: str | None) -> dt.datetime | None:
@@ -321,3 +374,28 @@ def _result_from_json(text: str) -> PageResult:
 def _finding(field: str | None, code: str, severity: Severity, message: str) -> Finding:
     """One Finding object per distinct finding (most recur: "metrics is missing" on many pages)."""
     return Finding(field, code, severity, message)
+
+
+def encode_reading(outcome: ParseOutcome) -> bytes:
+    """A page's reading, compactly: zlib-compressed JSON ``[count, problem, params]``, each
+    parameter ``[name, value]`` or ``[name, value, 1]`` when positional, in written order
+    (duplicates kept). The infobox's offsets in the text are not kept (nothing re-validated
+    needs them)."""
+    params = (
+        [[p.name, p.value, 1] if p.positional else [p.name, p.value] for p in outcome.infobox.params]
+        if outcome.infobox
+        else None
+    )
+    doc = [outcome.count, outcome.problem, params]
+    return zlib.compress(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode(), 6)
+
+
+def decode_reading(blob: bytes) -> ParseOutcome:
+    """The reading :func:`encode_reading` stored (raises ``ValueError`` on a damaged one)."""
+    try:
+        count, problem, params = json.loads(zlib.decompress(blob))
+    except (zlib.error, TypeError) as exc:
+        raise ValueError(f"damaged reading: {exc}") from None
+    if params is None:
+        return ParseOutcome(None, problem, count)
+    return ParseOutcome(Infobox(tuple(Param(p[0], p[1], len(p) > 2) for p in params)), problem, count)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.errors import EditConflict, PageProtected
-from bot.model import Change, PageSnapshot, RecentChanges
+from bot.model import Change, Listing, PageSnapshot, RecentChanges
 from bot.parse import find_infobox, name_set
 from bot.rules import DEFAULT_RULES
 from bot.wiki import Saved, SiteRead
@@ -121,10 +121,10 @@ class FakeWiki:
             self.requests += 1
             yield from (self.pages[t] for t in titles[i : i + self.batch])
 
-    def list_revisions(self, template: str, namespaces: Sequence[int]) -> dict[int, tuple[str, int]]:
+    def list_revisions(self, template: str, namespaces: Sequence[int]) -> Listing:
         titles = self._listed(template)
         self.requests += max(1, -(-len(titles) // 5000))
-        return {self.pages[t].pageid: (t, self.pages[t].revid) for t in titles}
+        return Listing(self.time, {self.pages[t].pageid: (t, self.pages[t].revid) for t in titles})
 
     def read_pages(self, pageids: Sequence[int]) -> Iterator[PageSnapshot]:
         by_id = {p.pageid: p for p in self.pages.values()}

@@ -45,13 +45,16 @@ class PassContext:
     saved: frozenset[int] | set[int] = frozenset()
     """The revision ids the pass's saves made so far (filled by its gateway,
     :class:`bot.pipeline.own_saves.OwnSaves`), remembered when it ends."""
+    reread: bool = False
+    """A full pass reads every page's text (``run --reread``) instead of re-validating stored readings."""
 
 
 def next_runs(config: Config, now: dt.datetime) -> dict[str, dt.datetime | None]:
     """When each kind of pass fires next after ``now`` by the config's ``[schedule]`` (None when
     not scheduled)."""
     out: dict[str, dt.datetime | None] = {}
-    for kind, expr in (("full", config.schedule.full), ("incremental", config.schedule.incremental)):
+    sched = config.schedule
+    for kind, expr in (("full", sched.full), ("reread", sched.reread), ("incremental", sched.incremental)):
         out[kind] = cron_trigger(expr).get_next_fire_time(None, now + dt.timedelta(seconds=1)) if expr.strip() else None
     return out
 

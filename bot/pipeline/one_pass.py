@@ -11,15 +11,19 @@
 6. remember the pass in the state database (:mod:`~bot.pipeline.step6_remember`).
 
 The wiki is reached only through a ``Gateway``; the clock is asked once (the pass's ``now``).
-Two kinds of pass (how each finds its pages: stage 1): ``full`` reads every page transcluding the
-infobox (about one request per 500 pages); ``incremental`` looks only at pages the wiki's recent
+Two kinds of pass (how each finds its pages: stage 1): ``full`` looks at every page transcluding
+the infobox: with ``reread`` (or nothing stored) it reads every page (about one request per 500
+pages), else it lists every page's latest revision (one request per 5,000) and re-validates the
+stored readings of unchanged pages against the pass's date and rules, reading only the others
+(and those whose tag would change); ``incremental`` looks only at pages the wiki's recent
 changes touched since the last completed pass and reads those whose revision or title changed;
 pages that left (deleted, moved out of the namespaces, no longer using the infobox) leave the
 table, which is rebuilt from stored results. When nothing changed, the pass is quiet: it reads no
 page, leaves the summary alone and counts the status page's figures in SQL. With no stored state it
 is a full pass. What it cannot see (a date passing ``stale``, the end of a re-tag hold) the
-full sweep catches. Every save goes through :class:`~bot.pipeline.own_saves.OwnSaves`: later passes
-leave out exactly those revisions from recent changes.
+full sweep catches, from stored readings too. Every save goes through
+:class:`~bot.pipeline.own_saves.OwnSaves`: later passes leave out exactly those revisions from
+recent changes.
 
 Order matters for safety: every check that can stop the pass (shutoff page, summary markers, too
 many new tags, too many rows lost) runs before the first write. While saving, the shutoff page is
@@ -34,6 +38,7 @@ pass completes (what its saves did, also when it fails).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -74,7 +79,8 @@ class Pass:
     finds nothing changed may leave the summary alone without rebuilding its rows (false when the
     caller wants :attr:`rows`). ``next_run``: the next scheduled pass, for the status page (None:
     taken from the config's ``[schedule]`` and the pass's time). ``timer``: seconds from any
-    start, for the shutoff's cadence."""
+    start, for the shutoff's cadence. ``reread``: a full pass reads every page's text instead of
+    re-validating the stored readings of unchanged pages (see :mod:`bot.pipeline.step1_find`)."""
 
     def __init__(
         self,
@@ -92,9 +98,11 @@ class Pass:
         next_run: dt.datetime | None = None,
         keep_quiet: bool = True,
         timer: Callable[[], float] = time.monotonic,
+        reread: bool = False,
     ) -> None:
         self._gw, self._cfg, self._clock, self._store = gateway, config, clock, store
         self._dry_run, self._setup_requests, self._next_run, self._timer = dry_run, setup_requests, next_run, timer
+        self._reread = reread
         self._may_be_quiet = keep_quiet and not dry_run
         self._on_diff = on_diff or (lambda _d: None)
         self._on_progress = on_progress or (lambda _n: None)
@@ -124,6 +132,7 @@ class Pass:
             timer=self._timer,
             started=time.monotonic(),
             requests=self._gw.requests,
+            reread=self._reread,
         )
 
     def run(self) -> RunReport:
@@ -200,7 +209,9 @@ class Pass:
             remember.remember_saved(ctx, tally)
             raise
         # 6. remember
-        remember.remember(ctx, sel, judge.policy, tally, report, results)
+        if sel.revalidated:
+            report = dataclasses.replace(report, pages_read=report.pages_read - sel.revalidated)
+        remember.remember(ctx, sel, judge, tally, report, results)
         return report
 
     def _quiet(
@@ -307,6 +318,9 @@ def _scheduled(cfg: Config, now: dt.datetime) -> dt.datetime | None:
 
 
 def _tagged_pages(tally: Tally, sel: step1_find.Selection) -> int:
-    """Pages carrying the bot's tag after the pass: those read in it, and the stored ones it kept."""
+    """Pages carrying the bot's tag after the pass: those read in it, and the stored ones it kept
+    (none in a full pass: it decides every page, and a stored page it did not find is gone)."""
+    if sel.kind == "full":
+        return sum(r.memory.tagged for r in tally.records.values())
     kept = (r for pid, r in sel.stored.items() if pid not in tally.records and pid not in tally.removed)
     return sum(r.memory.tagged for r in tally.records.values()) + sum(r.memory.tagged for r in kept)

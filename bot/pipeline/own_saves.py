@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
-from bot.model import PageSnapshot, RecentChanges
+from bot.model import Listing, PageSnapshot, RecentChanges
 from bot.wiki import Gateway, Saved, SiteRead
 
 
@@ -46,7 +46,7 @@ class OwnSaves:
     def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:
         return self._gw.transcluding_pages(template, namespaces)
 
-    def list_revisions(self, template: str, namespaces: Sequence[int]) -> dict[int, tuple[str, int]]:
+    def list_revisions(self, template: str, namespaces: Sequence[int]) -> Listing:
         return self._gw.list_revisions(template, namespaces)
 
     def read_pages(self, pageids: Sequence[int]) -> Iterator[PageSnapshot]:

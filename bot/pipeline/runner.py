@@ -101,9 +101,13 @@ def run_once(
     gateway: Gateway | None = None,
     wait_for_lock: bool | None = None,
     want_rows: bool = False,
+    reread: bool = False,
 ) -> Outcome:
     """Take the lock, log in (unless ``gateway`` is given), run one pass, record it. ``want_rows``:
-    the outcome must carry the summary table's rows, even when nothing changed."""
+    the outcome must carry the summary table's rows, even when nothing changed. ``reread``: a full
+    pass reads every page's text (``kind`` ``reread`` says the same)."""
+    if kind == "reread":
+        kind, reread = "full", True
     wait = config.schedule.on_lock == "wait" if wait_for_lock is None else wait_for_lock
     what = f"{kind} pass{' (dry run)' if dry_run else ''}"
     with RunLock(lock_path(config), wait=wait, what=what), StateStore(config.run.state_path) as store:
@@ -123,6 +127,7 @@ def run_once(
                 setup_requests=0 if gateway else gw.requests,
                 next_run=next_run,
                 keep_quiet=not want_rows,
+                reread=reread,
             )
             report = job.run()
         except BotError as exc:

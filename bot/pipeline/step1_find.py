@@ -3,8 +3,14 @@ instead (:func:`find`: the infobox's names, the kind of pass, then :func:`select
 
 Three ways, chosen by :func:`select`:
 
-* **every page** (a full pass, or an incremental pass with nothing stored): every page
-  transcluding the infobox is read, about one request per 500 pages;
+* **every page** (``run --reread``, a first pass, or an incremental pass with nothing stored):
+  every page transcluding the infobox is read, about one request per 500 pages;
+* **stored readings** (a full pass with pages stored): the latest revision of every page is
+  listed (one request per 5,000, the wiki's clock in the first) and stage 2 re-validates each page
+  whose stored reading is of that revision, made by the same reader, and whose last decision was
+  settled; only the others, and those whose tag would change, are read
+  (:func:`bot.pipeline.step2_read.read_pages`). Tags and table come out as if every page had
+  been read;
 * **recent changes** (an incremental pass with a usable mark, see
   :mod:`bot.pipeline.step1_recent_changes`): only the
   pages the wiki's recent changes touched are looked at, in requests that do not grow with the
@@ -76,6 +82,13 @@ class Selection:
     own: frozenset[int] = frozenset()
     """Revisions earlier passes saved that the next pass's recent changes may still show (kept
     with this pass's own saves: :func:`bot.pipeline.step1_recent_changes.own_to_remember`)."""
+    listed: dict[int, tuple[str, int]] | None = None
+    """A sweep from stored readings: every page using the infobox (page id → title, latest
+    revision), in the wiki's order; stage 2 decides which to read (``pages`` is then empty)."""
+    recheck: set[int] = field(default_factory=set)
+    """Pages an earlier pass left to be read again (a sweep from stored readings reads them)."""
+    revalidated: int = 0
+    """Pages a sweep from stored readings decided without reading them (set by stage 2)."""
 
 
 def find(ctx: PassContext, summary: PageSnapshot | None) -> Selection:
@@ -100,6 +113,7 @@ def find(ctx: PassContext, summary: PageSnapshot | None) -> Selection:
         may_be_quiet=ctx.may_be_quiet,
         summary_title=summary.title if summary else cfg.pages.summary,
         summary=summary,
+        reread=ctx.reread,
     )
     if not incremental:
         sel.names = infobox_names(cfg, ctx.gw.redirects_to(f"Template:{cfg.rules.infobox_name}"))
@@ -118,6 +132,7 @@ def select(
     summary_title: str,
     summary: PageSnapshot | None = None,
     max_changes: int = changes.MAX_CHANGES,
+    reread: bool = True,
 ) -> Selection:
     """Choose how this pass finds its pages (see the module's text). ``incremental``: pages and
     the infobox's names are stored and an incremental pass was asked for. ``may_be_quiet``: a
@@ -125,8 +140,18 @@ def select(
     printed). ``summary_title``: the summary page's title as the wiki spells it; ``summary``: the
     page as read (its table's rows are not dropped unasked). More than ``max_changes`` recent
     changes: the listing is cheaper. Pages an earlier pass left to be decided again
-    (:data:`RECHECK_KEY`) are read whatever the way, and no pass is quiet while there are any."""
+    (:data:`RECHECK_KEY`) are read whatever the way, and no pass is quiet while there are any.
+    ``reread``: a full pass reads every page; else, with pages stored, it sweeps from stored
+    readings (the settings' and the rules' changes need no reading: every page is re-validated)."""
     namespaces, infobox = cfg.site.namespaces, f"Template:{cfg.rules.infobox_name}"
+    if not incremental and not reread and store is not None and store.counts()[0] > 0:
+        every = gw.list_revisions(infobox, namespaces)
+        using = {pid: item for pid, item in every.pages.items() if not translation_page(item[0])}
+        sel = Selection(
+            "full", "stored readings", every.now, stored=store.pages(), listed=using, own=store.saved_revisions()
+        )
+        sel.recheck = stored_recheck(store)
+        return sel
     if not incremental or store is None:
         mark = gw.server_time()
         pages = (p for p in gw.transcluding_pages(infobox, namespaces) if not translation_page(p.title))
@@ -142,12 +167,11 @@ def select(
         why = f"more than {max_changes:,} recent changes"
     if recent is None or why:
         log.info("incremental pass: %s; listing every page's revision", why)
-        mark = recent.now if recent else gw.server_time()
+        every = gw.list_revisions(infobox, namespaces)
+        mark = recent.now if recent else every.now
         names, forced = renamed(gw, cfg, stored_names, _redirects(gw, recent, infobox))
         stored = store.pages()
-        listing = {
-            pid: item for pid, item in gw.list_revisions(infobox, namespaces).items() if not translation_page(item[0])
-        }
+        listing = {pid: item for pid, item in every.pages.items() if not translation_page(item[0])}
         changed = sorted(
             pid
             for pid, (title, revid) in listing.items()
@@ -220,7 +244,7 @@ def renamed(
     forced: set[int] = set()
     for key in sorted(names ^ stored):
         found = gw.list_revisions(_key_title(key), cfg.site.namespaces)
-        forced |= {pid for pid, (title, _) in found.items() if not translation_page(title)}
+        forced |= {pid for pid, (title, _) in found.pages.items() if not translation_page(title)}
     if names != stored:
         log.info(
             "the infobox's names changed (%s): %d pages using them are read again",

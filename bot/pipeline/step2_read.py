@@ -1,21 +1,43 @@
 """Stage 2, reading: every page stage 1 found is read (lazily, 500 per request) and decided at
 once (stage 3); the pass keeps what it found (:class:`~bot.pipeline.tally.Tally`), never the
 text. Pages an incremental pass did not need to read keep their stored results. In a dry run each
-planned edit is shown as a diff as it is decided. ``should_stop`` is polled between pages."""
+planned edit is shown as a diff as it is decided. ``should_stop`` is polled between pages.
+
+A sweep from stored readings (stage 1's ``listed``) first re-validates, in the wiki's order, every
+listed page whose stored record and reading are of its latest revision and title, whose reading
+was made by this pass's reader (:func:`~bot.pipeline.step3_decide.reader_fingerprint`) and whose
+last decision was settled, and that no earlier pass left to be read again: its stored infobox is
+checked against the pass's date and rules. When the tag that result asks for is the one its stored
+result asked for, the decision is the stored one (same revision, same text, same wanted tag: no
+edit, the same text-only skip, the same tag memory) and the page is not read. Every other page —
+new, edited, moved, read by another reader, last decided with an edit or a skip that depends on
+more than its text (grace period, re-tag hold, ``{{bots}}``, protection), or whose tag would
+change — is read and decided from its text, 500 per request, after the re-validated ones.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from bot.diff import unified_diff
 from bot.errors import Interrupted
-from bot.model import Skip
+from bot.model import TABLE_FIELDS, PageRecord, PageResult, PageSnapshot, Skip
 from bot.pipeline.context import PassContext
 from bot.pipeline.step1_find import Selection
-from bot.pipeline.step3_decide import Judge
+from bot.pipeline.step3_decide import Judge, validator_fingerprint
 from bot.pipeline.tally import Tally
+from bot.plan import Decision
+from bot.rules import Rules
+from bot.state import VALIDATION_KEY, decode_reading
+from bot.tagging import tag_for
+from bot.validate import check_page
+from bot.values import fold_enum, parse_date
 
 log = logging.getLogger(__name__)
+
+#: Listed pages whose stored readings are fetched from the state database together.
+CHUNK = 500
 
 
 def read_pages(ctx: PassContext, judge: Judge, sel: Selection) -> Tally:
@@ -23,7 +45,12 @@ def read_pages(ctx: PassContext, judge: Judge, sel: Selection) -> Tally:
     Raises ``Interrupted`` (nothing saved) when ``should_stop`` turns true."""
     tally = Tally(kept=[r.result for r in sel.kept], removed=sel.removed)
     tally.skipped += [Skip(r.title, r.skip) for r in sel.kept if r.skip]
-    for page in sel.pages:
+    pages: Iterable[PageSnapshot] = sel.pages
+    if sel.listed is not None:
+        to_read = _revalidate(ctx, judge, sel, tally)
+        log.info("stored readings: %d pages re-validated, %d to read", sel.revalidated, len(to_read))
+        pages = ctx.gw.read_pages(to_read) if to_read else ()
+    for page in pages:
         result, decision = judge.decide(page)
         tally.record(page, result, decision)
         log.debug(
@@ -31,7 +58,65 @@ def read_pages(ctx: PassContext, judge: Judge, sel: Selection) -> Tally:
         )
         if ctx.dry_run and decision.edit is not None:  # shown as decided: no text is kept
             ctx.on_diff(unified_diff(page.title, page.text, decision.edit.text))
-        ctx.on_progress(len(tally.records))
-        if ctx.should_stop():
-            raise Interrupted(f"stopped after reading {len(tally.records)} pages; nothing was saved")
+        _progress(ctx, tally)
+    judge.readings.flush()
     return tally
+
+
+def _progress(ctx: PassContext, tally: Tally) -> None:
+    ctx.on_progress(len(tally.records))
+    if ctx.should_stop():
+        raise Interrupted(f"stopped after reading {len(tally.records)} pages; nothing was saved")
+
+
+def _revalidate(ctx: PassContext, judge: Judge, sel: Selection, tally: Tally) -> list[int]:
+    """Decide the listed pages that need no reading from their stored readings (see the module's
+    text); returns the ids of the pages to read, in the wiki's order."""
+    assert sel.listed is not None and ctx.store is not None
+    listed, to_read = list(sel.listed.items()), []
+    fp, rules, today = judge.fingerprint, ctx.cfg.rules, ctx.now.date()
+    same_rules = ctx.store.get(VALIDATION_KEY) == validator_fingerprint(ctx.cfg)
+    for i in range(0, len(listed), CHUNK):
+        chunk = listed[i : i + CHUNK]
+        usable = [pid for pid, item in chunk if _may_reuse(sel.stored.get(pid), item, fp, sel.recheck)]
+        readings = ctx.store.readings(usable) if usable else {}
+        for pid, (title, revid) in chunk:
+            stored, reading = sel.stored.get(pid), readings.get(pid)
+            if stored is None or reading is None or reading[:2] != (revid, fp):
+                to_read.append(pid)
+                continue
+            if same_rules and not _dated(stored.result, rules):
+                result = stored.result  # the same reading, rules and validator, and no date involved
+            else:
+                try:
+                    result = check_page(title, decode_reading(reading[2]), rules, today, ctx.cfg.site.language)
+                except ValueError:
+                    to_read.append(pid)
+                    continue
+            if tag_for(result) != tag_for(stored.result):
+                to_read.append(pid)
+                continue
+            page = PageSnapshot(title, revid, None, "", pageid=pid)
+            tally.record(page, result, Decision(None, stored.skip, stored.memory))
+            judge.settled[pid] = revid
+            sel.revalidated += 1
+            _progress(ctx, tally)
+    return to_read
+
+
+def _dated(result: PageResult, rules: Rules) -> bool:
+    """Whether a page's result may depend on the date: only ``stale`` does, and only for a status
+    the rules name with a date in the field they name (read from the result's table values; a
+    field the table does not keep counts as dated)."""
+    if rules.stale_field not in TABLE_FIELDS or "status" not in TABLE_FIELDS:
+        return True
+    status = fold_enum(result.values.get("status", ""))
+    return status in rules.stale_status and parse_date(result.values.get(rules.stale_field, "")) is not None
+
+
+def _may_reuse(record: PageRecord | None, item: tuple[str, int], fp: int, recheck: set[int]) -> bool:
+    """Whether a listed page's stored record allows re-validating its stored reading."""
+    if record is None or record.pageid in recheck:
+        return False
+    title, revid = item
+    return record.revid == revid and record.title == title and record.settled == fp

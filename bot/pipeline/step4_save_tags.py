@@ -155,6 +155,7 @@ class TagSaver:
         tally.saves += 1
         log.debug("%s %s", edit.kind, page.title, extra={"page": page.title, "action": edit.kind})
         if not saved.merged:
+            self.judge.saved(page, edit.text, saved.revid)
             record = tally.records[page.pageid]
             mem = TagMemory(tagged=edit.new is not None, removed_at=None)
             tally.records[page.pageid] = dataclasses.replace(record, revid=saved.revid, memory=mem, skip=None)

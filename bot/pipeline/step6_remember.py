@@ -12,8 +12,8 @@ from bot.model import PageResult, RunReport
 from bot.pipeline.context import PassContext
 from bot.pipeline.step1_find import Selection, stored_recheck
 from bot.pipeline.step1_recent_changes import own_to_remember
+from bot.pipeline.step3_decide import Judge, validator_fingerprint
 from bot.pipeline.tally import Tally
-from bot.plan import Policy
 from bot.state import (
     FINGERPRINT_KEY,
     MARK_KEY,
@@ -24,18 +24,24 @@ from bot.state import (
     SAVING_KEY,
     SUMMARY_KEY,
     TAG_NAMES_KEY,
+    VALIDATION_KEY,
 )
 
 
 def remember(
-    ctx: PassContext, sel: Selection, policy: Policy, tally: Tally, report: RunReport, planned: list[PageResult]
+    ctx: PassContext, sel: Selection, judge: Judge, tally: Tally, report: RunReport, planned: list[PageResult]
 ) -> None:
     """Store the completed pass (not in a dry run, nor without a state database). ``planned``:
     the results the summary table was planned from; a page read again while saving that came out
     otherwise makes the next pass rebuild the table (it is then not quiet) from the stored, fresh
-    results."""
+    results. A record is stored as settled (its next full sweep may re-validate its stored
+    reading) only when the judge's last decision on it was settled for the very revision stored
+    and no later pass must read it again; a page saved in this pass is stored at its new
+    revision, which no reading describes yet, so the next full sweep reads it."""
     if ctx.store is None or ctx.dry_run:
         return
+    judge.readings.flush()
+    policy, fp, settled_at = judge.policy, judge.fingerprint, judge.settled
     summary_current = not tally.summary_failed(ctx.cfg.pages.summary) and tally.results() == planned
     meta = {
         NAMES_KEY: json.dumps(sorted(sel.names)),
@@ -48,6 +54,11 @@ def remember(
     }
     if ctx.rules_entry:
         meta[RULES_KEY] = ctx.rules_entry
+    validated = validator_fingerprint(ctx.cfg)
+    if sel.kind == "full":  # every stored result was made now
+        meta[VALIDATION_KEY] = validated
+    elif ctx.store.get(VALIDATION_KEY) != validated:  # kept results were made otherwise
+        meta[VALIDATION_KEY] = ""
     if not tally.tag_save_failed:  # else kept: a failed save may have reached the wiki (the next pass lists)
         meta[SAVING_KEY] = ""
     ctx.store.save_pass(
@@ -58,6 +69,7 @@ def remember(
         replace_all=sel.kind == "full",
         removed=tally.removed,
         meta=meta,
+        settled=lambda r: fp if settled_at.get(r.pageid) == r.revid and r.pageid not in tally.recheck else 0,
     )
 
 

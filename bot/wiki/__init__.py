@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from bot.model import PageSnapshot, RecentChanges
+from bot.model import Listing, PageSnapshot, RecentChanges
 
 if TYPE_CHECKING:
     from bot.config import SiteConfig
@@ -83,9 +83,11 @@ class Gateway(Protocol):
         500 pages for a bot account. Order is the wiki's (by page id)."""
         ...
 
-    def list_revisions(self, template: str, namespaces: Sequence[int]) -> dict[int, tuple[str, int]]:
+    def list_revisions(self, template: str, namespaces: Sequence[int]) -> Listing:
         """Page id → (title, latest revision id) of every page in ``namespaces`` transcluding
-        ``template``, without content: about one request per 5000 pages for a bot account."""
+        ``template``, without content, and the wiki's clock when it answered (its first request
+        asks for it, so a full sweep needs no request of its own for its mark): about one request
+        per 5000 pages for a bot account."""
         ...
 
     def read_pages(self, pageids: Sequence[int]) -> Iterator[PageSnapshot]:

@@ -18,7 +18,7 @@ log = logging.getLogger("bot.wiki")
 Continued = Callable[[dict[str, Any]], Iterator[dict[str, Any]]]
 
 
-def _api_time(value: object) -> dt.datetime:
+def api_clock(value: object) -> dt.datetime:
     """The wiki's clock from an answer's ``curtimestamp``."""
     when = api_time(value) if isinstance(value, str) else None
     if when is None:
@@ -29,7 +29,7 @@ def _api_time(value: object) -> dt.datetime:
 def server_time(continued: Continued) -> dt.datetime:
     """The wiki's clock (one request)."""
     for data in continued({"curtimestamp": 1}):
-        return _api_time(data.get("curtimestamp"))
+        return api_clock(data.get("curtimestamp"))
     raise WikiError("the wiki gave no answer to a query for its clock")  # not reached
 
 
@@ -57,7 +57,7 @@ def recent_changes(
     out: list[Change] = []
     redirects: list[str] = []
     for data in continued(params):
-        now = now or _api_time(data.get("curtimestamp"))
+        now = now or api_clock(data.get("curtimestamp"))
         out.extend(_change(entry) for entry in data.get("query", {}).get("recentchanges", []))
         redirects.extend(redirect_titles(data))
         if len(out) > limit and "continue" in data:

@@ -38,7 +38,7 @@ import requests
 
 from bot.config import SiteConfig
 from bot.errors import EditConflict, WikiError, WikiUnavailable
-from bot.model import PageSnapshot, RecentChanges
+from bot.model import Listing, PageSnapshot, RecentChanges
 from bot.wiki import Saved, SiteRead, changes
 from bot.wiki.ahead import read_ahead
 from bot.wiki.login import log_in
@@ -106,7 +106,7 @@ class PywikibotGateway:
                         yield snapshot
                 pending.clear()
 
-    def list_revisions(self, template: str, namespaces: Sequence[int]) -> dict[int, tuple[str, int]]:
+    def list_revisions(self, template: str, namespaces: Sequence[int]) -> Listing:
         params: dict[str, Any] = {
             "generator": "embeddedin",
             "geititle": template,
@@ -114,13 +114,18 @@ class PywikibotGateway:
             "geilimit": "max",
             "geifilterredir": "nonredirects",
             "prop": "info",
+            "curtimestamp": 1,
         }
         out: dict[int, tuple[str, int]] = {}
+        now: dt.datetime | None = None
         for data in self._continued(params):
+            now = now or changes.api_clock(data.get("curtimestamp"))
             for page in data.get("query", {}).get("pages", []):
                 if "lastrevid" in page and _in_namespaces(page, namespaces):
                     out[int(page["pageid"])] = (str(page["title"]), int(page["lastrevid"]))
-        return out
+        if now is None:  # not reached: continued() yields at least one answer
+            raise WikiError("the wiki gave no answer to a listing of pages")
+        return Listing(now, out)
 
     def read_pages(self, pageids: Sequence[int]) -> Iterator[PageSnapshot]:
         for i in range(0, len(pageids), self._batch):

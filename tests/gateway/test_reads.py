@@ -68,7 +68,7 @@ def test_list_revisions_has_no_content_and_follows_continuation(wiki: FakeTransp
     script = Script(
         pages(
             {"pageid": 1, "ns": 0, "title": "A", "lastrevid": 11},
-            **{"continue": {"geicontinue": "0|2", "continue": "gcontinue||"}},
+            **{"continue": {"geicontinue": "0|2", "continue": "gcontinue||"}, "curtimestamp": "2026-11-25T08:30:00Z"},
         ),
         pages(
             {"pageid": 2, "ns": 0, "title": "B", "lastrevid": 22},
@@ -76,9 +76,12 @@ def test_list_revisions_has_no_content_and_follows_continuation(wiki: FakeTransp
         ),
     )
     wiki.handler = script
-    assert gateway.list_revisions(INFOBOX, [0]) == {1: ("A", 11), 2: ("B", 22)}
+    listing = gateway.list_revisions(INFOBOX, [0])
+    assert listing.pages == {1: ("A", 11), 2: ("B", 22)}
+    assert listing.now == dt.datetime(2026, 11, 25, 8, 30, tzinfo=UTC)
     first, second = script.calls
     assert first["prop"] == "info" and first["geilimit"] == "max" and "rvprop" not in first
+    assert first["curtimestamp"] == "1"
     assert second["geicontinue"] == "0|2"
 
 

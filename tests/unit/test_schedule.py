@@ -41,10 +41,16 @@ def test_next_runs_follow_the_crontab_in_utc(config: Config) -> None:
 
 def test_seconds_field_and_disabled_incremental(config: Config) -> None:
     cfg = dataclasses.replace(
-        config, schedule=dataclasses.replace(config.schedule, incremental="", full="*/5 * * * * *")
+        config, schedule=dataclasses.replace(config.schedule, incremental="", reread="", full="*/5 * * * * *")
     )
     nxt = next_runs(cfg, T)
-    assert nxt == {"full": dt.datetime(2026, 11, 25, 12, 3, 35, tzinfo=dt.UTC), "incremental": None}
+    assert nxt == {"full": dt.datetime(2026, 11, 25, 12, 3, 35, tzinfo=dt.UTC), "reread": None, "incremental": None}
+
+
+def test_the_weekly_reread_is_scheduled_by_default(config: Config) -> None:
+    """Without a ``reread`` key the full sweep that reads every page runs on Sundays at 04:00 UTC."""
+    assert config.schedule.reread == "0 4 * * 0"
+    assert next_runs(config, T)["reread"] == dt.datetime(2026, 11, 29, 4, 0, tzinfo=dt.UTC)  # a Sunday
 
 
 def test_backoff_doubles_after_the_threshold_up_to_the_cap(config: Config) -> None:

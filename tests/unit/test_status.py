@@ -227,5 +227,5 @@ def test_the_checked_line_names_the_next_scheduled_run_from_the_config(config: C
     run(wiki, dataclasses.replace(config, schedule=schedule))
     assert "; Checked: 2026-11-25 12:00 UTC; next run: 2026-11-25 12:10 UTC" in status_text(wiki)
     wiki = wiki_with({"Org": INCOMPLETE})
-    run(wiki, dataclasses.replace(config, schedule=dataclasses.replace(schedule, full="", incremental="")))
+    run(wiki, dataclasses.replace(config, schedule=dataclasses.replace(schedule, full="", incremental="", reread="")))
     assert "; Checked: 2026-11-25 12:00 UTC (" in status_text(wiki)
