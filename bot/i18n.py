@@ -10,7 +10,8 @@ follows MediaWiki's message syntax, as banana-i18n and ``mw.message`` do:
   a narrow no-break space in French, ``1.234`` in Spanish); a ``str`` is inserted as it is.
 * ``{{PLURAL:$n|form|form…}}`` picks the form for the language's CLDR plural category of parameter
   *n* (its number before formatting), in CLDR order (zero, one, two, few, many, other — only the
-  categories the language has). Too few forms: the last one is used, as MediaWiki does. A form
+  categories the language has, less those MediaWiki does not use: see :data:`MEDIAWIKI_DROPS`, so
+  the bot and the wiki's Lua pick the same form). Too few forms: the last one is used, as MediaWiki does. A form
   ``N=text`` is taken when the number is exactly N (``{{PLURAL:$1|0=none|one|$1 pages}}``).
   A ``|`` inside ``[[…]]`` or ``{{…}}`` within a form does not split it.
 * Anything else (``[[links]]``, ``''italics''``, ``{{int:…}}``) is left as it is: a message is
@@ -41,6 +42,10 @@ I18N_ROOT = Path(__file__).resolve().parent.parent / "i18n"
 FALLBACK = "en"
 DOCUMENTATION = "qqq"  # translatewiki.net's pseudo-language: what each message is for
 CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")
+#: CLDR categories Babel has that MediaWiki 1.43's ``mw.language:plural`` does not (measured on the
+#: dev wiki: French, Spanish, Italian and Portuguese have only "one" and "other" there, 1,000,000
+#: is "other"); a number in such a category takes the "other" form, as on the wiki.
+MEDIAWIKI_DROPS = {"fr": {"many"}, "es": {"many"}, "it": {"many"}, "pt": {"many"}}
 
 _PARAM = re.compile(r"\$([1-9])")
 _PLURAL = re.compile(r"\{\{PLURAL:\$([1-9])\|", re.IGNORECASE)
@@ -151,7 +156,9 @@ class Messages:
         return str(format_decimal(value, locale=_locale(self.lang)))
 
     def plural_category(self, value: float) -> str:
-        return str(_locale(self.lang).plural_form(abs(value)))
+        """The plural category of *value* as MediaWiki has it for the language."""
+        found = str(_locale(self.lang).plural_form(abs(value)))
+        return "other" if found in MEDIAWIKI_DROPS.get(self.lang, ()) else found
 
     def text(self, key: str, *params: object) -> str:
         """The message *key* with its ``$n`` and ``{{PLURAL:$n|…}}`` filled from *params*."""
@@ -191,7 +198,9 @@ class Messages:
         forms = [f for f in forms if not re.match(r"\s*\d+=", f)]
         if not forms:
             return ""
-        categories = [c for c in CLDR_ORDER if c in _locale(self.lang).plural_form.tags] + ["other"]
+        dropped = MEDIAWIKI_DROPS.get(self.lang, set())
+        tags = _locale(self.lang).plural_form.tags
+        categories = [c for c in CLDR_ORDER if c in tags and c not in dropped] + ["other"]
         index = categories.index(self.plural_category(number))
         return forms[min(index, len(forms) - 1)]
 

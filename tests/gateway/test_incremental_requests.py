@@ -131,6 +131,7 @@ def test_a_new_redirect_to_the_infobox_reads_the_pages_using_it(
         fake.redirects[INFOBOX] += ("Template:PI",)
         answer = answers(fake)
         listing = pages({"pageid": fake.pages["C"].pageid, "ns": 0, "title": "C", "lastrevid": fake.pages["C"].revid})
+        listing["curtimestamp"] = api_stamp(fake.time)  # a listing carries the wiki's clock
         warm(wiki, gateway)
         script = Script(answer, answer, listing, answer, answer)
         wiki.handler = script

@@ -70,6 +70,12 @@ def test_plural_and_numbers_follow_the_language(lang: str, number: int, expected
     assert msgs.text("m", number) == expected
 
 
+def test_french_and_spanish_plurals_are_mediawikis_one_and_other() -> None:
+    three = "{{PLURAL:$1|one|second|third}}"
+    assert _messages("fr", m=three).text("m", 1000000) == "second"  # Babel's "many" is "other" on the wiki
+    assert _messages("es", m=three).text("m", 0) == "second" and _messages("fr", m=three).text("m", 0) == "one"
+
+
 def test_explicit_plural_forms_and_links_inside_forms() -> None:
     msgs = _messages("en", m="{{PLURAL:$1|0=no [[Help:Pages|page]]|one [[Help:Pages|page]]|$1 pages}}")
     assert msgs.text("m", 0) == "no [[Help:Pages|page]]"
