@@ -21,7 +21,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import pytest
 
@@ -74,8 +74,8 @@ def bot(devwiki: DevWiki, admin_api: WikiApi, tmp_path_factory: pytest.TempPathF
 
 
 @contextmanager
-def configured(bot: Bot, lang: str) -> Iterator[Bot]:
-    """install-templates with ``[site] language = lang``; English installed again afterwards."""
+def installed_in(bot: Bot, lang: str) -> Iterator[Bot]:
+    """The real install-templates with ``[site] language = lang``; English installed again afterwards."""
     config = bot.workdir / f"bot-{lang}.toml"
     text = bot.config.read_text(encoding="utf-8")
     config.write_text(re.sub(r"^language = .*$", f'language = "{lang}"', text, flags=re.MULTILINE), encoding="utf-8")
@@ -85,6 +85,28 @@ def configured(bot: Bot, lang: str) -> Iterator[Bot]:
         yield other
     finally:
         bot.ok("install-templates")
+
+
+@contextmanager
+def configured(api: WikiApi, lang: str) -> Iterator[None]:
+    """The wiki side in ``lang``: the one page a language changes, written as install-templates
+    writes it (:func:`test_the_message_page_follows_the_configured_language` runs the real install
+    and checks it writes exactly this page); English put back afterwards. Two installs per test
+    made this module take minutes."""
+    api.edit(I18N_TITLE, i18n_file(lang, i18n.load()).text, f"tests: the wiki side in {lang}")
+    try:
+        yield
+    finally:
+        api.edit(I18N_TITLE, i18n_file("en", i18n.load()).text, "tests: the wiki side in English again")
+
+
+@pytest.fixture(scope="module", params=LANGS)
+def wiki_lang(request: pytest.FixtureRequest, bot: Bot, admin_api: WikiApi) -> Iterator[str]:
+    """Each language's wiki side once per module (pytest groups the tests by it): every edit of
+    the message page makes the wiki refresh every page that reads it, about 10 s here."""
+    lang: str = request.param
+    with configured(admin_api, lang) if lang != "en" else nullcontext():
+        yield lang
 
 
 def rendered(api: WikiApi, text: str, title: str = "Language check") -> str:
@@ -137,13 +159,21 @@ def test_the_message_page_is_the_catalogs_as_json(bot: Bot, admin_api: WikiApi) 
     assert info["contentmodel"] == "json"
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_the_notice_is_in_the_configured_language_with_its_help_links(bot: Bot, admin_api: WikiApi, lang: str) -> None:
+def test_the_message_page_follows_the_configured_language(bot: Bot, admin_api: WikiApi) -> None:
+    with installed_in(bot, "fr"):
+        _, text = admin_api.read(I18N_TITLE)
+        assert json.loads(text) == json.loads(i18n_file("fr", i18n.load()).text)
+    assert json.loads(admin_api.read(I18N_TITLE)[1])["language"] == "en"
+
+
+def test_the_notice_is_in_the_configured_language_with_its_help_links(
+    bot: Bot, admin_api: WikiApi, wiki_lang: str
+) -> None:
+    lang = wiki_lang  # the wiki side is in this language (the module's fixture)
     rules = load_rules()
     m = i18n.messages(lang)
-    with configured(bot, lang):
-        out = rendered(admin_api, TAG)
-        wikitext = expanded(admin_api, TAG)
+    out = rendered(admin_api, TAG)
+    wikitext = expanded(admin_api, TAG)
     notice = out[out.index("partnership-incomplete") - 100 : out.index("</table>")]
     assert f'lang="{lang}"' in notice
     shown = plain(notice)
@@ -168,13 +198,14 @@ def test_the_notice_is_in_the_configured_language_with_its_help_links(bot: Bot, 
         assert "This partnership page is incomplete" not in shown and "Please" not in shown
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_the_preview_says_what_the_bot_says_in_the_configured_language(bot: Bot, admin_api: WikiApi, lang: str) -> None:
+def test_the_preview_says_what_the_bot_says_in_the_configured_language(
+    bot: Bot, admin_api: WikiApi, wiki_lang: str
+) -> None:
+    lang = wiki_lang  # the wiki side is in this language (the module's fixture)
     rules = load_rules()
     m = i18n.messages(lang)
-    with configured(bot, lang):
-        many = rendered(admin_api, BAD_BOX, "Preview language")
-        one = rendered(admin_api, ONE_FINDING, "Preview language")
+    many = rendered(admin_api, BAD_BOX, "Preview language")
+    one = rendered(admin_api, ONE_FINDING, "Preview language")
     expected = bot_messages(BAD_BOX, rules, lang)
     shown = {(html.unescape(f), html.unescape(c)): plain(text) for f, c, text in SPAN.findall(many)}
     assert set(shown) == {k for k in expected if k[1] not in BOT_ONLY} and len(shown) >= 12
@@ -191,7 +222,7 @@ def test_the_preview_says_what_the_bot_says_in_the_configured_language(bot: Bot,
 
 def test_plural_forms_follow_the_language(bot: Bot, admin_api: WikiApi) -> None:
     """One finding: French's singular ("ce point"), several: its plural with the number."""
-    with configured(bot, "fr"):
+    with configured(admin_api, "fr"):
         one = plain(rendered(admin_api, ONE_FINDING, "Preview plural"))
         many = plain(rendered(admin_api, BAD_BOX, "Preview plural"))
     assert "signalerait ce point dans l'infobox" in one
@@ -210,7 +241,7 @@ def test_lang_overrides_and_english_is_the_fallback(bot: Bot, admin_api: WikiApi
     try:
         shown = plain(rendered(admin_api, "{{Partnership incomplete|missing=metrics|lang=fr}}"))
     finally:
-        bot.ok("install-templates")
+        admin_api.edit(I18N_TITLE, i18n_file("en", i18n.load()).text, "tests: every message back")
     assert "Cette fiche de partenariat est incomplète." in shown, "the language's messages"
     label = load_rules().params["metrics"].label_in("fr")
     assert f"Please fill in: {label}." in shown, "the missing one in English (the label still French)"
@@ -227,7 +258,7 @@ def test_rules_texts_given_per_language(bot: Bot, admin_api: WikiApi) -> None:
     content = next(v for v in rules["values"]["model"] if v["value"] == "content")
     content["label"] = {"en": "Content", "fr": "Contenus"}
     try:
-        with configured(bot, "fr"):  # (install-templates puts the shipped rules back: edit after it)
+        with configured(admin_api, "fr"):
             admin_api.edit(RULES, json.dumps(rules), "tests: labels per language")
             notice = plain(rendered(admin_api, TAG))
             box = plain(rendered(admin_api, ONE_FINDING, "Preview labels"))
@@ -280,11 +311,12 @@ def test_the_modules_format_messages_as_the_bot_does(bot: Bot, admin_api: WikiAp
         assert plain(html.unescape(got)) == plain(expected), (lang, text, n)
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_the_rules_in_words_on_the_documentation_follow_the_language(bot: Bot, admin_api: WikiApi, lang: str) -> None:
+def test_the_rules_in_words_on_the_documentation_follow_the_language(
+    bot: Bot, admin_api: WikiApi, wiki_lang: str
+) -> None:
+    lang = wiki_lang  # the wiki side is in this language (the module's fixture)
     m = i18n.messages(lang)
-    with configured(bot, lang):
-        shown = plain(rendered(admin_api, "{{#invoke:Partnership infobox|rules}}", "Template:Partnership infobox/doc"))
+    shown = plain(rendered(admin_api, "{{#invoke:Partnership infobox|rules}}", "Template:Partnership infobox/doc"))
     for column in ("parameter", "label", "required", "value", "guidance"):
         assert m.text(f"ptracker-wiki-doc-column-{column}") in shown, column
     assert wikitext_words(m.text("ptracker-wiki-doc-intro", RULES)) in shown
