@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -264,3 +266,28 @@ class Touched:
     titles: frozenset[str]
     unknown: frozenset[str]
     summary: bool
+
+
+def encode_reading(outcome: ParseOutcome) -> bytes:
+    """A page's reading, compactly: zlib-compressed JSON ``[count, problem, params]``, each
+    parameter ``[name, value]`` or ``[name, value, 1]`` when positional, in written order
+    (duplicates kept). The infobox's offsets in the text are not kept (nothing re-validated
+    needs them)."""
+    params = (
+        [[p.name, p.value, 1] if p.positional else [p.name, p.value] for p in outcome.infobox.params]
+        if outcome.infobox
+        else None
+    )
+    doc = [outcome.count, outcome.problem, params]
+    return zlib.compress(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode(), 6)
+
+
+def decode_reading(blob: bytes) -> ParseOutcome:
+    """The reading :func:`encode_reading` stored (raises ``ValueError`` on a damaged one)."""
+    try:
+        count, problem, params = json.loads(zlib.decompress(blob))
+    except (zlib.error, TypeError) as exc:
+        raise ValueError(f"damaged reading: {exc}") from None
+    if params is None:
+        return ParseOutcome(None, problem, count)
+    return ParseOutcome(Infobox(tuple(Param(p[0], p[1], len(p) > 2) for p in params)), problem, count)

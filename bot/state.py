@@ -18,7 +18,6 @@ import datetime as dt
 import functools
 import json
 import sqlite3
-import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -26,11 +25,8 @@ from typing import Any, ParamSpec, TypeVar
 from bot.errors import ConfigError, StateError
 from bot.model import (
     Finding,
-    Infobox,
     PageRecord,
     PageResult,
-    Param,
-    ParseOutcome,
     Severity,
     Skip,
     TagMemory,
@@ -58,6 +54,9 @@ TAG_NAMES_KEY = "tag_names"
 #: What the stored results were validated with (rules and validator code), set by a full pass;
 #: "" once an incremental pass validated with something else (see ``step3_decide.validator_fingerprint``).
 VALIDATION_KEY = "validation_fingerprint"
+#: The revision ids (a JSON list) of the bot's own saves that a later pass's recent changes may
+#: still show: those changes are left out, every other edit under the bot's account is not.
+SAVED_KEY = "saved_revisions"
 
 SCHEMA_VERSION = 5
 _SCHEMA = """
@@ -327,11 +326,6 @@ class StateStore:
         return frozenset(i for i in ids if isinstance(i, int)) if isinstance(ids, list) else frozenset()
 
 
-#: The revision ids (a JSON list) of the bot's own saves that a later pass's recent changes may
-#: still show: those changes are left out, every other edit under the bot's account is not.
-SAVED_KEY = "saved_revisions"
-
-
 _COLUMNS = "pageid, title, revid, result, tagged, removed_at, skip, settled"
 
 
@@ -374,28 +368,3 @@ def _result_from_json(text: str) -> PageResult:
 def _finding(field: str | None, code: str, severity: Severity, message: str) -> Finding:
     """One Finding object per distinct finding (most recur: "metrics is missing" on many pages)."""
     return Finding(field, code, severity, message)
-
-
-def encode_reading(outcome: ParseOutcome) -> bytes:
-    """A page's reading, compactly: zlib-compressed JSON ``[count, problem, params]``, each
-    parameter ``[name, value]`` or ``[name, value, 1]`` when positional, in written order
-    (duplicates kept). The infobox's offsets in the text are not kept (nothing re-validated
-    needs them)."""
-    params = (
-        [[p.name, p.value, 1] if p.positional else [p.name, p.value] for p in outcome.infobox.params]
-        if outcome.infobox
-        else None
-    )
-    doc = [outcome.count, outcome.problem, params]
-    return zlib.compress(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode(), 6)
-
-
-def decode_reading(blob: bytes) -> ParseOutcome:
-    """The reading :func:`encode_reading` stored (raises ``ValueError`` on a damaged one)."""
-    try:
-        count, problem, params = json.loads(zlib.decompress(blob))
-    except (zlib.error, TypeError) as exc:
-        raise ValueError(f"damaged reading: {exc}") from None
-    if params is None:
-        return ParseOutcome(None, problem, count)
-    return ParseOutcome(Infobox(tuple(Param(p[0], p[1], len(p) > 2) for p in params)), problem, count)

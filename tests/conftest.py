@@ -1,13 +1,18 @@
-"""Shared fixtures for every test: the project's rules, a fixed as-of date, paths."""
+"""Shared fixtures for every test: the project's rules, a fixed as-of date, paths, the dev wiki's
+config and a state database in a temporary folder (a test module may define its own ``config``:
+a fixture there wins)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.config import Config, load_config
 from bot.rules import Rules, load_rules
+from bot.state import StateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus" / "wikipedia-sample"
@@ -66,3 +71,14 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     if collection_path == GATEWAY_TESTS and not only_gateway_tests(config):
         return True
     return None
+
+
+@pytest.fixture
+def config() -> Config:
+    return load_config(ROOT / "config" / "devwiki.toml")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[StateStore]:
+    with StateStore(tmp_path / "state.sqlite") as s:
+        yield s

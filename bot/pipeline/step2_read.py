@@ -22,14 +22,14 @@ from collections.abc import Iterable
 
 from bot.diff import unified_diff
 from bot.errors import Interrupted
-from bot.model import TABLE_FIELDS, PageRecord, PageResult, PageSnapshot, Skip
+from bot.model import TABLE_FIELDS, PageRecord, PageResult, PageSnapshot, Skip, decode_reading
 from bot.pipeline.context import PassContext
 from bot.pipeline.step1_find import Selection
 from bot.pipeline.step3_decide import Judge, validator_fingerprint
 from bot.pipeline.tally import Tally
 from bot.plan import Decision
 from bot.rules import Rules
-from bot.state import VALIDATION_KEY, decode_reading
+from bot.state import VALIDATION_KEY
 from bot.tagging import tag_for
 from bot.validate import check_page
 from bot.values import fold_enum, parse_date

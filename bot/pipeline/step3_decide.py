@@ -34,11 +34,11 @@ from bot import (
     wikitext,
 )
 from bot.config import Config
-from bot.model import NO_INFOBOX, PageResult, PageSnapshot, ParseOutcome, TagMemory
+from bot.model import NO_INFOBOX, PageResult, PageSnapshot, ParseOutcome, TagMemory, encode_reading
 from bot.parse import find_infobox
 from bot.pipeline.context import PassContext
 from bot.plan import REDIRECT, Decision, Policy, decide, translation_page
-from bot.state import TAG_NAMES_KEY, StateStore, encode_reading
+from bot.state import TAG_NAMES_KEY, StateStore
 from bot.tagging import tag_names
 from bot.validate import check_page
 from bot.wiki import Gateway

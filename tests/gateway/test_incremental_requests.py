@@ -13,9 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from bot.config import Config, load_config
+from bot.config import Config
 from bot.model import RunReport
 from bot.pipeline.one_pass import Pass
 from bot.state import StateStore
@@ -27,11 +25,6 @@ from tests.transport import Call, FakeTransport, Script, page, pages
 
 ROOT = Path(__file__).resolve().parents[2]
 INFOBOX = "Template:Partnership infobox"
-
-
-@pytest.fixture
-def config() -> Config:
-    return load_config(ROOT / "config" / "devwiki.toml")
 
 
 def settled(config: Config, store: StateStore) -> FakeWiki:

@@ -6,12 +6,9 @@ transport then serves that same wiki's pages (ids, revisions, texts), so nothing
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from bot.config import Config, load_config
+from bot.config import Config
 from bot.pipeline.one_pass import Pass
 from bot.state import StateStore
 from bot.wiki.pwb import PywikibotGateway
@@ -57,17 +54,6 @@ def serve(wiki: FakeWiki) -> tuple[list[Call], object]:
         return api_error("fake-unexpected", f"no answer for {dict(call.params)}")
 
     return calls, handler
-
-
-@pytest.fixture
-def config() -> Config:
-    return load_config(ROOT / "config" / "devwiki.toml")
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    with StateStore(tmp_path / "state.sqlite") as s:
-        yield s
 
 
 def test_a_sweep_with_nothing_changed_makes_at_most_n_over_5000_plus_3_requests(

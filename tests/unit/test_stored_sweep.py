@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.config import Config
-from bot.model import Infobox, Param, ParseOutcome, RunReport
+from bot.model import Infobox, Param, ParseOutcome, RunReport, decode_reading, encode_reading
 from bot.pipeline.one_pass import Pass
 from bot.pipeline.step3_decide import READER_VERSION
-from bot.state import StateStore, decode_reading, encode_reading
+from bot.state import StateStore
 from tests.fakes import RULES_PAGE, FakeWiki
 from tests.passes import COMPLETE, INCOMPLETE, NOW, wiki_with
 
