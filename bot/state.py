@@ -57,6 +57,9 @@ VALIDATION_KEY = "validation_fingerprint"
 #: The revision ids (a JSON list) of the bot's own saves that a later pass's recent changes may
 #: still show: those changes are left out, every other edit under the bot's account is not.
 SAVED_KEY = "saved_revisions"
+#: The bot's published pages as the last completed pass that built the table left them, when it
+#: had no error: JSON {"month": "YYYY-MM", "pages": {title: revision id}} ("" when unknown).
+PUBLISHED_KEY = "published_pages"
 
 SCHEMA_VERSION = 5
 _SCHEMA = """

@@ -115,6 +115,13 @@ class FakeWiki:
         self.requests += 1
         return self.redirects.get(title, ())
 
+    def redirects_and_revisions(
+        self, targets: Sequence[str], titles: Sequence[str]
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+        self.requests += max(1, -(-len(set(targets) | set(titles)) // 50))
+        found = {t: self.pages[t].revid if t in self.pages else 0 for t in titles}
+        return {t: self.redirects.get(t, ()) for t in targets}, found
+
     def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:
         titles = self._listed(template)
         for i in range(0, len(titles), self.batch):

@@ -47,6 +47,9 @@ class PassContext:
     :class:`bot.pipeline.own_saves.OwnSaves`), remembered when it ends."""
     reread: bool = False
     """A full pass reads every page's text (``run --reread``) instead of re-validating stored readings."""
+    latest: dict[str, int] | None = None
+    """Title → the latest revision the pass saw of each page it read by title or saved (filled by
+    its gateway, :class:`bot.pipeline.own_saves.OwnSaves`; 0: missing)."""
 
 
 def next_runs(config: Config, now: dt.datetime) -> dict[str, dt.datetime | None]:

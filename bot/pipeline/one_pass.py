@@ -50,6 +50,7 @@ from bot.diff import unified_diff
 from bot.errors import SafetyStop, WikiError
 from bot.model import PageSnapshot, RunReport
 from bot.pipeline import (
+    settled,
     step1_find,
     step1_rules,
     step2_read,
@@ -114,10 +115,11 @@ class Pass:
 
     def _context(self) -> PassContext:
         """The pass's shared values, made once when it starts: the clock is asked here alone."""
-        now, saved = self._clock(), set[int]()
+        now, saved, latest = self._clock(), set[int](), dict[str, int]()
         return PassContext(
-            gw=OwnSaves(self._gw, saved),
+            gw=OwnSaves(self._gw, saved, latest),
             saved=saved,
+            latest=latest,
             cfg=self._cfg,
             store=self._store,
             now=now,
@@ -154,8 +156,13 @@ class Pass:
             return self._quiet(ctx, watch, sel, status_page)
         # 2. read, deciding each page (3.)
         memory = {pid: r.memory for pid, r in sel.stored.items()}
-        judge = step3_decide.make_judge(ctx, tags, sel.names, memory, sel.kind == "incremental")
+        judge = step3_decide.make_judge(ctx, tags, sel.names, memory, sel.kind == "incremental", sel.tag_redirects)
         tally = step2_read.read_pages(ctx, judge, sel)
+        if sel.listed is not None and ctx.may_be_quiet and ctx.store is not None:
+            why = settled.why_rebuild(ctx.store, sel, tally, ctx.now, ctx.latest or {})
+            if not why:
+                return self._settled(ctx, watch, sel, judge, tally, status_page, special)
+            log.info("full sweep: the table is rebuilt: %s", why)
         results = tally.results()
         seen, complete = len(results), sum(r.complete for r in results)
         # 5. planned before any write: the summary's checks and the caps can stop the pass here
@@ -212,6 +219,27 @@ class Pass:
         if sel.revalidated:
             report = dataclasses.replace(report, pages_read=report.pages_read - sel.revalidated)
         remember.remember(ctx, sel, judge, tally, report, results)
+        return report
+
+    def _settled(
+        self,
+        ctx: PassContext,
+        watch: ShutoffWatch,
+        sel: step1_find.Selection,
+        judge: step3_decide.Judge,
+        tally: Tally,
+        status_page: PageSnapshot | None,
+        special: dict[str, PageSnapshot | None],
+    ) -> RunReport:
+        """A sweep from stored readings found nothing changed (:mod:`bot.pipeline.settled`): the
+        summary and data pages stay as they are; the TemplateData and the status page are kept in
+        step as in every pass."""
+        keep_templatedata_in_step(ctx, watch, tally, special)
+        results = tally.results()
+        figures = (len(results), sum(r.complete for r in results), _tagged_pages(tally, sel))
+        report = self._status_and_report(ctx, watch, tally, status_page, figures, f"{sel.how}, settled", False)
+        report = dataclasses.replace(report, pages_read=report.pages_read - sel.revalidated)
+        remember.remember_settled(ctx, sel, judge, report)
         return report
 
     def _quiet(

@@ -6,6 +6,9 @@ Every save of a pass goes through it: tags, the summary and its numbered parts, 
 the status page, the TemplateData doc. A save the wiki answered with ``nochange`` notes the
 revision that holds the decided text: the pass decided on that very text, so nothing is lost by
 leaving its entry out.
+
+It also notes the latest revision it saw of every page read or saved by title (``latest``): the
+revisions the bot's own published pages stand at when a pass ends (:mod:`bot.pipeline.settled`).
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from bot.wiki import Gateway, Saved, SiteRead
 
 class OwnSaves:
     """A :class:`~bot.wiki.Gateway` that passes every call to ``gateway`` and adds each save's
-    revision id to ``revids``."""
+    revision id to ``revids``; ``latest``: title → the latest revision id seen of each page read
+    by title (:meth:`read`, :meth:`read_site`; 0: missing) or saved."""
 
-    def __init__(self, gateway: Gateway, revids: set[int]) -> None:
+    def __init__(self, gateway: Gateway, revids: set[int], latest: dict[str, int] | None = None) -> None:
         self._gw, self.revids = gateway, revids
+        self.latest: dict[str, int] = {} if latest is None else latest
 
     def save(
         self, title: str, text: str, base: PageSnapshot | None, summary: str, *, content_model: str | None = None
@@ -30,6 +35,7 @@ class OwnSaves:
         saved = self._gw.save(title, text, base, summary, content_model=content_model)
         if saved.revid:
             self.revids.add(saved.revid)
+            self.latest[title] = saved.revid
         return saved
 
     @property
@@ -43,6 +49,11 @@ class OwnSaves:
     def redirects_to(self, title: str) -> tuple[str, ...]:
         return self._gw.redirects_to(title)
 
+    def redirects_and_revisions(
+        self, targets: Sequence[str], titles: Sequence[str]
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+        return self._gw.redirects_and_revisions(targets, titles)
+
     def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:
         return self._gw.transcluding_pages(template, namespaces)
 
@@ -53,10 +64,16 @@ class OwnSaves:
         return self._gw.read_pages(pageids)
 
     def read(self, titles: Sequence[str]) -> dict[str, PageSnapshot | None]:
-        return self._gw.read(titles)
+        return self._seen(self._gw.read(titles))
 
     def read_site(self, titles: Sequence[str]) -> SiteRead:
-        return self._gw.read_site(titles)
+        site = self._gw.read_site(titles)
+        self._seen(site.pages)
+        return site
+
+    def _seen(self, pages: dict[str, PageSnapshot | None]) -> dict[str, PageSnapshot | None]:
+        self.latest.update({title: page.revid if page else 0 for title, page in pages.items()})
+        return pages
 
     def created_since(self, namespaces: Sequence[int], since: dt.datetime) -> frozenset[str]:
         return self._gw.created_since(namespaces, since)

@@ -50,6 +50,7 @@ from bot import display, overview, render, split
 from bot.config import Config
 from bot.model import PageRecord, PageSnapshot, RecentChanges
 from bot.parse import name_set
+from bot.pipeline import settled
 from bot.pipeline import step1_recent_changes as changes
 from bot.pipeline.context import PassContext
 from bot.plan import translation_page
@@ -89,6 +90,11 @@ class Selection:
     """Pages an earlier pass left to be read again (a sweep from stored readings reads them)."""
     revalidated: int = 0
     """Pages a sweep from stored readings decided without reading them (set by stage 2)."""
+    tag_redirects: tuple[str, ...] | None = None
+    """The tag template's redirects, when asked with the infobox's (a sweep from stored readings)."""
+    revisions: dict[str, int] = field(default_factory=dict)
+    """A sweep from stored readings: the latest revisions of the published pages the pass's first
+    request does not read (:func:`bot.pipeline.settled.asked_titles`; 0: missing)."""
 
 
 def find(ctx: PassContext, summary: PageSnapshot | None) -> Selection:
@@ -115,8 +121,12 @@ def find(ctx: PassContext, summary: PageSnapshot | None) -> Selection:
         summary=summary,
         reread=ctx.reread,
     )
-    if not incremental:
-        sel.names = infobox_names(cfg, ctx.gw.redirects_to(f"Template:{cfg.rules.infobox_name}"))
+    infobox, tag = f"Template:{cfg.rules.infobox_name}", f"Template:{cfg.pages.tag_template}"
+    if sel.listed is not None:  # both templates' redirects and the published parts' revisions: one request
+        redirects, sel.revisions = ctx.gw.redirects_and_revisions([infobox, tag], settled.asked_titles(cfg, store))
+        sel.names, sel.tag_redirects = infobox_names(cfg, redirects[infobox]), redirects[tag]
+    elif not incremental:
+        sel.names = infobox_names(cfg, ctx.gw.redirects_to(infobox))
     sel.fingerprint = fp
     return sel
 

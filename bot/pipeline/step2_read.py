@@ -17,6 +17,7 @@ change — is read and decided from its text, 500 per request, after the re-vali
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 
@@ -85,7 +86,7 @@ def _revalidate(ctx: PassContext, judge: Judge, sel: Selection, tally: Tally) ->
             if stored is None or reading is None or reading[:2] != (revid, fp):
                 to_read.append(pid)
                 continue
-            if same_rules and not _dated(stored.result, rules):
+            if same_rules and not _dated(stored.result, rules, today):
                 result = stored.result  # the same reading, rules and validator, and no date involved
             else:
                 try:
@@ -104,14 +105,19 @@ def _revalidate(ctx: PassContext, judge: Judge, sel: Selection, tally: Tally) ->
     return to_read
 
 
-def _dated(result: PageResult, rules: Rules) -> bool:
-    """Whether a page's result may depend on the date: only ``stale`` does, and only for a status
-    the rules name with a date in the field they name (read from the result's table values; a
-    field the table does not keep counts as dated)."""
+def _dated(result: PageResult, rules: Rules, today: dt.date) -> bool:
+    """Whether a page's result may read otherwise on ``today`` than when it was made: only the
+    ``stale`` warning depends on the date, and only for a status the rules name with a date in the
+    field they name (read from the result's table values; a field the table does not keep counts
+    as dated). A result with the warning is dated (its message names the day it was judged on);
+    one without it stays as it is until the review date is ``stale_days`` old."""
     if rules.stale_field not in TABLE_FIELDS or "status" not in TABLE_FIELDS:
         return True
     status = fold_enum(result.values.get("status", ""))
-    return status in rules.stale_status and parse_date(result.values.get(rules.stale_field, "")) is not None
+    reviewed = parse_date(result.values.get(rules.stale_field, ""))
+    if status not in rules.stale_status or reviewed is None:
+        return False
+    return any(f.code == "stale" for f in result.findings) or (today - reviewed.last_day()).days > rules.stale_days
 
 
 def _may_reuse(record: PageRecord | None, item: tuple[str, int], fp: int, recheck: set[int]) -> bool:

@@ -181,14 +181,22 @@ def _text_decides_skip(page: PageSnapshot, result: PageResult) -> bool:
 
 
 def make_judge(
-    ctx: PassContext, tags: frozenset[str], names: frozenset[str], memory: dict[int, TagMemory], incremental: bool
+    ctx: PassContext,
+    tags: frozenset[str],
+    names: frozenset[str],
+    memory: dict[int, TagMemory],
+    incremental: bool,
+    tag_redirects: tuple[str, ...] | None = None,
 ) -> Judge:
     """The pass's judge. The tag template's redirects are asked once per full pass, like the
-    infobox's; an incremental pass takes them from the state."""
+    infobox's (``tag_redirects``: already asked with them); an incremental pass takes them from
+    the state."""
     pages = ctx.cfg.pages
     template = f"Template:{pages.tag_template}"
     cached = json.loads(ctx.store.get(TAG_NAMES_KEY) or "{}") if incremental and ctx.store else {}
-    found = cached.get(template) or tag_names(pages.tag_template, ctx.gw.redirects_to(template))
+    if tag_redirects is None and not cached.get(template):
+        tag_redirects = ctx.gw.redirects_to(template)
+    found = cached.get(template) or tag_names(pages.tag_template, tag_redirects or ())
     policy = Policy(
         pages.tag_template,
         ctx.gw.user,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from bot.model import PageResult, RunReport
+from bot.pipeline import settled
 from bot.pipeline.context import PassContext
 from bot.pipeline.step1_find import Selection, stored_recheck
 from bot.pipeline.step1_recent_changes import own_to_remember
@@ -18,6 +19,7 @@ from bot.state import (
     FINGERPRINT_KEY,
     MARK_KEY,
     NAMES_KEY,
+    PUBLISHED_KEY,
     RECHECK_KEY,
     RULES_KEY,
     SAVED_KEY,
@@ -51,6 +53,9 @@ def remember(
         SUMMARY_KEY: "1" if summary_current else "0",
         RECHECK_KEY: json.dumps(sorted(tally.recheck)),
         SAVED_KEY: json.dumps(own_to_remember(sel.own, ctx.saved)),
+        PUBLISHED_KEY: settled.published(ctx.cfg, ctx.latest or {}, ctx.now)
+        if summary_current and not tally.errors
+        else "",
     }
     if ctx.rules_entry:
         meta[RULES_KEY] = ctx.rules_entry
@@ -86,6 +91,28 @@ def remember_quiet(ctx: PassContext, sel: Selection, report: RunReport) -> None:
         meta={
             MARK_KEY: sel.mark.isoformat(),
             SAVED_KEY: json.dumps(own_to_remember(sel.own, ctx.saved)),
+            **({RULES_KEY: ctx.rules_entry} if ctx.rules_entry else {}),
+        },
+    )
+
+
+def remember_settled(ctx: PassContext, sel: Selection, judge: Judge, report: RunReport) -> None:
+    """Store a sweep that found nothing changed (:mod:`bot.pipeline.settled`): its report, the
+    next mark, the saves it made (the status page's), and that every stored result was validated
+    now; the page records and the published pages' entry stay as they are (they are the same)."""
+    assert ctx.store is not None
+    judge.readings.flush()
+    ctx.store.save_pass(
+        (),
+        sel.kind,
+        ctx.now,
+        report.as_dict(),
+        replace_all=False,
+        meta={
+            MARK_KEY: sel.mark.isoformat(),
+            SAVED_KEY: json.dumps(own_to_remember(sel.own, ctx.saved)),
+            VALIDATION_KEY: validator_fingerprint(ctx.cfg),
+            SAVING_KEY: "",
             **({RULES_KEY: ctx.rules_entry} if ctx.rules_entry else {}),
         },
     )

@@ -77,6 +77,14 @@ class Gateway(Protocol):
         """Titles of the redirects to ``title`` (one request)."""
         ...
 
+    def redirects_and_revisions(
+        self, targets: Sequence[str], titles: Sequence[str]
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+        """The redirects to each of ``targets`` (as :meth:`redirects_to`) and the latest revision
+        id of each of ``titles`` (0: the page does not exist), without content, in one request per
+        50 names. Keys are the titles as given."""
+        ...
+
     def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:
         """Every page in ``namespaces`` that transcludes ``template`` (directly or through a
         redirect), with its current text, in batches at the API's limit: about one request per

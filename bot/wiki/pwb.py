@@ -85,6 +85,27 @@ class PywikibotGateway:
         data = self._query(titles=title, prop="redirects", rdlimit="max", rdprop="title")
         return tuple(changes.redirect_titles(data))
 
+    def redirects_and_revisions(
+        self, targets: Sequence[str], titles: Sequence[str]
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+        """See :meth:`bot.wiki.Gateway.redirects_and_revisions`: ``prop=redirects|info`` on every
+        name; a continued answer (more redirects than one answer holds) adds to the first."""
+        redirects: dict[str, list[str]] = {t: [] for t in targets}
+        revisions = dict.fromkeys(titles, 0)
+        names = list(dict.fromkeys([*targets, *titles]))
+        for i in range(0, len(names), LOW_LIMIT):
+            params = {"titles": "|".join(names[i : i + LOW_LIMIT]), "prop": "redirects|info"}
+            for data in self._continued({**params, "rdlimit": "max", "rdprop": "title"}):
+                query = data.get("query", {})
+                alias = {n["to"]: n["from"] for n in query.get("normalized", [])}
+                for page in query.get("pages", []):
+                    name = alias.get(page["title"], page["title"])
+                    if name in redirects:
+                        redirects[name] += [str(r["title"]) for r in page.get("redirects", [])]
+                    if name in revisions and not page.get("missing"):
+                        revisions[name] = int(page.get("lastrevid") or 0)
+        return {t: tuple(dict.fromkeys(r)) for t, r in redirects.items()}, revisions
+
     def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:
         params: dict[str, Any] = {
             "generator": "embeddedin",

@@ -38,9 +38,15 @@ def serve(wiki: FakeWiki) -> tuple[list[Call], object]:
                 answer["continue"] = {"geicontinue": str(start + 5000), "continue": "gcontinue||"}
             return answer
         if call.has("prop", "redirects"):
-            title = call.get("titles")
-            found = [{"title": r} for r in wiki.redirects.get(title, ())]
-            return pages({"pageid": 1, "ns": 10, "title": title, "redirects": found})
+            answers = []
+            for title in call.get("titles").split("|"):
+                found = [{"title": r} for r in wiki.redirects.get(title, ())]
+                snap = wiki.pages.get(title)
+                if snap is None:
+                    answers.append({"ns": 10, "title": title, "missing": True, "redirects": found})
+                else:
+                    answers.append(page(snap.pageid, title, lastrevid=snap.revid, redirects=found))
+            return pages(*answers)
         if call.get("titles") and call.has("prop", "revisions"):
             out = []
             for title in call.get("titles").split("|"):
@@ -76,3 +82,56 @@ def test_a_sweep_with_nothing_changed_makes_at_most_n_over_5000_plus_3_requests(
     # redirects and the listing, one per 5,000 pages.
     own = [dict(c.params) for c in wiki.calls[seen:] if not is_setup(c)]
     assert len(own) == len(calls) <= math.ceil(N / 5000) + 3, own
+
+
+def test_a_settled_sweep_saves_nothing_and_stays_within_the_bound(
+    wiki: FakeTransport, gateway: PywikibotGateway, config: Config, store: StateStore
+) -> None:
+    """Not a dry run: the sweep finds nothing changed, so it neither plans the table nor writes the
+    data page; its requests are the site's pages, one for both templates' redirects with the
+    published pages' revisions, and the listing (the status page is not due: its heartbeat)."""
+    fake = wiki_with({f"Org {i:05}": (INCOMPLETE if i % 100 == 0 else COMPLETE) for i in range(N)})
+    fake.user = ACCOUNT
+    Pass(fake, config, lambda: NOW, store).run()
+    calls, handler = serve(fake)
+    wiki.handler = handler  # type: ignore[assignment]
+    report = Pass(gateway, config, lambda: NOW, store).run()
+    assert report.source == "stored readings, settled" and report.edits == 0, report.line()
+    own = [dict(c.params) for c in wiki.calls if not is_setup(c)]
+    assert not [c for c in own if c.get("action") == "edit"], own
+    assert report.api_requests == len(calls) <= math.ceil(N / 5000) + 3, own
+    both = [c for c in own if "redirects" in c.get("prop", "")]
+    assert len(both) == 1 and both[0]["prop"] == "redirects|info", both
+
+
+def test_redirects_and_revisions_answers_by_the_titles_given(wiki: FakeTransport, gateway: PywikibotGateway) -> None:
+    """Normalised titles map back to the names asked; a missing page's revision is 0; redirects
+    continued over two answers are added up, without repeats."""
+    answers = [
+        pages(
+            page(5, "Template:Box", lastrevid=50, redirects=[{"title": "Template:B1"}]),
+            {"ns": 0, "title": "Summary/2", "missing": True},
+            page(7, "Summary/1", lastrevid=71),
+            normalized=[{"from": "template:Box", "to": "Template:Box"}],
+            **{"continue": {"rdcontinue": "x", "continue": "||"}},
+        ),
+        pages(
+            page(5, "Template:Box", lastrevid=50, redirects=[{"title": "Template:B2"}, {"title": "Template:B1"}]),
+            page(7, "Summary/1", lastrevid=71),
+            normalized=[{"from": "template:Box", "to": "Template:Box"}],
+        ),
+    ]
+    seen: list[Call] = []
+
+    def handler(call: Call) -> Answer:
+        if is_setup(call):
+            return None
+        seen.append(call)
+        return answers[len(seen) - 1]
+
+    wiki.handler = handler
+    redirects, revisions = gateway.redirects_and_revisions(["template:Box"], ["Summary/1", "Summary/2"])
+    assert redirects == {"template:Box": ("Template:B1", "Template:B2")}
+    assert revisions == {"Summary/1": 71, "Summary/2": 0}
+    assert len(seen) == 2 and seen[0].get("titles") == "template:Box|Summary/1|Summary/2"
+    assert seen[1].get("rdcontinue") == "x"

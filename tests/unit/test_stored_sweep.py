@@ -73,9 +73,10 @@ def test_a_sweep_with_nothing_changed_reads_no_page(config: Config, store: State
     assert first.pages_read == 12 and first.source == "every page"
     before, requests = texts(wiki), wiki.requests
     again = sweep(wiki, config, store, NOW + dt.timedelta(hours=1))
-    assert again.pages_read == 0 and again.pages_seen == 12 and again.source == "stored readings"
+    assert again.pages_read == 0 and again.pages_seen == 12 and again.source == "stored readings, settled"
     assert again.edits == 0 and texts(wiki) == before
-    # the site's pages, the infobox's redirects, the listing, the tag template's redirects
+    # the site's pages, the infobox's and the tag's redirects with the published parts' revisions,
+    # the listing, the status page's save
     assert wiki.requests - requests == again.api_requests <= math.ceil(12 / 5000) + 3
     dry = sweep(wiki, config, store, NOW + dt.timedelta(hours=2), dry_run=True)
     assert dry.pages_read == 0 and dry.api_requests <= math.ceil(12 / 5000) + 3

@@ -1,0 +1,104 @@
+"""A full sweep that finds nothing changed leaves the summary and its data alone: it neither
+plans the table nor builds the data page, as a quiet incremental pass does not.
+
+Why this is exact: a sweep from stored readings (:mod:`bot.pipeline.step1_find`) that read no
+page and re-validated every listed page to the very result stored for it has the results the
+last pass published, page for page, under the same settings (the settings' fingerprint covers the
+namespaces, the summary's title and budget, the rules, the language and the table's code). The
+table, the overview and the data are functions of those results and of the month (the overview's
+trend moves on when a month begins). So when, besides, the last pass that built them completed
+without an error line in the same month, and the bot's published pages (the summary, its
+numbered parts, the data page and its parts) still stand at the revisions that pass left them at
+(nobody edited them since), rebuilding them would change nothing, and the pass skips it. Any
+doubt rebuilds: a page read, gone or new, a result that differs (a ``stale`` warning's message
+names the day, so a stale page's result differs every day), a page left to read again, a summary
+save that failed, a published page edited, deleted or not known.
+
+The published pages' revisions come from the pass's own reads and saves
+(:class:`bot.pipeline.own_saves.OwnSaves`), stored by :func:`published`; a sweep asks the numbered
+parts' latest revisions in the request that asks the infobox's and the tag's redirects
+(:func:`asked_titles`), the main pages' come with the pass's first request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from bot.config import Config
+from bot.pipeline.tally import Tally
+from bot.state import FINGERPRINT_KEY, NAMES_KEY, PUBLISHED_KEY, RECHECK_KEY, SUMMARY_KEY, StateStore
+
+if TYPE_CHECKING:
+    from bot.pipeline.step1_find import Selection
+
+
+def is_published(cfg: Config, title: str) -> bool:
+    """Whether ``title`` is one of the bot's published pages: the summary, a numbered part of it
+    (``Summary/3``), the data page, or a part of it (``Data/3.json`` for ``Data.json``, else
+    ``Data/3``)."""
+    summary, data = cfg.pages.summary, cfg.pages.data
+    stem = data[: -len(".json")] if data.endswith(".json") else data
+    return (
+        title in (summary, data)
+        or re.fullmatch(re.escape(summary) + r"/\d+", title) is not None
+        or re.fullmatch(re.escape(stem) + r"/\d+(?:\.json)?", title) is not None
+    )
+
+
+def published(cfg: Config, latest: Mapping[str, int], now: dt.datetime) -> str:
+    """The state entry (:data:`bot.state.PUBLISHED_KEY`) for a pass that built the table: its month
+    and the revisions its published pages stand at (``latest``: every page it read or saved by title)."""
+    pages = {t: rev for t, rev in sorted(latest.items()) if is_published(cfg, t)}
+    return json.dumps({"month": _month(now), "pages": pages}, sort_keys=True)
+
+
+def stored_published(store: StateStore) -> tuple[str, dict[str, int]] | None:
+    """(month, title → revision) as stored; None when unknown or unreadable."""
+    try:
+        entry = json.loads(store.get(PUBLISHED_KEY) or "null")
+        month, pages = entry["month"], entry["pages"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(month, str) or not isinstance(pages, dict):
+        return None
+    return month, {str(t): r for t, r in pages.items() if isinstance(r, int)}
+
+
+def asked_titles(cfg: Config, store: StateStore | None) -> list[str]:
+    """The stored published pages whose revisions the pass's first request does not give (the
+    numbered parts): a sweep asks them with the redirects."""
+    entry = stored_published(store) if store is not None else None
+    main = (cfg.pages.summary, cfg.pages.data)
+    return [t for t in entry[1] if t not in main] if entry else []
+
+
+def why_rebuild(store: StateStore, sel: Selection, tally: Tally, now: dt.datetime, latest: Mapping[str, int]) -> str:
+    """Why this sweep from stored readings must rebuild the table ("" when it need not: see the
+    module's text). ``latest``: the revisions the pass saw of pages read by title, and those asked
+    with the redirects (``sel.revisions``)."""
+    assert sel.listed is not None
+    entry = stored_published(store)
+    if entry is None or store.get(SUMMARY_KEY) != "1":
+        return "the last table build is not known to be on the wiki"
+    if store.get(FINGERPRINT_KEY) != sel.fingerprint or store.get(NAMES_KEY) != json.dumps(sorted(sel.names)):
+        return "the settings or the infobox's names changed"
+    if entry[0] != _month(now):
+        return "a month began"
+    if sel.recheck or tally.recheck or tally.edits or tally.removed or store.get(RECHECK_KEY) not in (None, "", "[]"):
+        return "pages are to be read again or tagged"
+    if sel.revalidated != len(sel.listed) or sel.listed.keys() != sel.stored.keys():
+        return "pages were read, came or went"
+    if any(tally.records[pid].result != sel.stored[pid].result for pid in sel.listed):
+        return "results changed"
+    seen = {**latest, **sel.revisions}
+    if any(seen.get(title) != rev for title, rev in entry[1].items()):
+        return "a published page was edited"
+    return ""
+
+
+def _month(now: dt.datetime) -> str:
+    return now.strftime("%Y-%m")

@@ -1,0 +1,127 @@
+"""A full sweep that finds nothing changed leaves the summary and its data alone (issue 16,
+:mod:`bot.pipeline.settled`), and rebuilds them whenever a reread pass would write something else:
+a published page edited by a person (the main page, a numbered part, the data page), a month
+begun, a page read, a last pass with an error. Each case is checked against a ``reread`` pass."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+import pytest
+
+from bot.config import Config, load_config
+from bot.pipeline.one_pass import Pass
+from bot.pipeline.settled import is_published, published, stored_published
+from bot.render import END_MARKER, START_MARKER
+from bot.state import PUBLISHED_KEY, StateStore
+from tests.conftest import ROOT
+from tests.fakes import FakeWiki
+from tests.passes import COMPLETE, INCOMPLETE, NOW, wiki_with
+
+MAIN, DATA = "Partnership tracker", "Partnership tracker/data.json"
+INSTALLED = (ROOT / "templates_wiki" / "Main" / "Partnership tracker" / "data.json").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def config() -> Config:
+    base = load_config(ROOT / "config" / "devwiki.toml")
+    return dataclasses.replace(base, max_page_bytes=6_000, max_row_drop=1000)
+
+
+def wiki_of(n: int) -> FakeWiki:
+    pages = {f"Org {i:03}": (INCOMPLETE if i % 3 else COMPLETE).replace("Example Org", f"Org {i:03}") for i in range(n)}
+    wiki = wiki_with(pages)
+    wiki.put(DATA, INSTALLED, "Admin")
+    return wiki
+
+
+def sweep(wiki: FakeWiki, config: Config, store: StateStore, when: dt.datetime, **kw: object) -> str:
+    return Pass(wiki, config, lambda: when, store, **kw).run().source  # type: ignore[arg-type]
+
+
+def published_texts(wiki: FakeWiki, config: Config) -> dict[str, str]:
+    return {t: p.text for t, p in wiki.pages.items() if is_published(config, t)}
+
+
+def test_nothing_changed_saves_nothing_and_plans_no_table(config: Config, store: StateStore) -> None:
+    wiki = wiki_of(10)
+    assert sweep(wiki, config, store, NOW) == "every page"
+    saves = len(wiki.saves)
+    assert sweep(wiki, config, store, NOW + dt.timedelta(minutes=5)) == "stored readings, settled"
+    assert len(wiki.saves) == saves
+    entry = stored_published(store)
+    assert entry is not None and entry[0] == "2026-11" and set(entry[1]) == {MAIN, DATA}
+
+
+@pytest.mark.parametrize("edited", ["main", "part", "data"])
+def test_a_published_page_edited_by_a_person_is_rebuilt_as_a_reread_would(
+    config: Config, store: StateStore, tmp_path: object, edited: str
+) -> None:
+    """The table is split into parts (a small page budget); a person's edit between the markers of
+    the main page or of a part, or of the data page, is undone by the next sweep exactly as by a
+    ``reread`` pass on a twin wiki."""
+    wikis = [wiki_of(60), wiki_of(60)]
+    with StateStore(store.path.parent / "twin.sqlite") as twin:
+        for wiki, state in zip(wikis, (store, twin), strict=True):
+            sweep(wiki, config, state, NOW)
+        entry = stored_published(store)
+        assert entry is not None and f"{MAIN}/2" in entry[1]  # split: the parts are known
+        for wiki in wikis:
+            if edited == "data":
+                wiki.put(DATA, json.dumps({"generator": "partnership-tracker", "version": 1, "rows": []}))
+            else:
+                title = MAIN if edited == "main" else f"{MAIN}/2"
+                text = wiki.pages[title].text
+                a, b = text.index(START_MARKER) + len(START_MARKER), text.index(END_MARKER)
+                wiki.put(title, text[:a] + "\nvandalised\n" + text[b:])
+        later = NOW + dt.timedelta(hours=2)
+        assert sweep(wikis[0], config, store, later) == "stored readings"
+        sweep(wikis[1], config, twin, later, reread=True)
+        mine, theirs = (published_texts(w, config) for w in wikis)
+        assert "vandalised" not in "".join(mine.values())
+        assert _no_stamps(mine) == _no_stamps(theirs)
+        assert sweep(wikis[0], config, store, later + dt.timedelta(minutes=1)) == "stored readings, settled"
+
+
+def test_a_month_begun_rebuilds_the_overview(config: Config, store: StateStore) -> None:
+    wiki = wiki_of(10)
+    sweep(wiki, config, store, NOW)
+    december = dt.datetime(2026, 12, 1, 0, 5, tzinfo=dt.UTC)
+    assert sweep(wiki, config, store, december) == "stored readings"
+    entry = stored_published(store)
+    assert entry is not None and entry[0] == "2026-12"
+    assert sweep(wiki, config, store, december + dt.timedelta(hours=1)) == "stored readings, settled"
+
+
+def test_an_edited_partnership_page_or_a_pass_with_an_error_rebuilds(config: Config, store: StateStore) -> None:
+    wiki = wiki_of(10)
+    sweep(wiki, config, store, NOW)
+    wiki.put("Org 001", COMPLETE.replace("Example Org", "Org 001"))
+    assert sweep(wiki, config, store, NOW + dt.timedelta(hours=1)) == "stored readings"
+    wiki.put(DATA, wiki.pages[DATA].text, "Admin", protected=True)  # the data page: an error line
+    wiki.put("Org 002", COMPLETE.replace("Example Org", "Org 002"))
+    Pass(wiki, config, lambda: NOW + dt.timedelta(hours=2), store).run()
+    assert store.get(PUBLISHED_KEY) == ""
+    assert sweep(wiki, config, store, NOW + dt.timedelta(hours=3)) == "stored readings"
+
+
+def test_a_dry_run_or_a_printed_table_is_never_settled(config: Config, store: StateStore) -> None:
+    wiki = wiki_of(5)
+    sweep(wiki, config, store, NOW)
+    assert sweep(wiki, config, store, NOW, dry_run=True) == "stored readings"
+    assert sweep(wiki, config, store, NOW, keep_quiet=False) == "stored readings"
+
+
+def test_the_published_pages_are_the_summary_the_data_and_their_parts(config: Config) -> None:
+    yes = [MAIN, f"{MAIN}/1", f"{MAIN}/12", DATA, "Partnership tracker/data/3.json", "Partnership tracker/data/3"]
+    no = ["Partnership tracker/Status", f"{MAIN}/1/x", "Partnership tracker/data.json/x", "Other"]
+    assert all(is_published(config, t) for t in yes) and not any(is_published(config, t) for t in no)
+    entry = json.loads(published(config, {MAIN: 5, "Other": 7, f"{MAIN}/1": 0}, NOW))
+    assert entry == {"month": "2026-11", "pages": {MAIN: 5, f"{MAIN}/1": 0}}
+
+
+def _no_stamps(texts: dict[str, str]) -> dict[str, str]:
+    """The texts with the stamp lines (*Data as of …*) left out."""
+    return {t: "\n".join(x for x in s.splitlines() if "ptracker-stamp" not in x) for t, s in texts.items()}
