@@ -84,6 +84,31 @@ def test_recent_changes_and_members(bot: Bot, admin_api: WikiApi, devwiki: DevWi
     assert found == {move.pageid: (f"{moved} new", admin_api.read(f"{moved} new")[0]), own_page: (own, own_id)}
 
 
+def test_redirects_and_revisions_in_one_request(bot: Bot, admin_api: WikiApi, devwiki: DevWiki) -> None:
+    """What a full sweep asks in one request: both templates' redirects (as ``redirects_to``
+    answers them, the names as given, not normalised) and the latest revisions of named pages (0
+    for a missing one), as the wiki's own API gives them."""
+    from bot.wiki import connect
+
+    os.environ["PYWIKIBOT_DIR"] = str(devwiki.pywikibot_dir)
+    gateway = connect(load_config(bot.config).site)
+    page, gone = unique("RR page"), unique("RR missing")
+    admin_api.edit(page, "Text.", "tests: a page")
+    admin_api.edit(f"Template:{page} alias", "#REDIRECT [[Template:Partnership incomplete]]", "tests: a redirect")
+    before = gateway.requests
+    redirects, revisions = gateway.redirects_and_revisions(
+        ["Template:Partnership infobox", "template:Partnership_incomplete"], [page, gone]
+    )
+    assert gateway.requests - before == 1
+    assert redirects["Template:Partnership infobox"] == gateway.redirects_to("Template:Partnership infobox")
+    assert f"Template:{page} alias" in redirects["template:Partnership_incomplete"]
+    assert set(redirects["template:Partnership_incomplete"]) == set(
+        gateway.redirects_to("Template:Partnership incomplete")
+    )
+    assert revisions == {page: admin_api.read(page)[0], gone: 0}
+    admin_api.delete(f"Template:{page} alias")  # the tag's names are every other test's too
+
+
 def test_a_save_merged_into_a_later_revision_says_so(bot: Bot, admin_api: WikiApi, devwiki: DevWiki) -> None:
     """MediaWiki (1.43 and 1.39) merges an edit whose base is older than the latest revision when the two
     changes lie at least one line apart: no edit conflict, but the answer's ``oldrevid`` names the
