@@ -78,9 +78,9 @@ def remember(
     )
 
 
-def remember_quiet(ctx: PassContext, sel: Selection, report: RunReport) -> None:
-    """Store a quiet pass: its report, the next mark and a new revision of the same rules (same
-    content, so nothing else changes), nothing else."""
+def remember_quiet(ctx: PassContext, sel: Selection, report: RunReport, extra: dict[str, str] | None = None) -> None:
+    """Store a quiet pass: its report, the next mark, its own saves and a new revision of the same
+    rules (same content, so nothing else changes), and ``extra`` entries; no page record."""
     assert ctx.store is not None
     ctx.store.save_pass(
         (),
@@ -92,30 +92,17 @@ def remember_quiet(ctx: PassContext, sel: Selection, report: RunReport) -> None:
             MARK_KEY: sel.mark.isoformat(),
             SAVED_KEY: json.dumps(own_to_remember(sel.own, ctx.saved)),
             **({RULES_KEY: ctx.rules_entry} if ctx.rules_entry else {}),
+            **(extra or {}),
         },
     )
 
 
 def remember_settled(ctx: PassContext, sel: Selection, judge: Judge, report: RunReport) -> None:
-    """Store a sweep that found nothing changed (:mod:`bot.pipeline.settled`): its report, the
-    next mark, the saves it made (the status page's), and that every stored result was validated
-    now; the page records and the published pages' entry stay as they are (they are the same)."""
-    assert ctx.store is not None
+    """Store a sweep that found nothing changed (:mod:`bot.pipeline.settled`) as a quiet pass, and
+    that every stored result was validated now; the page records and the published pages' entry
+    stay as they are (they are the same)."""
     judge.readings.flush()
-    ctx.store.save_pass(
-        (),
-        sel.kind,
-        ctx.now,
-        report.as_dict(),
-        replace_all=False,
-        meta={
-            MARK_KEY: sel.mark.isoformat(),
-            SAVED_KEY: json.dumps(own_to_remember(sel.own, ctx.saved)),
-            VALIDATION_KEY: validator_fingerprint(ctx.cfg),
-            SAVING_KEY: "",
-            **({RULES_KEY: ctx.rules_entry} if ctx.rules_entry else {}),
-        },
-    )
+    remember_quiet(ctx, sel, report, {VALIDATION_KEY: validator_fingerprint(ctx.cfg), SAVING_KEY: ""})
 
 
 def remember_saved(ctx: PassContext, tally: Tally) -> None:
