@@ -79,17 +79,32 @@ def test_export_and_data_page_have_the_tables_rows(bot: Bot, admin_api: WikiApi)
     assert admin_api.read(DATA)[0] == revid, "the same rows: the data page is not saved again"
 
 
-def test_data_in_parts_is_accepted_and_fewer_rows_retire_parts(split_bot: Bot, admin_api: WikiApi) -> None:
-    """Pages of our own with large rows (a long partner), sorting last: deleting the last eight
-    empties the last parts; the eight before them keep the data in parts."""
+@pytest.fixture
+def large_rows(admin_api: WikiApi) -> Iterator[dict[str, str]]:
+    """Pages of our own with large rows (a long partner), sorting last (the partner starts with
+    U+10FFFD, a private-use character near the top of Unicode, after any other test's partner):
+    title → ``zzy`` (eight rows) or ``zzz`` (the last eight). Deleted afterwards, so that no later
+    run finds them."""
     mine = {}
     for kind in ("zzy", "zzz"):
         for _ in range(8):
             title = unique("Data part")
-            partner = f"{kind} {title} {'x' * 2000}"
+            partner = f"\U0010fffd{kind} {title} {'x' * 2000}"
             text = INCOMPLETE.format(title=title).replace(f"| partner = {title}", f"| partner = {partner}")
             admin_api.edit(title, text, "tests: a page with a large row")
             mine[title] = kind
+    yield mine
+    for title in mine:
+        if admin_api.exists(title):
+            admin_api.delete(title)
+
+
+def test_data_in_parts_is_accepted_and_fewer_rows_retire_parts(
+    split_bot: Bot, admin_api: WikiApi, large_rows: dict[str, str]
+) -> None:
+    """The data in parts the wiki accepts; deleting the pages of the last rows empties the last
+    parts; the rows before them keep the data in parts."""
+    mine = large_rows
     split_bot.ok("run")
     parts = data_parts_read(admin_api)
     assert len(parts) >= 3
