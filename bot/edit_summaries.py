@@ -79,6 +79,18 @@ def data(pages: int, complete: int, shutoff_page: str, lang: str = "en") -> str:
     return framed(m, m.text("ptracker-editsummary-data", pages, complete), shutoff_page)
 
 
+def data_part(n: int, of: int, shutoff_page: str, lang: str = "en") -> str:
+    """Saving part ``n`` of ``of`` of the JSON data page (:mod:`bot.data_parts`)."""
+    m = messages(lang)
+    return framed(m, m.text("ptracker-editsummary-data-part", n, of), shutoff_page)
+
+
+def data_retired(shutoff_page: str, lang: str = "en") -> str:
+    """Emptying a part of the JSON data page that is no longer needed."""
+    m = messages(lang)
+    return framed(m, m.text("ptracker-editsummary-data-retired"), shutoff_page)
+
+
 def summary_table(changes: str, pages: int, complete: int, shutoff_page: str, lang: str = "en") -> str:
     """Saving the summary table; ``changes`` says which rows changed (the summary stage's words)."""
     m = messages(lang)

@@ -37,6 +37,9 @@ COLUMNS = (
 #: Joins the items of a list in one CSV cell (field names and codes hold none of it).
 SEPARATOR = "; "
 
+#: A row of the summary table with its page's findings (:func:`table_rows`).
+TableRow = tuple[Row, tuple[Finding, ...]]
+
 
 def finding_code(finding: Finding) -> str:
     """``field:code`` (``metrics:missing``), or the code alone for a page-level finding."""
@@ -51,17 +54,17 @@ def finding_text(finding: Finding) -> str:
 def records(results: Iterable[PageResult]) -> list[dict[str, Any]]:
     """One record per row of the summary table, in the table's order (:data:`COLUMNS` as keys, plus
     ``findings`` as a list of objects: field, code, severity, message)."""
-    return [_record(row, findings) for row, findings in table_rows(results)]
+    return [record(row, findings) for row, findings in table_rows(results)]
 
 
-def table_rows(results: Iterable[PageResult]) -> list[tuple[Row, tuple[Finding, ...]]]:
+def table_rows(results: Iterable[PageResult]) -> list[TableRow]:
     """The summary table's rows (:func:`bot.render.build_rows`), each with its page's findings."""
     results = list(results)
     findings = {r.title: r.findings for r in results}
     return [(row, findings.get(row.title, ())) for row in build_rows(results)]
 
 
-def _record(row: Row, findings: Sequence[Finding]) -> dict[str, Any]:
+def record(row: Row, findings: Sequence[Finding]) -> dict[str, Any]:
     return {
         "title": row.title,
         "partner": row.partner,
@@ -82,18 +85,24 @@ def _record(row: Row, findings: Sequence[Finding]) -> dict[str, Any]:
     }
 
 
-def data_document(results: Iterable[PageResult]) -> dict[str, Any]:
-    """The JSON document of the export and the data page: ``generator``, ``version``, ``columns``,
-    ``pages`` and ``complete`` (counts) and ``rows`` (:func:`records`)."""
-    rows = records(results)
+def head(table: Sequence[TableRow]) -> dict[str, Any]:
+    """The document's keys before ``rows``: ``generator``, ``version``, ``columns``, ``pages`` and
+    ``complete`` (counts of ``table``, :func:`table_rows`)."""
     return {
         "generator": GENERATOR,
         "version": VERSION,
         "columns": list(COLUMNS),
-        "pages": len(rows),
-        "complete": sum(r["complete"] for r in rows),
-        "rows": rows,
+        "pages": len(table),
+        "complete": sum(row.complete for row, _ in table),
     }
+
+
+def data_document(results: Iterable[PageResult]) -> dict[str, Any]:
+    """The JSON document of the export: :func:`head` and ``rows`` (:func:`records`). The data page
+    holds it with ``"parts": []`` added, or in parts (:mod:`bot.data_parts`); the export has no
+    ``parts`` key: it is always the whole document."""
+    table = table_rows(results)
+    return {**head(table), "rows": [record(row, findings) for row, findings in table]}
 
 
 def to_json(document: Mapping[str, Any]) -> str:
@@ -117,7 +126,7 @@ def to_csv(results: Iterable[PageResult]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row, findings in table_rows(results):
-        cells = _record(row, findings)
+        cells = record(row, findings)
         cells["complete"] = "yes" if row.complete else "no"
         cells["problem"] = row.problem or ""
         cells["findings"] = SEPARATOR.join(finding_text(f) for f in findings)
@@ -127,19 +136,21 @@ def to_csv(results: Iterable[PageResult]) -> str:
     return out.getvalue()
 
 
+def parsed(wiki_text: str) -> Any:
+    """The wiki's JSON text as Python values; None when it is not JSON."""
+    try:
+        return json.loads(wiki_text)
+    except ValueError:
+        return None
+
+
 def same_data(wiki_text: str, document: Mapping[str, Any]) -> bool:
     """Whether the wiki's JSON text holds ``document`` (compared by value: MediaWiki re-formats
     JSON on save); False when the text is not JSON."""
-    try:
-        return bool(json.loads(wiki_text) == document)
-    except ValueError:
-        return False
+    return bool(parsed(wiki_text) == document)
 
 
 def is_ours(wiki_text: str) -> bool:
     """Whether the text is a JSON object the bot wrote (its ``generator`` is :data:`GENERATOR`)."""
-    try:
-        doc = json.loads(wiki_text)
-    except ValueError:
-        return False
+    doc = parsed(wiki_text)
     return isinstance(doc, dict) and doc.get("generator") == GENERATOR

@@ -25,15 +25,17 @@ def save_own_page(
     ctx: PassContext,
     watch: ShutoffWatch,
     tally: Tally,
-    page: PageSnapshot,
+    page: PageSnapshot | None,
     text: str,
     summary: str,
     what: str,
     content_model: str | None = None,
+    title: str = "",
 ) -> None:
     """Save ``text`` on ``page``, as read when the pass began (``what`` names it in messages, e.g.
-    "the TemplateData"); the caller has decided that the text changed."""
-    title = page.title
+    "the TemplateData"); the caller has decided that the text changed. ``page`` None: create
+    ``title``."""
+    title = page.title if page is not None else title
     watch.recheck(tally.saves, force=True)
     try:
         ctx.gw.save(title, text, page, summary, content_model=content_model)

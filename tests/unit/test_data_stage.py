@@ -1,7 +1,8 @@
 """Stage 5's data page (bot.pipeline.step5_data) on an in-memory wiki: it holds the table's rows with
 their findings, saved with the JSON content model on the revision read, only when the rows change
 (compared by value: MediaWiki re-formats JSON); a page the bot may not write, and a document over the
-wiki's page limit, are left alone with an error line; a missing page is not created by the pass."""
+wiki's page limit, are left alone with an error line; a missing page is not created by the pass. The
+data in numbered parts: tests/unit/test_data_parts.py."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ import pytest
 from bot.cli import main
 from bot.config import Config
 from bot.errors import ShutoffEngaged
-from bot.model import PageResult
-from bot.pipeline import step5_data
 from bot.pipeline.one_pass import Pass
 from bot.state import StateStore
 from tests.conftest import ROOT
@@ -90,14 +89,6 @@ def test_a_missing_page_is_not_created_and_a_dry_run_writes_nothing(config: Conf
     assert not wiki.saves
 
 
-def test_data_over_the_page_limit_is_not_saved() -> None:
-    results = [PageResult(f"Page {i}", (), {"partner": "x" * 500}) for i in range(3)]
-    text, problem = step5_data.decide(None, results, 2_000)
-    assert text is None and problem and "more than the wiki's page limit of 2000 bytes" in problem
-    text, problem = step5_data.decide(None, results, 10_000)
-    assert problem is None and text is not None and len(text.encode()) <= 10_000
-
-
 def test_the_shutoff_is_read_again_before_the_write(config: Config) -> None:
     """Engaged while the summary is saved (the first save: no page to tag): the data page is not written."""
     wiki = installed({"Org": INCOMPLETE})
@@ -130,7 +121,9 @@ def test_export_has_one_row_per_table_row(
     assert len(lines) == 1 + len(passed) == 4 and [line.split(",")[0] for line in lines[1:]] == passed
     out = tmp_path / "data.json"
     assert main(["--config", conf, "export", "--format", "json", "--output", str(out)]) == 0
-    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(wiki.pages[DATA].text)
+    page = json.loads(wiki.pages[DATA].text)
+    assert page.pop("parts") == [], "the data page's one key more: it fits one page"
+    assert json.loads(out.read_text(encoding="utf-8")) == page, "the export is the whole document, without parts"
     assert main(["--config", conf, "export", "--output", str(tmp_path / "no" / "such" / "dir.csv")]) == 2
     assert "cannot write the export" in capsys.readouterr().err
 
