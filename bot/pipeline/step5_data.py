@@ -10,8 +10,8 @@ it (:func:`bot.export.wiki_json`), the rows go to numbered parts (``Partnership 
 
 Runs after the summary in every pass that rebuilds the table (not a quiet pass, not a dry run),
 from the same results as the table. The data page is read with the pass's first request (with the
-shutoff page); the parts it needs and those it lists now are read with one more request (by 50
-titles). A page is saved only when its value changes: MediaWiki re-formats JSON on save, so pages
+shutoff page); the parts it needs and those it lists now are read with as few requests as
+:data:`READ_BYTES` of text a request allows (4 parts of 2 MiB), each part's text dropped once read. A page is saved only when its value changes: MediaWiki re-formats JSON on save, so pages
 are compared by value, and the documents hold no timestamp, so a pass that changes nothing makes no
 edit, and a changed row saves only its part (and the data page only when its counts or list of
 parts change). Every edit carries the revision read as its base and the ``json`` content model (a
@@ -40,8 +40,13 @@ it is, with an error line saying what to do.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from bot import data_parts, edit_summaries, export
 from bot.config import MAX_ARTICLE_BYTES
@@ -51,6 +56,7 @@ from bot.pipeline.shutoff import ShutoffWatch
 from bot.pipeline.step5_save import save_own_page
 from bot.pipeline.tally import Tally
 from bot.split import size
+from bot.wiki import Gateway
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +65,62 @@ NOT_OURS = (
     f'"{export.GENERATOR}"), so the bot leaves it alone'
 )
 PROTECTED = "the page is protected and the bot may not edit it; unprotect it or give the bot the right"
+#: At most this much part text is asked in one request (MediaWiki answers at most
+#: ``$wgAPIMaxResultSize``, 8 MB by default, per response), and held at once: a part's text is
+#: dropped as soon as it is read (:class:`Part`).
+READ_BYTES = 8 * 2**20
 
 
 def refusal(page: PageSnapshot, fix: str) -> str | None:
     """Why the bot may not write ``page`` (protected, not the bot's document: then with ``fix``), or None."""
-    if page.protected:
+    return _refusal(page.protected, export.is_ours(page.text), fix)
+
+
+def _refusal(protected: bool, ours: bool, fix: str) -> str | None:
+    if protected:
         return PROTECTED
-    return None if export.is_ours(page.text) else f"{NOT_OURS}; {fix}"
+    return None if ours else f"{NOT_OURS}; {fix}"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part page as read, without its text (at 100,000 rows the parts hold some 67 MB): the
+    snapshot to save on (its ``text`` empty; an edit's base is its revision), whether it holds the
+    bot's document, and a digest of its JSON value (None: not JSON), compared with
+    :func:`digest` of a document."""
+
+    page: PageSnapshot
+    ours: bool
+    value: bytes | None
+
+    @classmethod
+    def of(cls, page: PageSnapshot) -> Part:
+        value = export.parsed(page.text)
+        ours = isinstance(value, dict) and value.get("generator") == export.GENERATOR
+        return cls(dataclasses.replace(page, text=""), ours, None if value is None else digest(value))
+
+    def holds(self, document: Mapping[str, Any]) -> bool:
+        """Whether the page holds ``document`` (by value: MediaWiki re-formats JSON on save)."""
+        return self.value == digest(document)
+
+    def refusal(self, fix: str) -> str | None:
+        return _refusal(self.page.protected, self.ours, fix)
+
+
+def digest(value: Any) -> bytes:
+    """A digest of a JSON value: equal for equal values, whatever their formatting."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).digest()
+
+
+def read_parts(gw: Gateway, titles: Sequence[str], budget: int) -> dict[str, Part | None]:
+    """The part pages ``titles`` (None: missing), read :data:`READ_BYTES` of text (at most
+    ``budget`` bytes a part) a request, and 50 titles at most; each text is dropped once read."""
+    out: dict[str, Part | None] = {}
+    step = max(1, READ_BYTES // max(budget, 1))
+    for i in range(0, len(titles), step):
+        for title, page in gw.read(titles[i : i + step]).items():
+            out[title] = None if page is None else Part.of(page)
+    return out
 
 
 def keep_in_step(
@@ -92,7 +147,7 @@ def keep_in_step(
     plan = data_parts.plan(table, budget)
     titles = [data_parts.part_title(title, n) for n in range(1, len(plan.spans) + 1)]
     retired = [t for t in data_parts.listed_parts(title, export.parsed(page.text)) if t not in titles]
-    parts = dict(ctx.gw.read([*titles, *retired])) if titles or retired else {}
+    parts = read_parts(ctx.gw, [*titles, *retired], budget)
     document = data_parts.main_document(table, titles)
     main = export.wiki_json(document)
     if problem := _blocking(title, table, plan, budget, size(main), titles, parts):
@@ -101,12 +156,13 @@ def keep_in_step(
     lang, shutoff = ctx.cfg.site.language, ctx.cfg.pages.shutoff
     for n, (part, span) in enumerate(zip(titles, plan.spans, strict=True), 1):
         one = data_parts.part_document(table, span, n, len(titles))
-        old = parts.pop(part)  # each part read is dropped once compared
-        if old is not None and export.same_data(old.text, one):
+        old = parts.pop(part)
+        if old is not None and old.holds(one):
             continue
         text = export.wiki_json(one)
         del one  # one part's records at a time
-        if not _saved(ctx, watch, tally, old, part, text, edit_summaries.data_part(n, len(titles), shutoff, lang)):
+        base = old.page if old is not None else None
+        if not _saved(ctx, watch, tally, base, part, text, edit_summaries.data_part(n, len(titles), shutoff, lang)):
             log.warning("%s: not saved, so neither is %s nor its other parts; the next pass writes them", part, title)
             return
     if not export.same_data(page.text, document):
@@ -124,7 +180,7 @@ def _blocking(
     budget: int,
     main_bytes: int,
     titles: Sequence[str],
-    parts: Mapping[str, PageSnapshot | None],
+    parts: Mapping[str, Part | None],
 ) -> str | None:
     """The error line when no data page may be saved (all or nothing), else None."""
     over = f"more than the limit of {budget} bytes (max_page_bytes or the wiki's page limit); no data page was saved"
@@ -138,9 +194,7 @@ def _blocking(
         return f"{title}: the list of its {len(titles)} parts would be {main_bytes} bytes, {over}; raise max_page_bytes"
     for n, part in enumerate(titles, 1):
         old = parts[part]
-        if old is not None and (
-            problem := refusal(old, "delete it (the next pass creates it) to let the bot write it")
-        ):
+        if old is not None and (problem := old.refusal("delete it (the next pass creates it) to let the bot write it")):
             return f"{part}: part {n} of the data cannot be written, so no data page was saved: {problem}"
     return None
 
@@ -160,15 +214,16 @@ def _saved(
     return tally.saves > before
 
 
-def _retire(ctx: PassContext, watch: ShutoffWatch, tally: Tally, pages: Sequence[PageSnapshot | None]) -> None:
+def _retire(ctx: PassContext, watch: ShutoffWatch, tally: Tally, parts: Sequence[Part | None]) -> None:
     """Empty the parts no longer needed that hold the bot's document (kept, never deleted); one that
     does not is left as it is, with an error line."""
     retired = data_parts.retired_document()
     summary = edit_summaries.data_retired(ctx.cfg.pages.shutoff, ctx.cfg.site.language)
-    for page in pages:
-        if page is None:
+    for part in parts:
+        if part is None:
             continue
-        if problem := refusal(page, "the data no longer needs it, so it may go"):
-            tally.errors.append(f"{page.title}: no longer part of the data, left as it is: {problem}")
-        elif not export.same_data(page.text, retired):
-            _saved(ctx, watch, tally, page, page.title, export.wiki_json(retired), summary)
+        title = part.page.title
+        if problem := part.refusal("the data no longer needs it, so it may go"):
+            tally.errors.append(f"{title}: no longer part of the data, left as it is: {problem}")
+        elif not part.holds(retired):
+            _saved(ctx, watch, tally, part.page, title, export.wiki_json(retired), summary)

@@ -201,3 +201,24 @@ def test_parts_fit_and_hold_the_rows_in_order(results: list[PageResult], budget:
         rows += document["rows"]
     assert rows == whole["rows"]
     assert size(export.wiki_json(data_parts.main_document(table, []))) > budget, "split only when needed"
+
+
+def test_parts_are_read_8_mib_of_text_a_request_and_kept_without_their_text() -> None:
+    """At 2 MiB a part, four parts a request (MediaWiki answers 8 MB at most); a part keeps no text,
+    and holds a document compared by value (MediaWiki re-formats JSON on save)."""
+    from bot.pipeline.step5_data import Part, read_parts
+
+    wiki = FakeWiki()
+    doc = {"generator": export.GENERATOR, "version": 1, "part": 1, "of": 9, "rows": [{"title": "A <&>"}]}
+    titles = [part(n) for n in range(1, 10)]
+    for title in titles[:8]:
+        wiki.put(title, json.dumps(doc, indent=4))
+    before = wiki.requests
+    read = read_parts(wiki, titles, 2 * 2**20)
+    assert wiki.requests - before == 3 and read[titles[8]] is None
+    first = read[titles[0]]
+    assert isinstance(first, Part) and first.page.text == "" and first.ours and first.page.revid
+    assert first.holds(json.loads(export.wiki_json(doc))) and not first.holds({**doc, "of": 10})
+    wiki.put(titles[0], "not json")
+    again = read_parts(wiki, titles[:1], 2 * 2**20)[titles[0]]
+    assert again is not None and not again.ours and again.value is None and again.refusal("fix")
