@@ -64,7 +64,8 @@ def change_pages(wiki: fx.BenchWiki, count: int, share: float, seed: int) -> dic
 
 
 def summary_pages(wiki: fx.BenchWiki) -> dict[str, Any]:
-    """Sizes (bytes) of the summary page and of its subpages."""
+    """Sizes (bytes) of the summary page and of its numbered subpages (``Partnership tracker/3``;
+    the data page and its parts, ``Partnership tracker/data/3.json``, are not the table's)."""
     from tests.wiki.api import WikiApi
 
     api = WikiApi(wiki.api, timeout=60)
@@ -77,7 +78,8 @@ def summary_pages(wiki: fx.BenchWiki) -> dict[str, Any]:
         generator="allpages", gapprefix=f"{SUMMARY_TITLE}/", gapnamespace=0, gaplimit="max", prop="info"
     ):
         for page in q.get("pages", []):
-            sizes[page["title"]] = int(page["length"])
+            if re.fullmatch(re.escape(SUMMARY_TITLE) + r"/\d+", page["title"]):  # not the data page and its parts
+                sizes[page["title"]] = int(page["length"])
     api.close()
     return {
         "pages": sizes,
