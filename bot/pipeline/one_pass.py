@@ -159,7 +159,7 @@ class Pass:
         judge = step3_decide.make_judge(ctx, tags, sel.names, memory, sel.kind == "incremental", sel.tag_redirects)
         tally = step2_read.read_pages(ctx, judge, sel)
         if sel.listed is not None and ctx.may_be_quiet and ctx.store is not None:
-            why = settled.why_rebuild(ctx.store, sel, tally, ctx.now, ctx.latest or {})
+            why = settled.why_rebuild(cfg, ctx.store, sel, tally, ctx.now, ctx.latest or {})
             if not why:
                 return self._settled(ctx, watch, sel, judge, tally, status_page, special)
             log.info("full sweep: the table is rebuilt: %s", why)
@@ -234,10 +234,14 @@ class Pass:
         """A sweep from stored readings found nothing changed (:mod:`bot.pipeline.settled`): the
         summary and data pages stay as they are; the TemplateData and the status page are kept in
         step as in every pass."""
-        keep_templatedata_in_step(ctx, watch, tally, special)
         results = tally.results()
         figures = (len(results), sum(r.complete for r in results), _tagged_pages(tally, sel))
-        report = self._status_and_report(ctx, watch, tally, status_page, figures, f"{sel.how}, settled", False)
+        try:
+            keep_templatedata_in_step(ctx, watch, tally, special)
+            report = self._status_and_report(ctx, watch, tally, status_page, figures, f"{sel.how}, settled", False)
+        except BaseException:  # e.g. the shutoff engaged right before the status write
+            remember.remember_saved(ctx, tally)
+            raise
         report = dataclasses.replace(report, pages_read=report.pages_read - sel.revalidated)
         remember.remember_settled(ctx, sel, judge, report)
         return report

@@ -23,7 +23,8 @@ from bot.wiki import Gateway, Saved, SiteRead
 class OwnSaves:
     """A :class:`~bot.wiki.Gateway` that passes every call to ``gateway`` and adds each save's
     revision id to ``revids``; ``latest``: title → the latest revision id seen of each page read
-    by title (:meth:`read`, :meth:`read_site`; 0: missing) or saved."""
+    by title (:meth:`read`, :meth:`read_site`; 0: missing) or saved (-1: the wiki merged the save
+    into a person's later revision, whose text the bot did not decide on)."""
 
     def __init__(self, gateway: Gateway, revids: set[int], latest: dict[str, int] | None = None) -> None:
         self._gw, self.revids = gateway, revids
@@ -35,7 +36,7 @@ class OwnSaves:
         saved = self._gw.save(title, text, base, summary, content_model=content_model)
         if saved.revid:
             self.revids.add(saved.revid)
-            self.latest[title] = saved.revid
+            self.latest[title] = -1 if saved.merged else saved.revid  # a merged revision holds a person's text
         return saved
 
     @property

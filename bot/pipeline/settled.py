@@ -23,12 +23,15 @@ parts' latest revisions in the request that asks the infobox's and the tag's red
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import Config
+from bot import data_parts, display, export, i18n, markers, overview, render, split
+from bot.config import MAX_ARTICLE_BYTES, Config
 from bot.pipeline.tally import Tally
 from bot.state import FINGERPRINT_KEY, NAMES_KEY, PUBLISHED_KEY, RECHECK_KEY, SUMMARY_KEY, StateStore
 
@@ -49,23 +52,46 @@ def is_published(cfg: Config, title: str) -> bool:
     )
 
 
+def build_fingerprint(cfg: Config) -> str:
+    """What the published pages are made from besides the results and the month: their titles and
+    budgets, the rules (value labels), the language and its messages, and the code that renders
+    and splits them (the stages that write them included). A change rebuilds them."""
+    from bot.pipeline import step5_data, step5_summary  # (they import this module's neighbours)
+
+    modules = (render, split, overview, display, export, data_parts, markers, step5_summary, step5_data)
+    h = hashlib.sha256()
+    for m in modules:
+        h.update(Path(m.__file__ or "").read_bytes())
+    for path in sorted(i18n.I18N_ROOT.glob("*.json")):
+        h.update(path.read_bytes())
+    settings = [cfg.pages.summary, cfg.pages.data, cfg.max_page_bytes, MAX_ARTICLE_BYTES, cfg.rules.digest]
+    h.update(json.dumps([*settings, cfg.site.language]).encode())
+    return h.hexdigest()[:16]
+
+
 def published(cfg: Config, latest: Mapping[str, int], now: dt.datetime) -> str:
-    """The state entry (:data:`bot.state.PUBLISHED_KEY`) for a pass that built the table: its month
-    and the revisions its published pages stand at (``latest``: every page it read or saved by title)."""
+    """The state entry (:data:`bot.state.PUBLISHED_KEY`) for a pass that built the table: its month,
+    what the pages were built with (:func:`build_fingerprint`) and the revisions its published pages
+    stand at (``latest``: every page it read or saved by title; -1 for a save the wiki merged into
+    a person's revision, which no later pass may take for the bot's own)."""
     pages = {t: rev for t, rev in sorted(latest.items()) if is_published(cfg, t)}
-    return json.dumps({"month": _month(now), "pages": pages}, sort_keys=True)
+    entry = {"month": _month(now), "build": build_fingerprint(cfg), "pages": pages}
+    return json.dumps(entry, sort_keys=True)
 
 
-def stored_published(store: StateStore) -> tuple[str, dict[str, int]] | None:
-    """(month, title → revision) as stored; None when unknown or unreadable."""
+def stored_published(store: StateStore) -> tuple[str, str, dict[str, int]] | None:
+    """(month, build fingerprint, title → revision) as stored; None when unknown or unreadable
+    (a revision that is not a number included)."""
     try:
         entry = json.loads(store.get(PUBLISHED_KEY) or "null")
-        month, pages = entry["month"], entry["pages"]
+        month, build, pages = entry["month"], entry["build"], entry["pages"]
     except (ValueError, TypeError, KeyError):
         return None
-    if not isinstance(month, str) or not isinstance(pages, dict):
+    if not isinstance(month, str) or not isinstance(build, str) or not isinstance(pages, dict):
         return None
-    return month, {str(t): r for t, r in pages.items() if isinstance(r, int)}
+    if not all(isinstance(r, int) and not isinstance(r, bool) for r in pages.values()):
+        return None
+    return month, build, {str(t): r for t, r in pages.items()}
 
 
 def asked_titles(cfg: Config, store: StateStore | None) -> list[str]:
@@ -73,20 +99,26 @@ def asked_titles(cfg: Config, store: StateStore | None) -> list[str]:
     numbered parts): a sweep asks them with the redirects."""
     entry = stored_published(store) if store is not None else None
     main = (cfg.pages.summary, cfg.pages.data)
-    return [t for t in entry[1] if t not in main] if entry else []
+    return [t for t in entry[2] if t not in main] if entry else []
 
 
-def why_rebuild(store: StateStore, sel: Selection, tally: Tally, now: dt.datetime, latest: Mapping[str, int]) -> str:
+def why_rebuild(
+    cfg: Config, store: StateStore, sel: Selection, tally: Tally, now: dt.datetime, latest: Mapping[str, int]
+) -> str:
     """Why this sweep from stored readings must rebuild the table ("" when it need not: see the
-    module's text). ``latest``: the revisions the pass saw of pages read by title, and those asked
-    with the redirects (``sel.revisions``)."""
+    module's text). ``latest``: the revisions the pass saw of pages it read by title (the main
+    pages' come with its first request); ``sel.revisions``, those asked with the redirects, are
+    added here."""
     assert sel.listed is not None
     entry = stored_published(store)
     if entry is None or store.get(SUMMARY_KEY) != "1":
         return "the last table build is not known to be on the wiki"
+    month, build, pages = entry
     if store.get(FINGERPRINT_KEY) != sel.fingerprint or store.get(NAMES_KEY) != json.dumps(sorted(sel.names)):
         return "the settings or the infobox's names changed"
-    if entry[0] != _month(now):
+    if build != build_fingerprint(cfg) or not {cfg.pages.summary, cfg.pages.data} <= pages.keys():
+        return "the published pages' titles, settings, words or code changed"
+    if month != _month(now):
         return "a month began"
     if sel.recheck or tally.recheck or tally.edits or tally.removed or store.get(RECHECK_KEY) not in (None, "", "[]"):
         return "pages are to be read again or tagged"
@@ -95,10 +127,11 @@ def why_rebuild(store: StateStore, sel: Selection, tally: Tally, now: dt.datetim
     if any(tally.records[pid].result != sel.stored[pid].result for pid in sel.listed):
         return "results changed"
     seen = {**latest, **sel.revisions}
-    if any(seen.get(title) != rev for title, rev in entry[1].items()):
+    if any(seen.get(title) != rev for title, rev in pages.items()):
         return "a published page was edited"
     return ""
 
 
 def _month(now: dt.datetime) -> str:
-    return now.strftime("%Y-%m")
+    """The month of ``now`` in UTC, as the overview counts its months."""
+    return now.astimezone(dt.UTC).strftime("%Y-%m")

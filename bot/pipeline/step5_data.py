@@ -11,8 +11,9 @@ it (:func:`bot.export.wiki_json`), the rows go to numbered parts (``Partnership 
 Runs after the summary in every pass that rebuilds the table (not a quiet pass, not a dry run),
 from the same results as the table. The data page is read with the pass's first request (with the
 shutoff page); the parts it needs and those it lists now are read with as few requests as
-:data:`READ_BYTES` of text a request allows (4 parts of 2 MiB), each part's text dropped once read. A page is saved only when its value changes: MediaWiki re-formats JSON on save, so pages
-are compared by value, and the documents hold no timestamp, so a pass that changes nothing makes no
+:data:`READ_BYTES` of text a request allows (3 parts of 2 MiB), each part's text dropped once
+read. A page is saved only when its value changes: MediaWiki re-formats JSON on save, so pages are
+compared by value, and the documents hold no timestamp, so a pass that changes nothing makes no
 edit, and a changed row saves only its part (and the data page only when its counts or list of
 parts change). Every edit carries the revision read as its base and the ``json`` content model (a
 page a person turned into wikitext is turned back); the shutoff page is read again right before
@@ -66,9 +67,9 @@ NOT_OURS = (
 )
 PROTECTED = "the page is protected and the bot may not edit it; unprotect it or give the bot the right"
 #: At most this much part text is asked in one request (MediaWiki answers at most
-#: ``$wgAPIMaxResultSize``, 8 MB by default, per response), and held at once: a part's text is
-#: dropped as soon as it is read (:class:`Part`).
-READ_BYTES = 8 * 2**20
+#: ``$wgAPIMaxResultSize``, 8 MiB by default, per response, its own keys included: three parts of
+#: 2 MiB), and held at once: a part's text is dropped as soon as it is read (:class:`Part`).
+READ_BYTES = 6 * 2**20
 
 
 def refusal(page: PageSnapshot, fix: str) -> str | None:
@@ -154,7 +155,10 @@ def keep_in_step(
         tally.errors.append(problem)
         return
     lang, shutoff = ctx.cfg.site.language, ctx.cfg.pages.shutoff
-    for n, (part, span) in enumerate(zip(titles, plan.spans, strict=True), 1):
+    numbered = list(enumerate(zip(titles, plan.spans, strict=True), 1))
+    # the parts to create first: until the data page lists them no reader sees them, and one the wiki
+    # will not create (create protection, a missing right) then stops the pass before any part changed
+    for n, (part, span) in sorted(numbered, key=lambda item: parts[item[1][0]] is not None):
         one = data_parts.part_document(table, span, n, len(titles))
         old = parts.pop(part)
         if old is not None and old.holds(one):

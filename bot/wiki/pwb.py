@@ -102,8 +102,8 @@ class PywikibotGateway:
                     name = alias.get(page["title"], page["title"])
                     if name in redirects:
                         redirects[name] += [str(r["title"]) for r in page.get("redirects", [])]
-                    if name in revisions and not page.get("missing"):
-                        revisions[name] = int(page.get("lastrevid") or 0)
+                    if name in revisions and "lastrevid" in page:  # (a continued answer leaves info out)
+                        revisions[name] = int(page["lastrevid"])
         return {t: tuple(dict.fromkeys(r)) for t, r in redirects.items()}, revisions
 
     def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:

@@ -203,8 +203,8 @@ def test_parts_fit_and_hold_the_rows_in_order(results: list[PageResult], budget:
     assert size(export.wiki_json(data_parts.main_document(table, []))) > budget, "split only when needed"
 
 
-def test_parts_are_read_8_mib_of_text_a_request_and_kept_without_their_text() -> None:
-    """At 2 MiB a part, four parts a request (MediaWiki answers 8 MB at most); a part keeps no text,
+def test_parts_are_read_6_mib_of_text_a_request_and_kept_without_their_text() -> None:
+    """At 2 MiB a part, three parts a request (MediaWiki answers 8 MiB at most); a part keeps no text,
     and holds a document compared by value (MediaWiki re-formats JSON on save)."""
     from bot.pipeline.step5_data import Part, read_parts
 
@@ -222,3 +222,27 @@ def test_parts_are_read_8_mib_of_text_a_request_and_kept_without_their_text() ->
     wiki.put(titles[0], "not json")
     again = read_parts(wiki, titles[:1], 2 * 2**20)[titles[0]]
     assert again is not None and not again.ours and again.value is None and again.refusal("fix")
+
+
+def test_a_part_the_wiki_will_not_create_changes_no_existing_part(config: Config, split_wiki: FakeWiki) -> None:
+    """Parts to create are saved first: when the wiki refuses one (create protection, a missing
+    right), no existing part has changed yet and the data page still lists the parts it held."""
+    from bot.errors import PageProtected
+
+    before = {t: p.text for t, p in split_wiki.pages.items() if t.startswith("Partnership tracker/data")}
+    refused: list[str] = []
+    save = split_wiki.save
+
+    def refusing(title: str, text: str, base: Any, summary: str, *, content_model: str | None = None) -> Any:
+        if base is None and title.startswith("Partnership tracker/data/"):
+            refused.append(title)
+            raise PageProtected(f"{title}: create-protected")
+        return save(title, text, base, summary, content_model=content_model)
+
+    split_wiki.save = refusing  # type: ignore[method-assign]
+    for i in range(14, 40):  # more rows: more parts
+        split_wiki.put(f"Org {i:02d}", org(i))
+    run(split_wiki, small(config))
+    assert refused
+    after = {t: p.text for t, p in split_wiki.pages.items() if t.startswith("Partnership tracker/data")}
+    assert after == before

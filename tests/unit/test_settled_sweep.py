@@ -13,9 +13,11 @@ import pytest
 
 from bot.config import Config, load_config
 from bot.pipeline.one_pass import Pass
-from bot.pipeline.settled import is_published, published, stored_published
+from bot.pipeline.own_saves import OwnSaves
+from bot.pipeline.settled import build_fingerprint, is_published, published, stored_published
 from bot.render import END_MARKER, START_MARKER
 from bot.state import PUBLISHED_KEY, StateStore
+from bot.wiki import Saved
 from tests.conftest import ROOT
 from tests.fakes import FakeWiki
 from tests.passes import COMPLETE, INCOMPLETE, NOW, wiki_with
@@ -52,8 +54,8 @@ def test_nothing_changed_saves_nothing_and_plans_no_table(config: Config, store:
     assert sweep(wiki, config, store, NOW + dt.timedelta(minutes=5)) == "stored readings, settled"
     assert len(wiki.saves) == saves
     entry = stored_published(store)
-    assert entry is not None and entry[0] == "2026-11"
-    assert set(entry[1]) == set(published_texts(wiki, config)) >= {MAIN, DATA, "Partnership tracker/data/2.json"}
+    assert entry is not None and entry[0] == "2026-11" and entry[1] == build_fingerprint(config)
+    assert set(entry[2]) == set(published_texts(wiki, config)) >= {MAIN, DATA, "Partnership tracker/data/2.json"}
 
 
 @pytest.mark.parametrize("edited", ["main", "part", "data", "data part"])
@@ -68,7 +70,7 @@ def test_a_published_page_edited_by_a_person_is_rebuilt_as_a_reread_would(
         for wiki, state in zip(wikis, (store, twin), strict=True):
             sweep(wiki, config, state, NOW)
         entry = stored_published(store)
-        assert entry is not None and f"{MAIN}/2" in entry[1]  # split: the parts are known
+        assert entry is not None and f"{MAIN}/2" in entry[2]  # split: the parts are known
         for wiki in wikis:
             if edited.startswith("data"):
                 title = DATA if edited == "data" else "Partnership tracker/data/2.json"
@@ -121,7 +123,32 @@ def test_the_published_pages_are_the_summary_the_data_and_their_parts(config: Co
     no = ["Partnership tracker/Status", f"{MAIN}/1/x", "Partnership tracker/data.json/x", "Other"]
     assert all(is_published(config, t) for t in yes) and not any(is_published(config, t) for t in no)
     entry = json.loads(published(config, {MAIN: 5, "Other": 7, f"{MAIN}/1": 0}, NOW))
-    assert entry == {"month": "2026-11", "pages": {MAIN: 5, f"{MAIN}/1": 0}}
+    assert entry == {"month": "2026-11", "build": build_fingerprint(config), "pages": {MAIN: 5, f"{MAIN}/1": 0}}
+
+
+def test_the_data_page_moved_elsewhere_or_other_words_rebuild(config: Config, store: StateStore) -> None:
+    """A new data page title, or anything the published pages are built with (here the page
+    budget), makes the next sweep rebuild: the stored revisions no longer describe those pages."""
+    wiki = wiki_of(10)
+    sweep(wiki, config, store, NOW)
+    moved = dataclasses.replace(config, pages=dataclasses.replace(config.pages, data="Elsewhere/data.json"))
+    wiki.put("Elsewhere/data.json", INSTALLED, "Admin")
+    assert build_fingerprint(moved) != build_fingerprint(config)
+    assert sweep(wiki, moved, store, NOW + dt.timedelta(hours=1)) == "stored readings"
+    assert json.loads(wiki.pages["Elsewhere/data.json"].text)["pages"] == 10
+    assert sweep(wiki, moved, store, NOW + dt.timedelta(hours=2)) == "stored readings, settled"
+    wider = dataclasses.replace(moved, max_page_bytes=7_000)
+    assert sweep(wiki, wider, store, NOW + dt.timedelta(hours=3)) != "stored readings, settled"
+
+
+def test_a_save_merged_into_a_persons_revision_is_never_taken_for_the_bots_own() -> None:
+    class Merging(FakeWiki):
+        def save(self, title: str, text: str, base: object, summary: str, *, content_model: str | None = None) -> Saved:
+            return Saved(revid=99, applied_on=98, base_revid=97)  # MediaWiki merged it into 98
+
+    latest: dict[str, int] = {}
+    OwnSaves(Merging(), set(), latest).save(MAIN, "text", None, "s")
+    assert latest == {MAIN: -1}
 
 
 def _no_stamps(texts: dict[str, str]) -> dict[str, str]:
