@@ -10,9 +10,8 @@ trend moves on when a month begins). So when, besides, the last pass that built 
 without an error line in the same month, and the bot's published pages (the summary, its
 numbered parts, the data page and its parts) still stand at the revisions that pass left them at
 (nobody edited them since), rebuilding them would change nothing, and the pass skips it. Any
-doubt rebuilds: a page read, gone or new, a result that differs (a ``stale`` warning's message
-names the day, so a stale page's result differs every day), a page left to read again, a summary
-save that failed, a published page edited, deleted or not known.
+doubt rebuilds: a page read, gone or new, a result that differs (a page going stale, say), a page
+left to read again, a summary save that failed, a published page edited, deleted or not known.
 
 The published pages' revisions come from the pass's own reads and saves
 (:class:`bot.pipeline.own_saves.OwnSaves`), stored by :func:`published`; a sweep asks the numbered

@@ -109,15 +109,16 @@ def _dated(result: PageResult, rules: Rules, today: dt.date) -> bool:
     """Whether a page's result may read otherwise on ``today`` than when it was made: only the
     ``stale`` warning depends on the date, and only for a status the rules name with a date in the
     field they name (read from the result's table values; a field the table does not keep counts
-    as dated). A result with the warning is dated (its message names the day it was judged on);
-    one without it stays as it is until the review date is ``stale_days`` old."""
+    as dated). The warning's message does not name the day, so a result stays as it is while the
+    page is on the same side of ``stale_days`` as when it was judged."""
     if rules.stale_field not in TABLE_FIELDS or "status" not in TABLE_FIELDS:
         return True
     status = fold_enum(result.values.get("status", ""))
     reviewed = parse_date(result.values.get(rules.stale_field, ""))
     if status not in rules.stale_status or reviewed is None:
         return False
-    return any(f.code == "stale" for f in result.findings) or (today - reviewed.last_day()).days > rules.stale_days
+    stale_now = (today - reviewed.last_day()).days > rules.stale_days
+    return any(f.code == "stale" for f in result.findings) != stale_now
 
 
 def _may_reuse(record: PageRecord | None, item: tuple[str, int], fp: int, recheck: set[int]) -> bool:

@@ -154,3 +154,22 @@ def test_a_save_merged_into_a_persons_revision_is_never_taken_for_the_bots_own()
 def _no_stamps(texts: dict[str, str]) -> dict[str, str]:
     """The texts with the stamp lines (*Data as of …*) left out."""
     return {t: "\n".join(x for x in s.splitlines() if "ptracker-stamp" not in x) for t, s in texts.items()}
+
+
+def test_a_page_going_stale_rebuilds_once_and_staying_stale_does_not(config: Config, store: StateStore) -> None:
+    """The ``stale`` warning names no day: the day a page goes stale the data changes (a rebuild,
+    the data page saved); the days after, nothing does (settled, no save)."""
+    wiki = wiki_of(5)
+    active = COMPLETE.replace("status = proposed", "status = active | start = 2020 | agreement = mou")
+    wiki.put("Reviewed", active.replace("}}", "| feedback = [[Talk:X]] | last_reviewed = 2025-11-26\n}}", 1))
+    day = dt.timedelta(days=1)
+    sweep(wiki, config, store, NOW)  # 2026-11-25: 364 days after the review
+    assert sweep(wiki, config, store, NOW + day) == "stored readings, settled"
+    data = wiki.pages[DATA].revid
+    assert sweep(wiki, config, store, NOW + 3 * day) == "stored readings"  # 367 days: stale
+    assert wiki.pages[DATA].revid != data and "stale" in wiki.pages[DATA].text
+    published_saves = [s for s in wiki.saves if is_published(config, s.title)]
+    assert sweep(wiki, config, store, NOW + 4 * day) == "stored readings, settled"
+    assert [
+        s for s in wiki.saves if is_published(config, s.title)
+    ] == published_saves  # (the status page's heartbeat aside)
