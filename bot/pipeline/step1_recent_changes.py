@@ -55,8 +55,10 @@ MAX_MARK_AGE = dt.timedelta(days=7)
 MAX_CHANGES = 50_000
 #: At most this many revision ids of the bot's own saves are remembered (the newest). A forgotten
 #: one is only looked at as anyone's edit would be: its page's stored revision is that revision,
-#: so the page is not read again.
-MAX_OWN = 10_000
+#: so the page is not read again, but the pass is not quiet and asks the wiki about the page. A
+#: first pass over 100,000 pages saves some 32,000 tags (measured: 10,000 made the next incremental
+#: pass 64 requests and 22 s instead of 2); the list is pruned to what recent changes still show.
+MAX_OWN = 100_000
 
 
 def others(changes: Sequence[Change], own: AbstractSet[int]) -> tuple[Change, ...]:
