@@ -107,7 +107,13 @@ class FakeWiki:
 
     def _listed(self, template: str) -> list[str]:
         names = name_set((template, *self.redirects.get(template, ())))
-        return [t for t, p in sorted(self.pages.items()) if ":" not in t and find_infobox(p.text, names).count > 0]
+        # (a page in the JSON content model transcludes nothing, as on MediaWiki: the data page's
+        # findings may quote the infobox's name)
+        return [
+            t
+            for t, p in sorted(self.pages.items())
+            if ":" not in t and self.models.get(t) != "json" and find_infobox(p.text, names).count > 0
+        ]
 
     # -- the Gateway Protocol -----------------------------------------------------------------------
 
