@@ -11,6 +11,7 @@ import json
 import math
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -224,3 +225,17 @@ def test_a_save_that_changes_the_infobox_is_read_again(config: Config, store: St
     assert "{{Partnership incomplete|missing=goals}}" not in wiki.pages["Nested"].text
     assert sweep(wiki, config, store, NOW + dt.timedelta(hours=1)).pages_read == 1
     assert sweep(wiki, config, store, NOW + dt.timedelta(hours=2)).pages_read == 0
+
+
+def test_table_values_are_a_compact_mapping_equal_to_the_dict_they_replace() -> None:
+    from bot.model import TABLE_FIELDS, TableValues, table_values
+
+    given = {"status": "active", "partner": "Ünï Org", "unknown": "x", "end": ""}
+    values = table_values(given)
+    assert isinstance(values, TableValues) and values == {"partner": "Ünï Org", "status": "active", "end": ""}
+    assert values == {"partner": "Ünï Org", "status": "active", "end": ""} and values != {"partner": "Ünï Org"}
+    assert list(values) == [k for k in TABLE_FIELDS if k in given] and len(values) == 3
+    assert values.get("model", "-") == "-" and values["end"] == "" and "unknown" not in values
+    assert values == table_values(dict(values)) and dict(values) == {k: given[k] for k in values}
+    with pytest.raises(TypeError):
+        hash(values)
