@@ -163,6 +163,7 @@ class Pass:
             if not why:
                 return self._settled(ctx, watch, sel, judge, tally, status_page, special)
             log.info("full sweep: the table is rebuilt: %s", why)
+        step2_read.restore(ctx, judge, sel, tally)
         results = tally.results()
         seen, complete = len(results), sum(r.complete for r in results)
         # 5. planned before any write: the summary's checks and the caps can stop the pass here
@@ -234,8 +235,8 @@ class Pass:
         """A sweep from stored readings found nothing changed (:mod:`bot.pipeline.settled`): the
         summary and data pages stay as they are; the TemplateData and the status page are kept in
         step as in every pass."""
-        results = tally.results()
-        figures = (len(results), sum(r.complete for r in results), _tagged_pages(tally, sel))
+        assert not tally.records and not tally.kept  # every page is as stored (tally.unchanged)
+        figures = (tally.decided(), tally.unchanged.complete, tally.unchanged.tagged)
         try:
             keep_templatedata_in_step(ctx, watch, tally, special)
             report = self._status_and_report(ctx, watch, tally, status_page, figures, f"{sel.how}, settled", False)
@@ -329,7 +330,7 @@ class Pass:
                 ctx.now,
                 pages=seen,
                 complete=complete,
-                tagged_pages=sum(r.memory.tagged for r in tally.records.values()),
+                tagged_pages=tally.tagged(),
                 skipped=tally.skipped,
                 errors=[f"the last pass stopped before writing: {exc}"],
                 next_run=ctx.next_run,
@@ -353,6 +354,6 @@ def _tagged_pages(tally: Tally, sel: step1_find.Selection) -> int:
     """Pages carrying the bot's tag after the pass: those read in it, and the stored ones it kept
     (none in a full pass: it decides every page, and a stored page it did not find is gone)."""
     if sel.kind == "full":
-        return sum(r.memory.tagged for r in tally.records.values())
+        return tally.tagged()
     kept = (r for pid, r in sel.stored.items() if pid not in tally.records and pid not in tally.removed)
-    return sum(r.memory.tagged for r in tally.records.values()) + sum(r.memory.tagged for r in kept)
+    return tally.tagged() + sum(r.memory.tagged for r in kept)

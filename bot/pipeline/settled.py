@@ -121,9 +121,11 @@ def why_rebuild(
         return "a month began"
     if sel.recheck or tally.recheck or tally.edits or tally.removed or store.get(RECHECK_KEY) not in (None, "", "[]"):
         return "pages are to be read again or tagged"
-    if sel.revalidated != len(sel.listed) or sel.listed.keys() != sel.stored.keys():
-        return "pages were read, came or went"
-    if any(tally.records[pid].result != sel.stored[pid].result for pid in sel.listed):
+    if sel.revalidated != len(sel.listed) or store.counts()[0] != len(sel.listed):
+        return (
+            "pages were read, came or went"  # (every listed page re-validated has a record: equal counts, same pages)
+        )
+    if len(tally.unchanged.ids) != len(sel.listed):
         return "results changed"
     seen = {**latest, **sel.revisions}
     if any(seen.get(title) != rev for title, rev in pages.items()):

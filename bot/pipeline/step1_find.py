@@ -65,7 +65,8 @@ log = logging.getLogger(__name__)
 class Selection:
     """The pages a pass reads (``pages``, a lazy iterator), the stored records it keeps as they are
     (``kept``), the stored page ids that left (``removed``), every stored record (``stored``, empty
-    in a quiet pass; a full pass needs their tag memories) and the next mark. :func:`find` adds
+    in a quiet pass and in a sweep from stored readings, which fetches them as it goes; a pass
+    reading every page needs their tag memories) and the next mark. :func:`find` adds
     the infobox's ``names`` and the settings' ``fingerprint``; ``summary_parts`` holds the summary's
     numbered parts when they were read to learn the table's titles (the summary's plan reuses them)."""
 
@@ -157,9 +158,7 @@ def select(
     if not incremental and not reread and store is not None and store.counts()[0] > 0:
         every = gw.list_revisions(infobox, namespaces)
         using = {pid: item for pid, item in every.pages.items() if not translation_page(item[0])}
-        sel = Selection(
-            "full", "stored readings", every.now, stored=store.pages(), listed=using, own=store.saved_revisions()
-        )
+        sel = Selection("full", "stored readings", every.now, listed=using, own=store.saved_revisions())
         sel.recheck = stored_recheck(store)
         return sel
     if not incremental or store is None:

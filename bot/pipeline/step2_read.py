@@ -17,17 +17,18 @@ change — is read and decided from its text, 500 per request, after the re-vali
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable
 
 from bot.diff import unified_diff
-from bot.errors import Interrupted
+from bot.errors import Interrupted, StateError
 from bot.model import TABLE_FIELDS, PageRecord, PageResult, PageSnapshot, Skip, decode_reading
 from bot.pipeline.context import PassContext
 from bot.pipeline.step1_find import Selection
 from bot.pipeline.step3_decide import Judge, validator_fingerprint
-from bot.pipeline.tally import Tally
+from bot.pipeline.tally import Tally, Unchanged
 from bot.plan import Decision
 from bot.rules import Rules
 from bot.state import VALIDATION_KEY
@@ -65,44 +66,90 @@ def read_pages(ctx: PassContext, judge: Judge, sel: Selection) -> Tally:
 
 
 def _progress(ctx: PassContext, tally: Tally) -> None:
-    ctx.on_progress(len(tally.records))
+    ctx.on_progress(tally.decided())
     if ctx.should_stop():
-        raise Interrupted(f"stopped after reading {len(tally.records)} pages; nothing was saved")
+        raise Interrupted(f"stopped after reading {tally.decided()} pages; nothing was saved")
 
 
 def _revalidate(ctx: PassContext, judge: Judge, sel: Selection, tally: Tally) -> list[int]:
     """Decide the listed pages that need no reading from their stored readings (see the module's
-    text); returns the ids of the pages to read, in the wiki's order."""
+    text); returns the ids of the pages to read, in the wiki's order. Stored records are fetched
+    500 at a time, and only those of the pages to read stay (their tag memories, in the judge's
+    ``memory``); a page re-validated to its stored result stays as its id alone
+    (:meth:`Tally.same`) until :func:`restore`."""
     assert sel.listed is not None and ctx.store is not None
     listed, to_read = list(sel.listed.items()), []
     fp, rules, today = judge.fingerprint, ctx.cfg.rules, ctx.now.date()
     same_rules = ctx.store.get(VALIDATION_KEY) == validator_fingerprint(ctx.cfg)
     for i in range(0, len(listed), CHUNK):
         chunk = listed[i : i + CHUNK]
-        usable = [pid for pid, item in chunk if _may_reuse(sel.stored.get(pid), item, fp, sel.recheck)]
+        records = ctx.store.records([pid for pid, _ in chunk], ())
+        usable = [pid for pid, item in chunk if _may_reuse(records.get(pid), item, fp, sel.recheck)]
         readings = ctx.store.readings(usable) if usable else {}
         for pid, (title, revid) in chunk:
-            stored, reading = sel.stored.get(pid), readings.get(pid)
-            if stored is None or reading is None or reading[:2] != (revid, fp):
+            stored, reading = records.get(pid), readings.get(pid)
+            result = _result(ctx, title, stored, reading, (revid, fp), same_rules, rules, today)
+            if stored is None or result is None or tag_for(result) != tag_for(stored.result):
                 to_read.append(pid)
+                if stored is not None:
+                    judge.memory[pid] = stored.memory
                 continue
-            if same_rules and not _dated(stored.result, rules, today):
-                result = stored.result  # the same reading, rules and validator, and no date involved
+            if result == stored.result:
+                tally.same(stored)
             else:
-                try:
-                    result = check_page(title, decode_reading(reading[2]), rules, today, ctx.cfg.site.language)
-                except ValueError:
-                    to_read.append(pid)
-                    continue
-            if tag_for(result) != tag_for(stored.result):
-                to_read.append(pid)
-                continue
-            page = PageSnapshot(title, revid, None, "", pageid=pid)
-            tally.record(page, result, Decision(None, stored.skip, stored.memory))
-            judge.settled[pid] = revid
+                page = PageSnapshot(title, revid, None, "", pageid=pid)
+                tally.record(page, result, Decision(None, stored.skip, stored.memory))
+                judge.settled[pid] = revid
             sel.revalidated += 1
             _progress(ctx, tally)
     return to_read
+
+
+def _result(
+    ctx: PassContext,
+    title: str,
+    stored: PageRecord | None,
+    reading: tuple[int, int, bytes] | None,
+    latest: tuple[int, int],
+    same_rules: bool,
+    rules: Rules,
+    today: dt.date,
+) -> PageResult | None:
+    """A listed page's result from its stored reading (None: it must be read). ``latest``: its
+    latest revision and this pass's reader fingerprint, which the reading must be of."""
+    if stored is None or reading is None or reading[:2] != latest:
+        return None
+    if same_rules and not _dated(stored.result, rules, today):
+        return stored.result  # the same reading, rules and validator, and no date involved
+    try:
+        return check_page(title, decode_reading(reading[2]), rules, today, ctx.cfg.site.language)
+    except ValueError:
+        return None
+
+
+def restore(ctx: PassContext, judge: Judge, sel: Selection, tally: Tally) -> None:
+    """Put the records of the pages a sweep decided as stored (:meth:`Tally.same`) back in the
+    tally, in the wiki's order with the others, before the table is built from every record: they
+    are the stored ones (read 500 at a time; nothing else wrote them since), their decision
+    settled. Nothing to do after any other kind of pass."""
+    ids = tally.unchanged.ids
+    if not ids:
+        return
+    assert sel.listed is not None and ctx.store is not None
+    records: dict[int, PageRecord] = {}
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK].tolist()
+        for pid, record in ctx.store.records(chunk, ()).items():
+            records[pid] = dataclasses.replace(record, settled=0)
+            judge.settled[pid] = record.revid
+    missing = len(ids) - len(records)
+    if missing:  # the state database changed under the pass (another process): read them next time
+        raise StateError(f"{missing} stored page records went during the pass; run again")
+    for pid in sel.listed:
+        kept = tally.records.pop(pid, None) or records.get(pid)
+        if kept is not None:
+            tally.records[pid] = kept
+    tally.unchanged = Unchanged()
 
 
 def _dated(result: PageResult, rules: Rules, today: dt.date) -> bool:

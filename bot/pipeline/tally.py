@@ -6,10 +6,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from array import array
 from dataclasses import dataclass, field
 
 from bot.model import PageRecord, PageResult, PageSnapshot, RunReport, Skip, TagMemory
 from bot.plan import Decision, Planned
+
+
+@dataclass
+class Unchanged:
+    """Pages a sweep from stored readings re-validated to the very result, skip and memory stored
+    for them, held as their ids alone (in the wiki's order) with how many are complete and tagged:
+    their records are the stored ones, so the sweep keeps none until it must rebuild the table
+    (:func:`bot.pipeline.step2_read.restore`). At 100,000 pages a record each was about 100 MB."""
+
+    ids: array[int] = field(default_factory=lambda: array("q"))
+    complete: int = 0
+    tagged: int = 0
+
+    def add(self, record: PageRecord) -> None:
+        self.ids.append(record.pageid)
+        self.complete += record.result.complete
+        self.tagged += record.memory.tagged
 
 
 @dataclass
@@ -33,6 +51,8 @@ class Tally:
     recheck: set[int] = field(default_factory=set)
     """Page ids the next pass must read again whatever recent changes say: a save skipped after a
     second edit conflict or merge, a tag left for the next pass, a merged save not yet decided again."""
+    unchanged: Unchanged = field(default_factory=Unchanged)
+    """Pages decided as stored, not (yet) in ``records`` (a sweep from stored readings)."""
 
     def record(self, page: PageSnapshot, result: PageResult, decision: Decision) -> None:
         """Record a page as read and decided: its planned edit, if any (until it is saved the
@@ -53,7 +73,25 @@ class Tally:
         if record is not None:
             self.records[page.pageid] = dataclasses.replace(record, skip=reason)
 
+    def same(self, record: PageRecord) -> None:
+        """A page decided as its stored ``record`` says: its id is kept (:class:`Unchanged`), and
+        its skip listed."""
+        self.unchanged.add(record)
+        if record.skip:
+            self.skipped.append(Skip(record.title, record.skip))
+
+    def decided(self) -> int:
+        """Pages decided so far, read or not."""
+        return len(self.records) + len(self.unchanged.ids)
+
+    def tagged(self) -> int:
+        """Decided pages carrying the bot's tag (as remembered)."""
+        return sum(r.memory.tagged for r in self.records.values()) + self.unchanged.tagged
+
     def results(self) -> list[PageResult]:
+        """Every page's result: the kept ones, then the records'. The unchanged pages' records
+        must be restored first (:func:`bot.pipeline.step2_read.restore`)."""
+        assert not self.unchanged.ids, "the unchanged pages' records were not restored"
         return self.kept + [r.result for r in self.records.values()]
 
     def summary_failed(self, summary_title: str) -> bool:
@@ -82,7 +120,7 @@ class Tally:
             started=started.isoformat(),
             dry_run=dry_run,
             pages_seen=pages,
-            pages_read=len(self.records),
+            pages_read=self.decided(),
             complete=complete,
             incomplete=pages - complete,
             tagged=self.done["tag"],

@@ -173,3 +173,28 @@ def test_a_page_going_stale_rebuilds_once_and_staying_stale_does_not(config: Con
     assert [
         s for s in wiki.saves if is_published(config, s.title)
     ] == published_saves  # (the status page's heartbeat aside)
+
+
+def test_a_rebuilding_sweep_keeps_unchanged_pages_as_ids_and_stores_them_as_a_reread_would(
+    config: Config, store: StateStore
+) -> None:
+    """A sweep holds the pages it re-validated to their stored result as ids alone; when it must
+    rebuild (a month begun, one page edited) it restores their stored records, and stores every
+    page as a ``reread`` pass on a twin wiki does: same results, memories and skips, every page
+    settled, so the next sweep reads nothing and is settled again."""
+    december = dt.datetime(2026, 12, 1, 0, 5, tzinfo=dt.UTC)
+    wikis = [wiki_of(30), wiki_of(30)]
+    with StateStore(store.path.parent / "twin.sqlite") as twin:
+        for wiki, state in zip(wikis, (store, twin), strict=True):
+            sweep(wiki, config, state, NOW)
+            wiki.put("Org 004", COMPLETE.replace("Example Org", "Org 004"))
+        report = Pass(wikis[0], config, lambda: december, store).run()
+        assert (report.source, report.pages_read, report.pages_seen) == ("stored readings", 1, 30)
+        assert sweep(wikis[1], config, twin, december, reread=True) == "every page"
+
+        def stored(state: StateStore) -> dict[str, tuple[object, ...]]:
+            return {r.title: (r.revid, r.result, r.memory, r.skip, r.settled != 0) for r in state.pages().values()}
+
+        assert stored(store) == stored(twin) and all(v[-1] for v in stored(store).values())
+        assert published_texts(wikis[0], config) == published_texts(wikis[1], config)
+        assert sweep(wikis[0], config, store, december + dt.timedelta(hours=1)) == "stored readings, settled"
