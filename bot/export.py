@@ -57,11 +57,13 @@ def records(results: Iterable[PageResult]) -> list[dict[str, Any]]:
     return [record(row, findings) for row, findings in table_rows(results)]
 
 
-def table_rows(results: Iterable[PageResult]) -> list[TableRow]:
-    """The summary table's rows (:func:`bot.render.build_rows`), each with its page's findings."""
+def table_rows(results: Iterable[PageResult], rows: Sequence[Row] | None = None) -> list[TableRow]:
+    """The summary table's rows (:func:`bot.render.build_rows`), each with its page's findings.
+    ``rows``: those rows as already built from the same results (the summary's plan), shared
+    rather than built again (100,000 rows are some 30 MB)."""
     results = list(results)
     findings = {r.title: r.findings for r in results}
-    return [(row, findings.get(row.title, ())) for row in build_rows(results)]
+    return [(row, findings.get(row.title, ())) for row in (build_rows(results) if rows is None else rows)]
 
 
 def record(row: Row, findings: Sequence[Finding]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sys
 import zlib
@@ -31,6 +32,13 @@ class Finding:
     def sort_key(self) -> tuple[str, str]:
         """The contract's order within a page: (field or "", code)."""
         return (self.field or "", self.code)
+
+
+@functools.lru_cache(maxsize=4096)
+def finding(field: str | None, code: str, severity: Severity, message: str) -> Finding:
+    """The :class:`Finding`, one object per distinct finding while it recurs (most do: "metrics is
+    missing" on thousands of pages; a pass over 100,000 pages holds every page's findings)."""
+    return Finding(field, code, severity, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +242,15 @@ class TagMemory:
 
     tagged: bool
     removed_at: dt.datetime | None
+
+
+#: The two tag memories without a removal date, shared by every record that has one of them.
+_MEMORY = {True: TagMemory(True, None), False: TagMemory(False, None)}
+
+
+def tag_memory(tagged: bool, removed_at: dt.datetime | None = None) -> TagMemory:
+    """The :class:`TagMemory`; without a removal date one of two shared objects."""
+    return TagMemory(tagged, removed_at) if removed_at is not None else _MEMORY[tagged]
 
 
 @dataclass(frozen=True, slots=True)

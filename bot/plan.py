@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from bot import edit_summaries
 from bot.exclusion import bots_allowed
-from bot.model import NO_INFOBOX, PageResult, PageSnapshot, TagMemory
+from bot.model import NO_INFOBOX, PageResult, PageSnapshot, TagMemory, tag_memory
 from bot.tagging import Tag, find_tag, retag, tag_for
 from bot.wikitext import View, read
 
@@ -113,7 +113,7 @@ def decide(
     current = find_tag(view, policy.template, policy.tag_names)
     old = current.tag if current else None
     wanted = tag_for(result)
-    keep = TagMemory(tagged=old is not None, removed_at=None)
+    keep = tag_memory(old is not None)
     if REDIRECT.match(page.text):
         return Decision(None, "redirect: never tagged (a line above #REDIRECT would break it)", keep)
     if translation_page(page.title):
@@ -134,7 +134,7 @@ def decide(
         if removed_at is not None and now - removed_at < dt.timedelta(days=policy.retag_after_days):
             until = (removed_at + dt.timedelta(days=policy.retag_after_days)).date().isoformat()
             return Decision(
-                None, f"tag removed by an editor: not re-added before {until}", TagMemory(False, removed_at)
+                None, f"tag removed by an editor: not re-added before {until}", tag_memory(False, removed_at)
             )
     if not bots_allowed(view, policy.user):
         return Decision(None, "excluded by {{bots}}/{{nobots}}", keep)
@@ -142,4 +142,4 @@ def decide(
         return Decision(None, "protected: the bot may not edit it", keep)
     summary = edit_summaries.tag_edit(old, wanted, policy.shutoff_page, policy.rules_revision, policy.lang)
     edit = Edit(page, text, old, wanted, summary)
-    return Decision(edit, None, TagMemory(tagged=wanted is not None, removed_at=None))
+    return Decision(edit, None, tag_memory(wanted is not None))

@@ -23,15 +23,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from bot.errors import ConfigError, StateError
-from bot.model import (
-    Finding,
-    PageRecord,
-    PageResult,
-    Severity,
-    Skip,
-    TagMemory,
-    table_values,
-)
+from bot.model import PageRecord, PageResult, Skip, finding, table_values, tag_memory
 
 #: The keys of the ``meta`` table, every one the bot stores (a pass, ``seed`` and ``install-templates``).
 #: The mark the next incremental pass reads recent changes from (ISO 8601; "" forgets it).
@@ -332,16 +324,12 @@ class StateStore:
 _COLUMNS = "pageid, title, revid, result, tagged, removed_at, skip, settled"
 
 
-#: The two tag memories without a removal date, shared by every record that has one of them.
-_MEMORY = {True: TagMemory(True, None), False: TagMemory(False, None)}
-
-
 def _from_row(row: tuple[Any, ...]) -> PageRecord:
     """A stored page. Its title, and the findings and memories that recur across pages, are
     shared objects: 100,000 records are loaded at once by a pass that rebuilds the table."""
     pid, title, revid, result, tagged, removed, skip, settled = row
     page = _result_from_json(result)
-    memory = TagMemory(bool(tagged), _parse(removed)) if removed else _MEMORY[bool(tagged)]
+    memory = tag_memory(bool(tagged), _parse(removed))
     return PageRecord(pid, page.title if page.title == title else title, revid, page, memory, skip, settled)
 
 
@@ -363,11 +351,5 @@ def _result_to_json(result: PageResult) -> str:
 
 def _result_from_json(text: str) -> PageResult:
     doc = json.loads(text)
-    findings = tuple(_finding(*f) for f in doc["findings"])
+    findings = tuple(finding(*f) for f in doc["findings"])
     return PageResult(doc["title"], findings, table_values(doc["values"]))
-
-
-@functools.lru_cache(maxsize=4096)
-def _finding(field: str | None, code: str, severity: Severity, message: str) -> Finding:
-    """One Finding object per distinct finding (most recur: "metrics is missing" on many pages)."""
-    return Finding(field, code, severity, message)

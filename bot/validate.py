@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 
 from bot import messages as msg
 from bot.i18n import Messages, messages
-from bot.model import MULTIPLE_INFOBOXES, Finding, Infobox, PageResult, ParseOutcome, table_values
+from bot.model import MULTIPLE_INFOBOXES, Finding, Infobox, PageResult, ParseOutcome, finding, table_values
 from bot.rules import ParamRule, Rules
 from bot.values import (
     date_before,
@@ -46,7 +46,7 @@ def check_page(title: str, outcome: ParseOutcome, rules: Rules, as_of: dt.date, 
         code = outcome.problem or "no_infobox"
         multiple = code == MULTIPLE_INFOBOXES
         message = msg.multiple_infoboxes(m, rules, outcome.count) if multiple else msg.no_infobox(m, rules)
-        return PageResult(title, (Finding(None, code, rules.severities[code], message),))
+        return PageResult(title, (finding(None, code, rules.severities[code], message),))
     findings = validate(outcome.infobox, rules, as_of, lang)
     return PageResult(title, findings, table_values(outcome.infobox.values))
 
@@ -58,7 +58,7 @@ def validate(infobox: Infobox, rules: Rules, as_of: dt.date, lang: str = "en") -
     out: dict[tuple[str, str], Finding] = {}
 
     def add(field: str, code: str, message: str) -> None:
-        out.setdefault((field, code), Finding(field, code, rules.severities[code], message))
+        out.setdefault((field, code), finding(field, code, rules.severities[code], message))
 
     present: dict[str, str] = {}
     for rule in rules.params.values():

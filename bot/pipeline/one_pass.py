@@ -173,6 +173,8 @@ class Pass:
             )
             self.rows, writes = plan.rows, plan.writes
             tally.errors += plan.errors
+            summary_written = bool(writes)
+            del plan  # (its pages' texts go with ``writes`` once saved)
             if not ctx.dry_run:
                 safety.check_caps(tally.edits, cfg)
                 if summary_page is not None and summary_page.protected:
@@ -204,15 +206,16 @@ class Pass:
                     )
                     tally.errors += saved.errors
                     tally.saves += saved.saved
+                writes = []  # the summary's texts are let go before the data's are made
                 keep_templatedata_in_step(ctx, watch, tally, special)
-                step5_data.keep_in_step(ctx, watch, tally, special, results)
+                step5_data.keep_in_step(ctx, watch, tally, special, results, self.rows)
             except BaseException:
                 remember.remember_saved(ctx, tally)
                 raise
         # 5. publish the status page, and make the report
         figures = (seen, complete, _tagged_pages(tally, sel))
         try:
-            report = self._status_and_report(ctx, watch, tally, status_page, figures, sel.how, bool(writes))
+            report = self._status_and_report(ctx, watch, tally, status_page, figures, sel.how, summary_written)
         except BaseException:  # e.g. the shutoff engaged right before the status write
             remember.remember_saved(ctx, tally)
             raise

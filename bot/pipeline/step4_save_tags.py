@@ -15,7 +15,7 @@ import dataclasses
 import logging
 
 from bot.errors import FATAL, EditConflict, Interrupted, PageProtected, WikiError
-from bot.model import PageSnapshot, Skip, TagMemory
+from bot.model import PageSnapshot, Skip, tag_memory
 from bot.pipeline.context import PassContext
 from bot.pipeline.shutoff import ShutoffWatch
 from bot.pipeline.step3_decide import Judge
@@ -99,7 +99,7 @@ class TagSaver:
         result, decision = self.judge.decide(page)
         edit, why, mem = decision.edit, decision.skip, decision.memory
         if edit is not None:
-            mem = TagMemory(tagged=edit.old is not None, removed_at=None)
+            mem = tag_memory(edit.old is not None)
             if edit.kind == "tag" and plan.kind != "tag":
                 edit, why = None, "changed during the pass: its tag is decided again next pass"
                 tally.recheck.add(page.pageid)
@@ -157,7 +157,7 @@ class TagSaver:
         if not saved.merged:
             self.judge.saved(page, edit.text, saved.revid)
             record = tally.records[page.pageid]
-            mem = TagMemory(tagged=edit.new is not None, removed_at=None)
+            mem = tag_memory(edit.new is not None)
             tally.records[page.pageid] = dataclasses.replace(record, revid=saved.revid, memory=mem, skip=None)
 
     def _next_pass(self, page: PageSnapshot, reason: str) -> None:

@@ -56,6 +56,7 @@ from bot.pipeline.context import PassContext
 from bot.pipeline.shutoff import ShutoffWatch
 from bot.pipeline.step5_save import save_own_page
 from bot.pipeline.tally import Tally
+from bot.render import Row
 from bot.split import size
 from bot.wiki import Gateway
 
@@ -130,9 +131,11 @@ def keep_in_step(
     tally: Tally,
     read: Mapping[str, PageSnapshot | None],
     results: Sequence[PageResult],
+    rows: Sequence[Row] | None = None,
 ) -> None:
     """Write the rows of ``results`` onto the data page and its parts where they differ from what
-    the pages hold; ``read``: the pages read when the pass began (the data page among them). Each
+    the pages hold; ``read``: the pages read when the pass began (the data page among them);
+    ``rows``: the table's rows as the summary's plan built them from ``results`` (shared). Each
     saved edit counts in ``tally.saves``; a page the bot may not write is an error line in
     ``tally.errors``. Not called in a dry run."""
     title = ctx.cfg.pages.data
@@ -144,7 +147,7 @@ def keep_in_step(
         tally.errors.append(f"{title}: the data page was not written: {problem}")
         return
     budget = min(ctx.cfg.max_page_bytes, MAX_ARTICLE_BYTES)
-    table = export.table_rows(results)
+    table = export.table_rows(results, rows)
     plan = data_parts.plan(table, budget)
     titles = [data_parts.part_title(title, n) for n in range(1, len(plan.spans) + 1)]
     retired = [t for t in data_parts.listed_parts(title, export.parsed(page.text)) if t not in titles]

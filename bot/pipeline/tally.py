@@ -9,7 +9,7 @@ import datetime as dt
 from array import array
 from dataclasses import dataclass, field
 
-from bot.model import PageRecord, PageResult, PageSnapshot, RunReport, Skip, TagMemory
+from bot.model import PageRecord, PageResult, PageSnapshot, RunReport, Skip, tag_memory
 from bot.plan import Decision, Planned
 
 
@@ -59,7 +59,7 @@ class Tally:
         page is remembered as it is now), or the memory the decision keeps, and its skip."""
         if decision.edit is not None:
             self.edits.append(Planned.of(decision.edit))
-            memory = TagMemory(tagged=decision.edit.old is not None, removed_at=None)
+            memory = tag_memory(decision.edit.old is not None)
         else:
             memory = decision.memory
         self.records[page.pageid] = PageRecord(page.pageid, page.title, page.revid, result, memory, decision.skip)

@@ -103,3 +103,4 @@ def test_one_record_per_table_row_in_the_tables_order(results: list[PageResult])
         assert record["finding_codes"] == [export.finding_code(f) for f in by_title[record["title"]].findings]
     assert export.to_csv(list(reversed(results))) == export.to_csv(results), "deterministic, whatever the order"
     assert json.loads(export.to_json(doc)) == doc
+    assert export.table_rows(results, rows) == export.table_rows(results), "the plan's rows shared, the same table"

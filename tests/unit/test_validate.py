@@ -115,3 +115,11 @@ def test_findings_sorted_and_messages_say_what_to_do(rules: Rules) -> None:
     assert "Use one of: legal, technology" in by_field["model"]
     assert "#Goals for partnerships" in by_field["goals"]
     assert "'fame'" in by_field["goals"]
+
+
+def test_a_finding_that_recurs_is_one_object(rules: Rules) -> None:
+    """A pass holds every page's findings: the same finding on two pages is one shared object (a
+    finding is frozen, so sharing it changes nothing else)."""
+    first = check_text("A", _page(metrics=None, model="x"), rules, AS_OF).findings
+    second = check_text("B", _page(metrics=None, model="x"), rules, AS_OF).findings
+    assert first == second and all(a is b for a, b in zip(first, second, strict=True))
