@@ -159,7 +159,7 @@ class Pass:
         judge = step3_decide.make_judge(ctx, tags, sel.names, memory, sel.kind == "incremental", sel.tag_redirects)
         tally = step2_read.read_pages(ctx, judge, sel)
         if sel.listed is not None and ctx.may_be_quiet and ctx.store is not None:
-            why = settled.why_rebuild(cfg, ctx.store, sel, tally, ctx.now, ctx.latest or {})
+            why = settled.why_rebuild(cfg, ctx.store, sel, tally, ctx.now, ctx.latest or {}, special)
             if not why:
                 return self._settled(ctx, watch, sel, judge, tally, status_page, special)
             log.info("full sweep: the table is rebuilt: %s", why)

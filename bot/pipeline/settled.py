@@ -11,7 +11,8 @@ without an error line in the same month, and the bot's published pages (the summ
 numbered parts, the data page and its parts) still stand at the revisions that pass left them at
 (nobody edited them since), rebuilding them would change nothing, and the pass skips it. Any
 doubt rebuilds: a page read, gone or new, a result that differs (a page going stale, say), a page
-left to read again, a summary save that failed, a published page edited, deleted or not known.
+left to read again, a summary save that failed, a published page edited, deleted or not known,
+the summary or the data page protected (a numbered part's protection is not asked).
 
 The published pages' revisions come from the pass's own reads and saves
 (:class:`bot.pipeline.own_saves.OwnSaves`), stored by :func:`published`; a sweep asks the numbered
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from bot import data_parts, display, export, i18n, markers, overview, render, split
 from bot.config import MAX_ARTICLE_BYTES, Config
+from bot.model import PageSnapshot
 from bot.pipeline.tally import Tally
 from bot.state import FINGERPRINT_KEY, NAMES_KEY, PUBLISHED_KEY, RECHECK_KEY, SUMMARY_KEY, StateStore
 
@@ -102,12 +104,20 @@ def asked_titles(cfg: Config, store: StateStore | None) -> list[str]:
 
 
 def why_rebuild(
-    cfg: Config, store: StateStore, sel: Selection, tally: Tally, now: dt.datetime, latest: Mapping[str, int]
+    cfg: Config,
+    store: StateStore,
+    sel: Selection,
+    tally: Tally,
+    now: dt.datetime,
+    latest: Mapping[str, int],
+    main: Mapping[str, PageSnapshot | None],
 ) -> str:
     """Why this sweep from stored readings must rebuild the table ("" when it need not: see the
     module's text). ``latest``: the revisions the pass saw of pages it read by title (the main
     pages' come with its first request); ``sel.revisions``, those asked with the redirects, are
-    added here."""
+    added here. ``main``: the summary and the data page as that request read them; one that is
+    protected rebuilds, so that the pass stops or reports it as a rebuilding one does (protecting
+    a page makes no revision of it)."""
     assert sel.listed is not None
     entry = stored_published(store)
     if entry is None or store.get(SUMMARY_KEY) != "1":
@@ -127,6 +137,9 @@ def why_rebuild(
         )
     if len(tally.unchanged.ids) != len(sel.listed):
         return "results changed"
+    published_main = (cfg.pages.summary, cfg.pages.data)
+    if any((page := main.get(t)) is not None and page.protected for t in published_main):
+        return "the summary or the data page is protected"
     seen = {**latest, **sel.revisions}
     if any(seen.get(title) != rev for title, rev in pages.items()):
         return "a published page was edited"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import data_parts, export
 from bot.cli import main
 from bot.config import Config
 from bot.errors import ShutoffEngaged
@@ -133,3 +134,10 @@ def pass_rows(wiki: FakeWiki, config: Config, store: StateStore) -> list[str]:
     one = Pass(wiki, config, lambda: NOW, store, keep_quiet=False)
     one.run()
     return [row.title for row in one.rows]
+
+
+def test_the_installed_data_page_is_the_document_of_no_rows() -> None:
+    """``install-templates`` creates the data page as a pass would write it for no page: the head,
+    no rows and an empty list of parts, as MediaWiki stores JSON (so the first pass changes nothing
+    on a wiki without partnership pages)."""
+    assert export.wiki_json(data_parts.main_document([], [])) == INSTALLED.removesuffix("\n")  # (the file's own line end)

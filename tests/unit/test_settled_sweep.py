@@ -12,6 +12,7 @@ import json
 import pytest
 
 from bot.config import Config, load_config
+from bot.errors import SafetyStop
 from bot.pipeline.one_pass import Pass
 from bot.pipeline.own_saves import OwnSaves
 from bot.pipeline.settled import build_fingerprint, is_published, published, stored_published
@@ -198,3 +199,25 @@ def test_a_rebuilding_sweep_keeps_unchanged_pages_as_ids_and_stores_them_as_a_re
         assert stored(store) == stored(twin) and all(v[-1] for v in stored(store).values())
         assert published_texts(wikis[0], config) == published_texts(wikis[1], config)
         assert sweep(wikis[0], config, store, december + dt.timedelta(hours=1)) == "stored readings, settled"
+
+
+def test_a_published_page_protected_without_a_new_revision_is_reported_as_a_reread_would(
+    config: Config, store: StateStore
+) -> None:
+    """Protecting a page makes no revision of it: a sweep that finds the data page protected
+    rebuilds, and says so in an error line as a ``reread`` pass does; one that finds the summary
+    protected stops as a ``reread`` pass does."""
+    wikis = [wiki_of(10), wiki_of(10)]
+    with StateStore(store.path.parent / "twin.sqlite") as twin:
+        for wiki, state in zip(wikis, (store, twin), strict=True):
+            sweep(wiki, config, state, NOW)
+            wiki.pages[DATA] = dataclasses.replace(wiki.pages[DATA], protected=True)  # (an admin's protection)
+        later = NOW + dt.timedelta(hours=1)
+        swept = Pass(wikis[0], config, lambda: later, store).run()
+        reread = Pass(wikis[1], config, lambda: later, twin, reread=True).run()
+        assert swept.source == "stored readings" and swept.errors == reread.errors
+        assert any("protected" in e for e in swept.errors)
+        for wiki, state in zip(wikis, (store, twin), strict=True):
+            wiki.pages[MAIN] = dataclasses.replace(wiki.pages[MAIN], protected=True)
+            with pytest.raises(SafetyStop, match="protected"):
+                Pass(wiki, config, lambda: later + dt.timedelta(hours=1), state, reread=state is twin).run()
