@@ -140,4 +140,6 @@ def test_the_installed_data_page_is_the_document_of_no_rows() -> None:
     """``install-templates`` creates the data page as a pass would write it for no page: the head,
     no rows and an empty list of parts, as MediaWiki stores JSON (so the first pass changes nothing
     on a wiki without partnership pages)."""
-    assert export.wiki_json(data_parts.main_document([], [])) == INSTALLED.removesuffix("\n")  # (the file's own line end)
+    assert export.wiki_json(data_parts.main_document([], [])) == INSTALLED.removesuffix(
+        "\n"
+    )  # (the file's own line end)
