@@ -106,6 +106,15 @@ def plan(table: Sequence[TableRow], budget: int) -> Plan:
     return Plan(tuple(spans), oversized)
 
 
+def part_number(data_title: str, title: str) -> int | None:
+    """The number of ``title`` as a part of the data page ``data_title`` (:func:`part_title`), or None."""
+    stem, suffix = (data_title[: -len(".json")], ".json") if data_title.endswith(".json") else (data_title, "")
+    number = title[len(stem) + 1 : len(title) - len(suffix)] if title.startswith(stem + "/") else ""
+    if not title.endswith(suffix) or not number.isascii() or not number.isdigit() or number.startswith("0"):
+        return None
+    return int(number)
+
+
 def listed_parts(data_title: str, document: Any) -> list[str]:
     """The part titles a data page's ``document`` (parsed JSON) lists that are titles of its parts
     (:func:`part_title`); a person's other titles there are ignored, so the bot never writes them."""

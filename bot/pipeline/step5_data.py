@@ -52,6 +52,7 @@ from typing import Any
 from bot import data_parts, edit_summaries, export
 from bot.config import MAX_ARTICLE_BYTES
 from bot.model import PageResult, PageSnapshot
+from bot.pipeline import settled
 from bot.pipeline.context import PassContext
 from bot.pipeline.shutoff import ShutoffWatch
 from bot.pipeline.step5_save import save_own_page
@@ -150,7 +151,7 @@ def keep_in_step(
     table = export.table_rows(results, rows)
     plan = data_parts.plan(table, budget)
     titles = [data_parts.part_title(title, n) for n in range(1, len(plan.spans) + 1)]
-    retired = [t for t in data_parts.listed_parts(title, export.parsed(page.text)) if t not in titles]
+    retired = [t for t in _known_parts(ctx, title, page) if t not in titles]
     parts = read_parts(ctx.gw, [*titles, *retired], budget)
     document = data_parts.main_document(table, titles)
     main = export.wiki_json(document)
@@ -178,6 +179,16 @@ def keep_in_step(
         if not _saved(ctx, watch, tally, page, title, main, summary):
             return
     _retire(ctx, watch, tally, [parts[t] for t in retired])
+
+
+def _known_parts(ctx: PassContext, title: str, page: PageSnapshot) -> list[str]:
+    """The parts of the data page ``title`` the page lists, and those the last build left on the
+    wiki (the state's published pages, :func:`bot.pipeline.settled.stored_published`): a part whose
+    retiring save failed (an edit conflict) is no longer listed, yet holds rows. By number."""
+    known = set(data_parts.listed_parts(title, export.parsed(page.text)))
+    entry = settled.stored_published(ctx.store) if ctx.store is not None else None
+    known.update(t for t in (entry[2] if entry else ()) if data_parts.part_number(title, t) is not None)
+    return sorted(known, key=lambda t: data_parts.part_number(title, t) or 0)
 
 
 def _blocking(
