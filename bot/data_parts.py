@@ -117,7 +117,7 @@ def part_number(data_title: str, title: str) -> int | None:
 
 def listed_parts(data_title: str, document: Any) -> list[str]:
     """The part titles a data page's ``document`` (parsed JSON) lists that are titles of its parts
-    (:func:`part_title`); a person's other titles there are ignored, so the bot never writes them."""
+    (:func:`part_title`); a person's other titles there are ignored (the bot writes only its parts' titles)."""
     listed = document.get("parts") if isinstance(document, dict) else None
     if not isinstance(listed, list):
         return []

@@ -123,10 +123,11 @@ class FakeWiki:
 
     def redirects_and_revisions(
         self, targets: Sequence[str], titles: Sequence[str]
-    ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, int], frozenset[str]]:
         self.requests += max(1, -(-len(set(targets) | set(titles)) // 50))
         found = {t: self.pages[t].revid if t in self.pages else 0 for t in titles}
-        return {t: self.redirects.get(t, ()) for t in targets}, found
+        protected = frozenset(t for t in titles if t in self.pages and self.pages[t].protected)
+        return {t: self.redirects.get(t, ()) for t in targets}, found, protected
 
     def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:
         titles = self._listed(template)

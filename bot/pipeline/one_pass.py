@@ -76,9 +76,9 @@ log = logging.getLogger(__name__)
 
 class Pass:
     """A single pass over the wiki. ``on_diff`` receives unified diffs in a dry run;
-    ``on_progress`` the number of pages read so far. ``keep_quiet``: an incremental pass that
-    finds nothing changed may leave the summary alone without rebuilding its rows (false when the
-    caller wants :attr:`rows`). ``next_run``: the next scheduled pass, for the status page (None:
+    ``on_progress`` the number of pages decided so far (read or re-validated). ``keep_quiet``: an
+    incremental pass that finds nothing changed may leave the summary alone without rebuilding its
+    rows (false when the caller wants :attr:`rows`). ``next_run``: the next scheduled pass, for the status page (None:
     taken from the config's ``[schedule]`` and the pass's time). ``timer``: seconds from any
     start, for the shutoff's cadence. ``reread``: a full pass reads every page's text instead of
     re-validating the stored readings of unchanged pages (see :mod:`bot.pipeline.step1_find`)."""

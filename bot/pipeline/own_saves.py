@@ -52,7 +52,7 @@ class OwnSaves:
 
     def redirects_and_revisions(
         self, targets: Sequence[str], titles: Sequence[str]
-    ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, int], frozenset[str]]:
         return self._gw.redirects_and_revisions(targets, titles)
 
     def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:

@@ -12,7 +12,7 @@ numbered parts, the data page and its parts) still stand at the revisions that p
 (nobody edited them since), rebuilding them would change nothing, and the pass skips it. Any
 doubt rebuilds: a page read, gone or new, a result that differs (a page going stale, say), a page
 left to read again, a summary save that failed, a published page edited, deleted or not known,
-the summary or the data page protected (a numbered part's protection is not asked).
+a published page protected (protection makes no revision: it is asked with the parts' revisions).
 
 The published pages' revisions come from the pass's own reads and saves
 (:class:`bot.pipeline.own_saves.OwnSaves`), stored by :func:`published`; a sweep asks the numbered
@@ -115,9 +115,10 @@ def why_rebuild(
     """Why this sweep from stored readings must rebuild the table ("" when it need not: see the
     module's text). ``latest``: the revisions the pass saw of pages it read by title (the main
     pages' come with its first request); ``sel.revisions``, those asked with the redirects, are
-    added here. ``main``: the summary and the data page as that request read them; one that is
-    protected rebuilds, so that the pass stops or reports it as a rebuilding one does (protecting
-    a page makes no revision of it)."""
+    added here. ``main``: the summary and the data page as that request read them. A published
+    page that is protected (those, or one of ``sel.protected``, asked with the revisions) rebuilds,
+    so that the pass stops or reports it as a rebuilding one does (protecting a page makes no
+    revision of it)."""
     assert sel.listed is not None
     entry = stored_published(store)
     if entry is None or store.get(SUMMARY_KEY) != "1":
@@ -138,8 +139,8 @@ def why_rebuild(
     if len(tally.unchanged.ids) != len(sel.listed):
         return "results changed"
     published_main = (cfg.pages.summary, cfg.pages.data)
-    if any((page := main.get(t)) is not None and page.protected for t in published_main):
-        return "the summary or the data page is protected"
+    if sel.protected or any((page := main.get(t)) is not None and page.protected for t in published_main):
+        return "a published page is protected"
     seen = {**latest, **sel.revisions}
     if any(seen.get(title) != rev for title, rev in pages.items()):
         return "a published page was edited"

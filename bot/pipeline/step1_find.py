@@ -96,6 +96,8 @@ class Selection:
     revisions: dict[str, int] = field(default_factory=dict)
     """A sweep from stored readings: the latest revisions of the published pages the pass's first
     request does not read (:func:`bot.pipeline.settled.asked_titles`; 0: missing)."""
+    protected: frozenset[str] = frozenset()
+    """Of those pages, the ones the bot may not edit (asked with their revisions)."""
 
 
 def find(ctx: PassContext, summary: PageSnapshot | None) -> Selection:
@@ -124,7 +126,8 @@ def find(ctx: PassContext, summary: PageSnapshot | None) -> Selection:
     )
     infobox, tag = f"Template:{cfg.rules.infobox_name}", f"Template:{cfg.pages.tag_template}"
     if sel.listed is not None:  # both templates' redirects and the published parts' revisions: one request
-        redirects, sel.revisions = ctx.gw.redirects_and_revisions([infobox, tag], settled.asked_titles(cfg, store))
+        asked = settled.asked_titles(cfg, store)
+        redirects, sel.revisions, sel.protected = ctx.gw.redirects_and_revisions([infobox, tag], asked)
         sel.names, sel.tag_redirects = infobox_names(cfg, redirects[infobox]), redirects[tag]
     elif not incremental:
         sel.names = infobox_names(cfg, ctx.gw.redirects_to(infobox))

@@ -74,9 +74,10 @@ def _progress(ctx: PassContext, tally: Tally) -> None:
 def _revalidate(ctx: PassContext, judge: Judge, sel: Selection, tally: Tally) -> list[int]:
     """Decide the listed pages that need no reading from their stored readings (see the module's
     text); returns the ids of the pages to read, in the wiki's order. Stored records are fetched
-    500 at a time, and only those of the pages to read stay (their tag memories, in the judge's
-    ``memory``); a page re-validated to its stored result stays as its id alone
-    (:meth:`Tally.same`) until :func:`restore`."""
+    500 at a time and not kept: a page to read keeps its tag memory (in the judge's ``memory``), a
+    page re-validated to another result (with the same tag) gets a new record, and a page
+    re-validated to its stored result stays as its id alone (:meth:`Tally.same`) until
+    :func:`restore`."""
     assert sel.listed is not None and ctx.store is not None
     listed, to_read = list(sel.listed.items()), []
     fp, rules, today = judge.fingerprint, ctx.cfg.rules, ctx.now.date()

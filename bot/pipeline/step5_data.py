@@ -10,7 +10,8 @@ it (:func:`bot.export.wiki_json`), the rows go to numbered parts (``Partnership 
 
 Runs after the summary in every pass that rebuilds the table (not a quiet pass, not a dry run),
 from the same results as the table. The data page is read with the pass's first request (with the
-shutoff page); the parts it needs and those it lists now are read with as few requests as
+shutoff page); the parts it needs, those it lists now and those the state remembers
+(:func:`_known_parts`) are read with as few requests as
 :data:`READ_BYTES` of text a request allows (3 parts of 2 MiB), each part's text dropped once
 read. A page is saved only when its value changes: MediaWiki re-formats JSON on save, so pages are
 compared by value, and the documents hold no timestamp, so a pass that changes nothing makes no
@@ -234,14 +235,21 @@ def _saved(
 
 def _retire(ctx: PassContext, watch: ShutoffWatch, tally: Tally, parts: Sequence[Part | None]) -> None:
     """Empty the parts no longer needed that hold the bot's document (kept, never deleted); one that
-    does not is left as it is, with an error line."""
+    does not is left as it is, with an error line. A part that holds the retired document (now or
+    already) is no longer one of the bot's published pages: it leaves ``ctx.latest``, so the state
+    forgets it (:func:`_known_parts`) and no later pass reads or asks it again."""
     retired = data_parts.retired_document()
     summary = edit_summaries.data_retired(ctx.cfg.pages.shutoff, ctx.cfg.site.language)
     for part in parts:
         if part is None:
             continue
         title = part.page.title
-        if problem := part.refusal("the data no longer needs it, so it may go"):
+        if part.holds(retired):
+            done = True
+        elif problem := part.refusal("the data no longer needs it, so it may go"):
             tally.errors.append(f"{title}: no longer part of the data, left as it is: {problem}")
-        elif not part.holds(retired):
-            _saved(ctx, watch, tally, part.page, title, export.wiki_json(retired), summary)
+            done = False
+        else:
+            done = _saved(ctx, watch, tally, part.page, title, export.wiki_json(retired), summary)
+        if done and ctx.latest is not None:
+            ctx.latest.pop(title, None)

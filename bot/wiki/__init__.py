@@ -79,9 +79,10 @@ class Gateway(Protocol):
 
     def redirects_and_revisions(
         self, targets: Sequence[str], titles: Sequence[str]
-    ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
-        """The redirects to each of ``targets`` (as :meth:`redirects_to`) and the latest revision
-        id of each of ``titles`` (0: the page does not exist), without content, in one request per
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, int], frozenset[str]]:
+        """The redirects to each of ``targets`` (as :meth:`redirects_to`), the latest revision id
+        of each of ``titles`` (0: the page does not exist) and those of ``titles`` the bot may not
+        edit (protected, as :attr:`PageSnapshot.protected`), without content, in one request per
         50 names. Keys are the titles as given."""
         ...
 

@@ -87,14 +87,20 @@ class PywikibotGateway:
 
     def redirects_and_revisions(
         self, targets: Sequence[str], titles: Sequence[str]
-    ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
-        """See :meth:`bot.wiki.Gateway.redirects_and_revisions`: ``prop=redirects|info`` on every
-        name; a continued answer (more redirects than one answer holds) adds to the first."""
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, int], frozenset[str]]:
+        """See :meth:`bot.wiki.Gateway.redirects_and_revisions`: ``prop=redirects|info`` (with
+        ``inprop=protection``) on every name; a continued answer (more redirects than one answer
+        holds) adds to the first."""
         redirects: dict[str, list[str]] = {t: [] for t in targets}
         revisions = dict.fromkeys(titles, 0)
+        protected: set[str] = set()
         names = list(dict.fromkeys([*targets, *titles]))
         for i in range(0, len(names), LOW_LIMIT):
-            params = {"titles": "|".join(names[i : i + LOW_LIMIT]), "prop": "redirects|info"}
+            params = {
+                "titles": "|".join(names[i : i + LOW_LIMIT]),
+                "prop": "redirects|info",
+                "inprop": "protection",
+            }
             for data in self._continued({**params, "rdlimit": "max", "rdprop": "title"}):
                 query = data.get("query", {})
                 alias = {n["to"]: n["from"] for n in query.get("normalized", [])}
@@ -104,7 +110,9 @@ class PywikibotGateway:
                         redirects[name] += [str(r["title"]) for r in page.get("redirects", [])]
                     if name in revisions and "lastrevid" in page:  # (a continued answer leaves info out)
                         revisions[name] = int(page["lastrevid"])
-        return {t: tuple(dict.fromkeys(r)) for t, r in redirects.items()}, revisions
+                        if not self._may_edit(page.get("protection", [])):
+                            protected.add(name)
+        return {t: tuple(dict.fromkeys(r)) for t, r in redirects.items()}, revisions, frozenset(protected)
 
     def transcluding_pages(self, template: str, namespaces: Sequence[int]) -> Iterator[PageSnapshot]:
         params: dict[str, Any] = {

@@ -105,13 +105,13 @@ def test_a_settled_sweep_saves_nothing_and_stays_within_the_bound(
 
 
 def test_redirects_and_revisions_answers_by_the_titles_given(wiki: FakeTransport, gateway: PywikibotGateway) -> None:
-    """Normalised titles map back to the names asked; a missing page's revision is 0; redirects
-    continued over two answers are added up, without repeats."""
+    """Normalised titles map back to the names asked; a missing page's revision is 0; a page the
+    bot may not edit is named; redirects continued over two answers are added up, without repeats."""
     answers = [
         pages(
             page(5, "Template:Box", lastrevid=50, redirects=[{"title": "Template:B1"}]),
             {"ns": 0, "title": "Summary/2", "missing": True},
-            page(7, "Summary/1", lastrevid=71),
+            page(7, "Summary/1", lastrevid=71, protection=[{"type": "edit", "level": "sysop", "expiry": "infinity"}]),
             normalized=[{"from": "template:Box", "to": "Template:Box"}],
             **{"continue": {"rdcontinue": "x", "continue": "||"}},
         ),
@@ -130,8 +130,10 @@ def test_redirects_and_revisions_answers_by_the_titles_given(wiki: FakeTransport
         return answers[len(seen) - 1]
 
     wiki.handler = handler
-    redirects, revisions = gateway.redirects_and_revisions(["template:Box"], ["Summary/1", "Summary/2"])
+    redirects, revisions, protected = gateway.redirects_and_revisions(["template:Box"], ["Summary/1", "Summary/2"])
     assert redirects == {"template:Box": ("Template:B1", "Template:B2")}
     assert revisions == {"Summary/1": 71, "Summary/2": 0}
+    assert protected == {"Summary/1"}, "edit-protected at sysop: the bot (no editprotected) may not edit it"
     assert len(seen) == 2 and seen[0].get("titles") == "template:Box|Summary/1|Summary/2"
+    assert seen[0].get("inprop") == "protection"
     assert seen[1].get("rdcontinue") == "x"

@@ -18,6 +18,7 @@ from bot import data_parts, export
 from bot.config import Config
 from bot.errors import EditConflict
 from bot.model import Finding, PageResult
+from bot.pipeline.settled import stored_published
 from bot.split import size
 from bot.state import StateStore
 from tests.fakes import FakeWiki
@@ -256,11 +257,11 @@ def test_a_part_whose_retiring_save_conflicted_is_retired_by_the_next_pass(confi
     next pass retires it."""
 
     class Conflicting(FakeWiki):
-        refuse: set[str] = set()
+        refuse: frozenset[str] = frozenset()
 
         def save(self, title: str, text: str, base: Any, summary: str, *, content_model: str | None = None) -> Any:
             if title in self.refuse:  # a person saved the page since the pass read it
-                self.refuse.discard(title)
+                self.refuse -= {title}
                 self.put(title, self.pages[title].text + " ", "Person")
                 raise EditConflict(f"{title}: changed since revision {base.revid if base else 0}")
             return super().save(title, text, base, summary, content_model=content_model)
@@ -273,15 +274,21 @@ def test_a_part_whose_retiring_save_conflicted_is_retired_by_the_next_pass(confi
         k = len(doc(wiki)["parts"])
         for i in range(8, 14):
             wiki.delete(f"Org {i:02d}")
-        wiki.refuse = {part(k)}
+        wiki.refuse = frozenset({part(k)})
         run(wiki, small(config), store)
         fewer = len(doc(wiki)["parts"])
         assert fewer < k and doc(wiki, part(k))["rows"], "its retiring save conflicted: rows left, no longer listed"
         run(wiki, small(config), store)
         assert doc(wiki, part(k)) == data_parts.retired_document()
+        entry = stored_published(store)
+        assert entry is not None and part(k) not in entry[2], "retired: no longer the bot's, forgotten"
         wiki.saves.clear()
         run(wiki, small(config), store)
         assert not saved_titles(wiki)
+        wiki.put(part(k), '{"nobots": true}', "Person")  # a person's page now: none of the bot's business
+        wiki.put("Org 00", org(0).replace("free-content", "global-reach"))
+        report = run(wiki, small(config), store)
+        assert not report.errors and doc(wiki, part(k)) == {"nobots": True}
 
 
 @given(st.sampled_from(["Partnership tracker/data.json", "Data", "X/y.json"]), st.integers(1, 10**6))

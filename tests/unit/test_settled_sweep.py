@@ -201,22 +201,23 @@ def test_a_rebuilding_sweep_keeps_unchanged_pages_as_ids_and_stores_them_as_a_re
         assert sweep(wikis[0], config, store, december + dt.timedelta(hours=1)) == "stored readings, settled"
 
 
+@pytest.mark.parametrize("title", [DATA, f"{MAIN}/2", "Partnership tracker/data/2.json"])
 def test_a_published_page_protected_without_a_new_revision_is_reported_as_a_reread_would(
-    config: Config, store: StateStore
+    config: Config, store: StateStore, title: str
 ) -> None:
-    """Protecting a page makes no revision of it: a sweep that finds the data page protected
-    rebuilds, and says so in an error line as a ``reread`` pass does; one that finds the summary
-    protected stops as a ``reread`` pass does."""
-    wikis = [wiki_of(10), wiki_of(10)]
+    """Protecting a page makes no revision of it: a sweep that finds the data page or a numbered
+    part of the summary or of the data protected rebuilds, and says so in an error line as a
+    ``reread`` pass does; one that finds the summary protected stops as a ``reread`` pass does."""
+    wikis = [wiki_of(60), wiki_of(60)]
     with StateStore(store.path.parent / "twin.sqlite") as twin:
         for wiki, state in zip(wikis, (store, twin), strict=True):
             sweep(wiki, config, state, NOW)
-            wiki.pages[DATA] = dataclasses.replace(wiki.pages[DATA], protected=True)  # (an admin's protection)
+            wiki.pages[title] = dataclasses.replace(wiki.pages[title], protected=True)  # (an admin's protection)
         later = NOW + dt.timedelta(hours=1)
         swept = Pass(wikis[0], config, lambda: later, store).run()
         reread = Pass(wikis[1], config, lambda: later, twin, reread=True).run()
         assert swept.source == "stored readings" and swept.errors == reread.errors
-        assert any("protected" in e for e in swept.errors)
+        assert any(e.startswith(title) and "protected" in e for e in swept.errors)
         for wiki, state in zip(wikis, (store, twin), strict=True):
             wiki.pages[MAIN] = dataclasses.replace(wiki.pages[MAIN], protected=True)
             with pytest.raises(SafetyStop, match="protected"):

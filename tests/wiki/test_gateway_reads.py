@@ -86,18 +86,20 @@ def test_recent_changes_and_members(bot: Bot, admin_api: WikiApi, devwiki: DevWi
 
 def test_redirects_and_revisions_in_one_request(bot: Bot, admin_api: WikiApi, devwiki: DevWiki) -> None:
     """What a full sweep asks in one request: both templates' redirects (as ``redirects_to``
-    answers them, the names as given, not normalised) and the latest revisions of named pages (0
-    for a missing one), as the wiki's own API gives them."""
+    answers them, the names as given, not normalised), the latest revisions of named pages (0
+    for a missing one) and which of them the bot may not edit, as the wiki's own API gives them."""
     from bot.wiki import connect
 
     os.environ["PYWIKIBOT_DIR"] = str(devwiki.pywikibot_dir)
     gateway = connect(load_config(bot.config).site)
-    page, gone = unique("RR page"), unique("RR missing")
+    page, gone, locked = unique("RR page"), unique("RR missing"), unique("RR protected")
     admin_api.edit(page, "Text.", "tests: a page")
+    admin_api.edit(locked, "Text.", "tests: a page")
+    admin_api.protect(locked, "edit=sysop")
     admin_api.edit(f"Template:{page} alias", "#REDIRECT [[Template:Partnership incomplete]]", "tests: a redirect")
     before = gateway.requests
-    redirects, revisions = gateway.redirects_and_revisions(
-        ["Template:Partnership infobox", "template:Partnership_incomplete"], [page, gone]
+    redirects, revisions, protected = gateway.redirects_and_revisions(
+        ["Template:Partnership infobox", "template:Partnership_incomplete"], [page, gone, locked]
     )
     assert gateway.requests - before == 1
     assert redirects["Template:Partnership infobox"] == gateway.redirects_to("Template:Partnership infobox")
@@ -105,7 +107,9 @@ def test_redirects_and_revisions_in_one_request(bot: Bot, admin_api: WikiApi, de
     assert set(redirects["template:Partnership_incomplete"]) == set(
         gateway.redirects_to("Template:Partnership incomplete")
     )
-    assert revisions == {page: admin_api.read(page)[0], gone: 0}
+    assert revisions == {page: admin_api.read(page)[0], gone: 0, locked: admin_api.read(locked)[0]}
+    seen = gateway.read([locked])[locked]
+    assert protected == {locked} and seen is not None and seen.protected  # (as a read sees it)
     admin_api.delete(f"Template:{page} alias")  # the tag's names are every other test's too
 
 
