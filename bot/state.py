@@ -311,6 +311,22 @@ class StateStore:
     # -- the bot's own saves (issue 16) ---------------------------------------------------------
 
     @_db_errors
+    def published(self) -> tuple[str, str, dict[str, int]] | None:
+        """The entry of the last table build (:data:`PUBLISHED_KEY`): its month, build fingerprint
+        and the revisions its published pages stood at (title → revision); None when unknown or
+        unreadable (a revision that is not a number included)."""
+        try:
+            entry = json.loads(self.get(PUBLISHED_KEY) or "null")
+            month, build, pages = entry["month"], entry["build"], entry["pages"]
+        except (ValueError, TypeError, KeyError):
+            return None
+        if not isinstance(month, str) or not isinstance(build, str) or not isinstance(pages, dict):
+            return None
+        if not all(isinstance(r, int) and not isinstance(r, bool) for r in pages.values()):
+            return None
+        return month, build, {str(t): r for t, r in pages.items()}
+
+    @_db_errors
     def saved_revisions(self) -> frozenset[int]:
         """The revision ids the bot's passes saved that the next pass's recent changes may still
         show (:data:`SAVED_KEY`; empty when none or unreadable)."""

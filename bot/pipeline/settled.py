@@ -17,7 +17,8 @@ a published page protected (protection makes no revision: it is asked with the p
 The published pages' revisions come from the pass's own reads and saves
 (:class:`bot.pipeline.own_saves.OwnSaves`), stored by :func:`published`; a sweep asks the numbered
 parts' latest revisions in the request that asks the infobox's and the tag's redirects
-(:func:`asked_titles`), the main pages' come with the pass's first request.
+(:func:`bot.pipeline.step1_find.published_parts`), the main pages' come with the pass's first
+request.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from bot import data_parts, display, export, i18n, markers, overview, render, sp
 from bot.config import MAX_ARTICLE_BYTES, Config
 from bot.model import PageSnapshot
 from bot.pipeline.tally import Tally
-from bot.state import FINGERPRINT_KEY, NAMES_KEY, PUBLISHED_KEY, RECHECK_KEY, SUMMARY_KEY, StateStore
+from bot.state import FINGERPRINT_KEY, NAMES_KEY, RECHECK_KEY, SUMMARY_KEY, StateStore
 
 if TYPE_CHECKING:
     from bot.pipeline.step1_find import Selection
@@ -80,29 +81,6 @@ def published(cfg: Config, latest: Mapping[str, int], now: dt.datetime) -> str:
     return json.dumps(entry, sort_keys=True)
 
 
-def stored_published(store: StateStore) -> tuple[str, str, dict[str, int]] | None:
-    """(month, build fingerprint, title → revision) as stored; None when unknown or unreadable
-    (a revision that is not a number included)."""
-    try:
-        entry = json.loads(store.get(PUBLISHED_KEY) or "null")
-        month, build, pages = entry["month"], entry["build"], entry["pages"]
-    except (ValueError, TypeError, KeyError):
-        return None
-    if not isinstance(month, str) or not isinstance(build, str) or not isinstance(pages, dict):
-        return None
-    if not all(isinstance(r, int) and not isinstance(r, bool) for r in pages.values()):
-        return None
-    return month, build, {str(t): r for t, r in pages.items()}
-
-
-def asked_titles(cfg: Config, store: StateStore | None) -> list[str]:
-    """The stored published pages whose revisions the pass's first request does not give (the
-    numbered parts): a sweep asks them with the redirects."""
-    entry = stored_published(store) if store is not None else None
-    main = (cfg.pages.summary, cfg.pages.data)
-    return [t for t in entry[2] if t not in main] if entry else []
-
-
 def why_rebuild(
     cfg: Config,
     store: StateStore,
@@ -120,7 +98,7 @@ def why_rebuild(
     so that the pass stops or reports it as a rebuilding one does (protecting a page makes no
     revision of it)."""
     assert sel.listed is not None
-    entry = stored_published(store)
+    entry = store.published()
     if entry is None or store.get(SUMMARY_KEY) != "1":
         return "the last table build is not known to be on the wiki"
     month, build, pages = entry

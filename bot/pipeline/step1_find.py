@@ -50,7 +50,6 @@ from bot import display, overview, render, split
 from bot.config import Config
 from bot.model import PageRecord, PageSnapshot, RecentChanges
 from bot.parse import name_set
-from bot.pipeline import settled
 from bot.pipeline import step1_recent_changes as changes
 from bot.pipeline.context import PassContext
 from bot.plan import translation_page
@@ -95,7 +94,7 @@ class Selection:
     """The tag template's redirects, when asked with the infobox's (a sweep from stored readings)."""
     revisions: dict[str, int] = field(default_factory=dict)
     """A sweep from stored readings: the latest revisions of the published pages the pass's first
-    request does not read (:func:`bot.pipeline.settled.asked_titles`; 0: missing)."""
+    request does not read (:func:`published_parts`; 0: missing)."""
     protected: frozenset[str] = frozenset()
     """Of those pages, the ones the bot may not edit (asked with their revisions)."""
 
@@ -126,7 +125,7 @@ def find(ctx: PassContext, summary: PageSnapshot | None) -> Selection:
     )
     infobox, tag = f"Template:{cfg.rules.infobox_name}", f"Template:{cfg.pages.tag_template}"
     if sel.listed is not None:  # both templates' redirects and the published parts' revisions: one request
-        asked = settled.asked_titles(cfg, store)
+        asked = published_parts(cfg, store)
         redirects, sel.revisions, sel.protected = ctx.gw.redirects_and_revisions([infobox, tag], asked)
         sel.names, sel.tag_redirects = infobox_names(cfg, redirects[infobox]), redirects[tag]
     elif not incremental:
@@ -235,6 +234,15 @@ def select(
     sel = _split(gw, "recent changes", recent.now, stored, sorted(set(changed) | extra), removed)
     sel.summary_parts, sel.names, sel.own = parts, names, own
     return sel
+
+
+def published_parts(cfg: Config, store: StateStore | None) -> list[str]:
+    """The published pages of the last table build (:meth:`bot.state.StateStore.published`) whose
+    revisions the pass's first request does not give (the numbered parts): a sweep asks them with
+    the redirects, for :mod:`bot.pipeline.settled`."""
+    entry = store.published() if store is not None else None
+    main = (cfg.pages.summary, cfg.pages.data)
+    return [t for t in entry[2] if t not in main] if entry else []
 
 
 def infobox_names(cfg: Config, redirects: Sequence[str]) -> frozenset[str]:

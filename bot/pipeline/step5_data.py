@@ -53,7 +53,6 @@ from typing import Any
 from bot import data_parts, edit_summaries, export
 from bot.config import MAX_ARTICLE_BYTES
 from bot.model import PageResult, PageSnapshot
-from bot.pipeline import settled
 from bot.pipeline.context import PassContext
 from bot.pipeline.shutoff import ShutoffWatch
 from bot.pipeline.step5_save import save_own_page
@@ -184,10 +183,10 @@ def keep_in_step(
 
 def _known_parts(ctx: PassContext, title: str, page: PageSnapshot) -> list[str]:
     """The parts of the data page ``title`` the page lists, and those the last build left on the
-    wiki (the state's published pages, :func:`bot.pipeline.settled.stored_published`): a part whose
+    wiki (the state's published pages, :meth:`bot.state.StateStore.published`): a part whose
     retiring save failed (an edit conflict) is no longer listed, yet holds rows. By number."""
     known = set(data_parts.listed_parts(title, export.parsed(page.text)))
-    entry = settled.stored_published(ctx.store) if ctx.store is not None else None
+    entry = ctx.store.published() if ctx.store is not None else None
     known.update(t for t in (entry[2] if entry else ()) if data_parts.part_number(title, t) is not None)
     return sorted(known, key=lambda t: data_parts.part_number(title, t) or 0)
 

@@ -18,7 +18,6 @@ from bot import data_parts, export
 from bot.config import Config
 from bot.errors import EditConflict
 from bot.model import Finding, PageResult
-from bot.pipeline.settled import stored_published
 from bot.split import size
 from bot.state import StateStore
 from tests.fakes import FakeWiki
@@ -280,7 +279,7 @@ def test_a_part_whose_retiring_save_conflicted_is_retired_by_the_next_pass(confi
         assert fewer < k and doc(wiki, part(k))["rows"], "its retiring save conflicted: rows left, no longer listed"
         run(wiki, small(config), store)
         assert doc(wiki, part(k)) == data_parts.retired_document()
-        entry = stored_published(store)
+        entry = store.published()
         assert entry is not None and part(k) not in entry[2], "retired: no longer the bot's, forgotten"
         wiki.saves.clear()
         run(wiki, small(config), store)

@@ -15,7 +15,7 @@ from bot.config import Config, load_config
 from bot.errors import SafetyStop
 from bot.pipeline.one_pass import Pass
 from bot.pipeline.own_saves import OwnSaves
-from bot.pipeline.settled import build_fingerprint, is_published, published, stored_published
+from bot.pipeline.settled import build_fingerprint, is_published, published
 from bot.render import END_MARKER, START_MARKER
 from bot.state import PUBLISHED_KEY, StateStore
 from bot.wiki import Saved
@@ -54,7 +54,7 @@ def test_nothing_changed_saves_nothing_and_plans_no_table(config: Config, store:
     saves = len(wiki.saves)
     assert sweep(wiki, config, store, NOW + dt.timedelta(minutes=5)) == "stored readings, settled"
     assert len(wiki.saves) == saves
-    entry = stored_published(store)
+    entry = store.published()
     assert entry is not None and entry[0] == "2026-11" and entry[1] == build_fingerprint(config)
     assert set(entry[2]) == set(published_texts(wiki, config)) >= {MAIN, DATA, "Partnership tracker/data/2.json"}
 
@@ -70,7 +70,7 @@ def test_a_published_page_edited_by_a_person_is_rebuilt_as_a_reread_would(
     with StateStore(store.path.parent / "twin.sqlite") as twin:
         for wiki, state in zip(wikis, (store, twin), strict=True):
             sweep(wiki, config, state, NOW)
-        entry = stored_published(store)
+        entry = store.published()
         assert entry is not None and f"{MAIN}/2" in entry[2]  # split: the parts are known
         for wiki in wikis:
             if edited.startswith("data"):
@@ -95,7 +95,7 @@ def test_a_month_begun_rebuilds_the_overview(config: Config, store: StateStore) 
     sweep(wiki, config, store, NOW)
     december = dt.datetime(2026, 12, 1, 0, 5, tzinfo=dt.UTC)
     assert sweep(wiki, config, store, december) == "stored readings"
-    entry = stored_published(store)
+    entry = store.published()
     assert entry is not None and entry[0] == "2026-12"
     assert sweep(wiki, config, store, december + dt.timedelta(hours=1)) == "stored readings, settled"
 
