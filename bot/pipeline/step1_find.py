@@ -206,7 +206,7 @@ def select(
         pid for pid, (title, revid) in probe.items() if pid in recheck or _is_changed(hits.get(pid), title, revid)
     )
     log.info(
-        "incremental: %d recent changes (%d of them this bot's saves), %d pages touched, %d changed, %d gone%s",
+        "incremental: %d recent changes (%d of them this bot's saves or content model entries), %d pages touched, %d changed, %d gone%s",
         len(recent.changes),
         len(recent.changes) - len(theirs),
         len(probe),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.model import Change
-from bot.pipeline.step1_recent_changes import MAX_MARK_AGE, mark_usable, parse_mark, touched
+from bot.pipeline.step1_recent_changes import MAX_MARK_AGE, mark_usable, others, parse_mark, touched
 
 NS = (0,)
 SUMMARY = "Partnership tracker"
@@ -101,3 +101,15 @@ def test_the_gateways_answers_become_changes_and_are_cut_only_when_more_remain()
     assert not cut.complete and len(cut.changes) == 2 and cut.redirects is None
     last = recent_changes(continued, T, 3)  # the last answer: nothing remains
     assert last.complete and last.redirects is None and "titles" not in asked[-1]
+
+
+def test_the_bots_own_saves_and_content_model_log_entries_are_left_out() -> None:
+    """Creating a page in the ``json`` model writes a revision (the bot's own, by id) and a
+    ``contentmodel`` log entry without one (as MediaWiki 1.43 and 1.39 list them); a person's
+    content model change makes a revision too, which stays. Other log entries and edits under the
+    bot's account it did not make stay."""
+    created = Change("edit", "Partnership tracker/data/1.json", 0, 5, revid=50)
+    logged = Change("contentmodel", "Partnership tracker/data/1.json", 0, 5)
+    person = Change("edit", "Partnership tracker/data/1.json", 0, 5, revid=51)
+    moved = Change("move", "A", 0, 6, "B", 0)
+    assert others([created, logged, person, moved], {50}) == (person, moved)

@@ -8,14 +8,17 @@ retires the parts it no longer needs."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import pytest
 
 from bot import markers, render
+from bot.pipeline.step1_recent_changes import CONTENT_MODEL, others
 from bot.render import END_MARKER, START_MARKER
+from bot.wiki.changes import recent_changes
 
 from .api import WikiApi
 from .botrun import INCOMPLETE, SUMMARY, Bot, bot_fixture, make_page
@@ -105,9 +108,11 @@ def test_data_in_parts_is_accepted_and_fewer_rows_retire_parts(
     """The data in parts the wiki accepts; deleting the pages of the last rows empties the last
     parts; the rows before them keep the data in parts."""
     mine = large_rows
+    started = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)
     split_bot.ok("run")
     parts = data_parts_read(admin_api)
     assert len(parts) >= 3
+    _creations_are_the_bots_own(admin_api, started, parts)
     exported = json.loads(split_bot.ok("export", "--format", "json").stdout)
     assert rows_of(parts) == exported["rows"], "the parts' rows, in order, are the export's"
     going = sorted(title for title, kind in mine.items() if kind == "zzz")
@@ -123,6 +128,27 @@ def test_data_in_parts_is_accepted_and_fewer_rows_retire_parts(
     assert rows_of(fewer) == json.loads(split_bot.ok("export", "--format", "json").stdout)["rows"]
     for title in list(parts)[len(fewer) :]:
         assert json.loads(admin_api.read(title)[1]) == RETIRED, "kept and emptied"
+
+
+def _creations_are_the_bots_own(api: WikiApi, since: dt.datetime, parts: Mapping[str, object]) -> None:
+    """As the wiki lists them in its recent changes, creating a part in the ``json`` model made a
+    revision (the bot's own) and a ``contentmodel`` log entry without one: an incremental pass
+    leaves both out, so none counts as an edit of the summary's pages."""
+
+    def continued(params: dict[str, object]) -> Iterator[dict[str, object]]:
+        more: dict[str, object] = {}
+        while True:
+            data = api.get(action="query", **params, **more)
+            yield data
+            if "continue" not in data:
+                return
+            more = data["continue"]
+
+    listed = [c for c in recent_changes(continued, since, 10**6).changes if c.title in parts]
+    logged = [c for c in listed if c.kind == CONTENT_MODEL]
+    created = {c.pageid for c in listed if c.kind == "edit"}
+    assert logged and all(not c.revid and c.pageid in created for c in logged), "each with a revision listed"
+    assert not others(listed, {c.revid for c in listed if c.kind == "edit"}), "the bot's own saves: nothing left"
 
 
 def data_parts_read(api: WikiApi) -> dict[str, dict[str, object]]:
