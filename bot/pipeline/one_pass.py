@@ -163,7 +163,7 @@ class Pass:
             if not why:
                 return self._settled(ctx, watch, sel, judge, tally, status_page, special)
             log.info("full sweep: the table is rebuilt: %s", why)
-        step2_read.restore(ctx, judge, sel, tally)
+        step2_read.restore(ctx, judge, tally)
         results = tally.results()
         seen, complete = len(results), sum(r.complete for r in results)
         # 5. planned before any write: the summary's checks and the caps can stop the pass here

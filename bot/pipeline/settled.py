@@ -110,10 +110,9 @@ def why_rebuild(
         return "a month began"
     if sel.recheck or tally.recheck or tally.edits or tally.removed or store.get(RECHECK_KEY) not in (None, "", "[]"):
         return "pages are to be read again or tagged"
+    # every listed page re-validated has a stored record: equal counts mean the same pages
     if sel.revalidated != len(sel.listed) or store.counts()[0] != len(sel.listed):
-        return (
-            "pages were read, came or went"  # (every listed page re-validated has a record: equal counts, same pages)
-        )
+        return "pages were read, came or went"
     if len(tally.unchanged.ids) != len(sel.listed):
         return "results changed"
     published_main = (cfg.pages.summary, cfg.pages.data)

@@ -128,15 +128,15 @@ def _result(
         return None
 
 
-def restore(ctx: PassContext, judge: Judge, sel: Selection, tally: Tally) -> None:
+def restore(ctx: PassContext, judge: Judge, tally: Tally) -> None:
     """Put the records of the pages a sweep decided as stored (:meth:`Tally.same`) back in the
-    tally, in the wiki's order with the others, before the table is built from every record: they
-    are the stored ones (read 500 at a time; nothing else wrote them since), their decision
-    settled. Nothing to do after any other kind of pass."""
+    tally before the table is built from every record (the table and the data sort their rows, so
+    the records' order is of no matter): they are the stored ones (read 500 at a time; nothing else
+    wrote them since), their decision settled. Nothing to do after any other kind of pass."""
     ids = tally.unchanged.ids
     if not ids:
         return
-    assert sel.listed is not None and ctx.store is not None
+    assert ctx.store is not None
     records: dict[int, PageRecord] = {}
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i : i + CHUNK].tolist()
@@ -146,10 +146,7 @@ def restore(ctx: PassContext, judge: Judge, sel: Selection, tally: Tally) -> Non
     missing = len(ids) - len(records)
     if missing:  # the state database changed under the pass (another process): read them next time
         raise StateError(f"{missing} stored page records went during the pass; run again")
-    for pid in sel.listed:
-        kept = tally.records.pop(pid, None) or records.get(pid)
-        if kept is not None:
-            tally.records[pid] = kept
+    tally.records.update(records)
     tally.unchanged = Unchanged()
 
 

@@ -185,10 +185,10 @@ def _known_parts(ctx: PassContext, title: str, page: PageSnapshot) -> list[str]:
     """The parts of the data page ``title`` the page lists, and those the last build left on the
     wiki (the state's published pages, :meth:`bot.state.StateStore.published`): a part whose
     retiring save failed (an edit conflict) is no longer listed, yet holds rows. By number."""
-    known = set(data_parts.listed_parts(title, export.parsed(page.text)))
     entry = ctx.store.published() if ctx.store is not None else None
-    known.update(t for t in (entry[2] if entry else ()) if data_parts.part_number(title, t) is not None)
-    return sorted(known, key=lambda t: data_parts.part_number(title, t) or 0)
+    known = [*data_parts.listed_parts(title, export.parsed(page.text)), *(entry[2] if entry else ())]
+    numbers = {t: n for t in known if (n := data_parts.part_number(title, t)) is not None}
+    return sorted(numbers, key=numbers.__getitem__)
 
 
 def _blocking(
